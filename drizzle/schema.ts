@@ -1,0 +1,122 @@
+/**
+ * API tables in Postgres (the source of truth for detail, sources and, later, reports
+ * and keys). Property names are the column names so rows read as model records.
+ * Index names start with their table name: the ingest's table swap renames
+ * `<table>_new_*` indexes back to `<table>_*` by that prefix.
+ */
+import { sql } from 'drizzle-orm';
+import {
+  boolean,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uuid,
+  varchar,
+} from 'drizzle-orm/pg-core';
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'string' });
+
+const mediaColumns = {
+  identifier: uuid('identifier').primaryKey(),
+  created_on: ts('created_on').notNull(),
+  updated_on: ts('updated_on').notNull(),
+  foreign_identifier: varchar('foreign_identifier', { length: 1000 }),
+  title: varchar('title', { length: 5000 }),
+  description: text('description'),
+  foreign_landing_url: varchar('foreign_landing_url', { length: 1000 }),
+  url: varchar('url', { length: 1000 }).notNull(),
+  thumbnail: varchar('thumbnail', { length: 1000 }),
+  creator: varchar('creator', { length: 2000 }),
+  creator_url: varchar('creator_url', { length: 2000 }),
+  license: varchar('license', { length: 50 }).notNull(),
+  license_version: varchar('license_version', { length: 25 }),
+  license_url: varchar('license_url', { length: 1000 }),
+  provider: varchar('provider', { length: 80 }),
+  source: varchar('source', { length: 80 }),
+  category: varchar('category', { length: 80 }),
+  filesize: integer('filesize'),
+  filetype: varchar('filetype', { length: 80 }),
+  tags: jsonb('tags').$type<{ name: string; accuracy: number | null }[]>().notNull().default(sql`'[]'::jsonb`),
+  mature: boolean('mature').notNull().default(false),
+  standardized_popularity: doublePrecision('standardized_popularity'),
+};
+
+export const image = pgTable(
+  'image',
+  {
+    ...mediaColumns,
+    width: integer('width'),
+    height: integer('height'),
+  },
+  (t) => [index('image_source_idx').on(t.source), index('image_updated_on_idx').on(t.updated_on)],
+);
+
+export const audio = pgTable(
+  'audio',
+  {
+    ...mediaColumns,
+    genres: text('genres').array(),
+    duration: integer('duration'),
+    bit_rate: integer('bit_rate'),
+    sample_rate: integer('sample_rate'),
+    alt_files: jsonb('alt_files').$type<unknown[]>(),
+    audio_set_foreign_identifier: varchar('audio_set_foreign_identifier', { length: 1000 }),
+  },
+  (t) => [
+    index('audio_source_idx').on(t.source),
+    index('audio_updated_on_idx').on(t.updated_on),
+    index('audio_set_idx').on(t.audio_set_foreign_identifier, t.provider),
+  ],
+);
+
+/** Albums and other sets audio tracks belong to, keyed like upstream. */
+export const audioset = pgTable(
+  'audioset',
+  {
+    foreign_identifier: varchar('foreign_identifier', { length: 1000 }).notNull(),
+    provider: varchar('provider', { length: 80 }).notNull(),
+    title: varchar('title', { length: 2000 }),
+    foreign_landing_url: varchar('foreign_landing_url', { length: 1000 }),
+    creator: varchar('creator', { length: 2000 }),
+    creator_url: varchar('creator_url', { length: 2000 }),
+    url: varchar('url', { length: 1000 }),
+    filesize: integer('filesize'),
+    filetype: varchar('filetype', { length: 80 }),
+    thumbnail: varchar('thumbnail', { length: 1000 }),
+  },
+  (t) => [primaryKey({ name: 'audioset_pkey', columns: [t.foreign_identifier, t.provider] })],
+);
+
+/** Sources shown by `/stats/` (Openverse's `content_provider`). */
+export const contentProvider = pgTable(
+  'content_provider',
+  {
+    provider_identifier: varchar('provider_identifier', { length: 50 }).notNull(),
+    media_type: varchar('media_type', { length: 80 }).notNull(),
+    provider_name: varchar('provider_name', { length: 250 }).notNull(),
+    domain_name: varchar('domain_name', { length: 500 }),
+    logo_url: varchar('logo_url', { length: 1000 }),
+    filter_content: boolean('filter_content').notNull().default(false),
+    notes: text('notes'),
+    created_on: ts('created_on').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ name: 'content_provider_pkey', columns: [t.provider_identifier, t.media_type] })],
+);
+
+/**
+ * One row per media type: the generation currently served and the index holding the
+ * previous one (kept for rollback). Cache keys include `generation`.
+ */
+export const searchGeneration = pgTable('search_generation', {
+  media_type: varchar('media_type', { length: 16 }).primaryKey(),
+  generation: integer('generation').notNull(),
+  live_index: varchar('live_index', { length: 200 }).notNull(),
+  previous_index: varchar('previous_index', { length: 200 }),
+  document_count: integer('document_count').notNull(),
+  promoted_at: ts('promoted_at').notNull().defaultNow(),
+});

@@ -1,0 +1,62 @@
+/**
+ * `npm run ingest -- refresh --media <image|audio> [--source <postgres URL>]`
+ *
+ * Progress goes to stderr (one line, redrawn on a terminal); the summary to stdout.
+ */
+import { parseArgs } from 'node:util';
+import { MEDIA_TYPES, type MediaType } from '../model/record.js';
+import { ingestConfig } from './config.js';
+import { progressLine, summaryLines } from './format.js';
+import { runRefresh } from './run-refresh.js';
+
+const USAGE = 'usage: npm run ingest -- refresh --media <image|audio|all> [--source <postgres URL>]';
+
+async function main(): Promise<number> {
+  const { positionals, values } = parseArgs({
+    allowPositionals: true,
+    options: { media: { type: 'string', default: 'all' }, source: { type: 'string' }, help: { type: 'boolean' } },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const action = positionals[0];
+  if (action !== 'refresh') {
+    console.error(action ? `unknown action "${action}"; ${USAGE}` : USAGE);
+    return 2;
+  }
+  const media = values.media === 'all' ? [...MEDIA_TYPES] : [values.media as MediaType];
+  if (!media.every((m) => (MEDIA_TYPES as readonly string[]).includes(m))) {
+    console.error(`unknown media type "${values.media}"; ${USAGE}`);
+    return 2;
+  }
+  // `--source` is a Postgres URL (the upstream catalog) or a CSV/TSV dump.
+  const fromFile = values.source !== undefined && !/^postgres(ql)?:\/\//.test(values.source);
+  const config = ingestConfig({ source: fromFile ? undefined : values.source });
+  const controller = new AbortController();
+  process.once('SIGINT', () => controller.abort());
+  process.once('SIGTERM', () => controller.abort());
+  const tty = process.stderr.isTTY;
+  for (const mediaType of media) {
+    const stats = await runRefresh(config, mediaType, {
+      signal: controller.signal,
+      files: fromFile ? [values.source!] : undefined,
+      onProgress: (p) => {
+        const line = progressLine(mediaType, p);
+        if (tty) process.stderr.write(`\r${line}\x1b[K`);
+        else process.stderr.write(`${line}\n`);
+      },
+    });
+    if (tty) process.stderr.write('\n');
+    for (const line of summaryLines(stats)) console.log(line);
+  }
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: Error) => {
+    console.error(`ingest failed: ${err.message}`);
+    process.exit(1);
+  },
+);

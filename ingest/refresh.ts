@@ -1,0 +1,204 @@
+/**
+ * Full data refresh of one media type: upstream → cleaned records → staging tables and
+ * a new Meilisearch index → checks → atomic promotion. Nothing served changes before
+ * the promotion; a failure leaves the live tables and index as they were.
+ */
+import type pg from 'pg';
+import { cleanRow, type SkipReason } from '../model/catalog-row.js';
+import { toDocument } from '../model/document.js';
+import type { MediaRecord, MediaType } from '../model/record.js';
+import { generationIndexName, indexSettings, liveIndexName } from '../model/search-index.js';
+import { MeiliAdmin } from './meili-admin.js';
+import { countStaging, createStagingTables, dropStagingTables, loadRecords, swapTables } from './postgres-loader.js';
+import { ProgressTracker, type ProgressListener } from './progress.js';
+import type { CatalogSource } from './sources/source.js';
+import { upsertSources } from './sources-table.js';
+
+export interface RefreshOptions {
+  mediaType: MediaType;
+  /** Where catalog rows come from (upstream Postgres, files, or several chained). */
+  source: CatalogSource;
+  /** Connection to the API database. */
+  api: pg.ClientBase;
+  meili: MeiliAdmin;
+  /** Prefix of index names (tests give each suite its own). */
+  indexPrefix?: string;
+  /** Target payload size of one Meilisearch batch: few large payloads index fastest. */
+  batchBytes?: number;
+  /** Meilisearch batches in flight at once (the backpressure on the read loop). */
+  maxInFlight?: number;
+  onProgress?: ProgressListener;
+  signal?: AbortSignal;
+}
+
+export interface SkippedRow {
+  id: string;
+  reason: SkipReason;
+}
+
+export interface RefreshStats {
+  mediaType: MediaType;
+  generation: number;
+  index: string;
+  read: number;
+  loaded: number;
+  indexed: number;
+  skipped: number;
+  skippedByReason: Partial<Record<SkipReason, number>>;
+  /** The first skipped rows (ids and reasons); the counts above cover all of them. */
+  skippedSample: SkippedRow[];
+  durationSeconds: number;
+}
+
+export class RefreshError extends Error {
+  override name = 'RefreshError';
+}
+
+const MAX_SKIPPED_SAMPLE = 1000;
+
+export async function refresh(opts: RefreshOptions): Promise<RefreshStats> {
+  const started = Date.now();
+  const { mediaType, api, meili } = opts;
+  const prefix = opts.indexPrefix ?? '';
+  const live = liveIndexName(mediaType, prefix);
+  const current = await api.query<{ generation: number }>(
+    'select generation from search_generation where media_type = $1',
+    [mediaType],
+  );
+  const generation = (current.rows[0]?.generation ?? 0) + 1;
+  const target = generationIndexName(mediaType, generation, prefix);
+
+  const total = await opts.source.count();
+  const progress = new ProgressTracker(total, opts.onProgress);
+  const stats: RefreshStats = {
+    mediaType, generation, index: live, read: 0, loaded: 0, indexed: 0, skipped: 0,
+    skippedByReason: {}, skippedSample: [], durationSeconds: 0,
+  };
+
+  // A leftover of a killed run is discarded: reruns start clean.
+  await meili.deleteIndex(target);
+  await meili.createIndex(target, indexSettings(mediaType));
+  await createStagingTables(api, mediaType);
+
+  const inFlight = new Set<Promise<void>>();
+  const maxInFlight = opts.maxInFlight ?? 2;
+  const batchBytes = opts.batchBytes ?? 8 * 1024 * 1024;
+  let pending: string[] = [];
+  let pendingBytes = 0;
+  let pendingDocs = 0;
+  let failure: Error | null = null;
+  const sources = new Map<string, number>();
+
+  const flush = async () => {
+    if (pending.length === 0) return;
+    const body = pending.join('\n');
+    const docs = pendingDocs;
+    pending = [];
+    pendingBytes = 0;
+    pendingDocs = 0;
+    // Backpressure: the read loop waits here while the engine is busy.
+    while (inFlight.size >= maxInFlight) await Promise.race(inFlight);
+    if (failure) throw failure;
+    const task = (async () => {
+      const uid = await meili.addDocuments(target, body);
+      await meili.waitTask(uid);
+      stats.indexed += docs;
+      progress.update({ indexed: stats.indexed });
+    })().catch((err: Error) => {
+      failure ??= err;
+    });
+    const tracked = task.finally(() => inFlight.delete(tracked));
+    inFlight.add(tracked);
+  };
+
+  try {
+    for await (const rows of opts.source.batches()) {
+      if (opts.signal?.aborted) throw new RefreshError('refresh aborted');
+      if (failure) throw failure;
+      const records: MediaRecord[] = [];
+      for (const row of rows) {
+        const result = cleanRow(mediaType, row);
+        if (result.ok) {
+          records.push(result.record);
+          if (result.record.source) sources.set(result.record.source, (sources.get(result.record.source) ?? 0) + 1);
+        } else {
+          stats.skipped++;
+          stats.skippedByReason[result.reason] = (stats.skippedByReason[result.reason] ?? 0) + 1;
+          if (stats.skippedSample.length < MAX_SKIPPED_SAMPLE) stats.skippedSample.push({ id: result.id, reason: result.reason });
+        }
+      }
+      stats.read += rows.length;
+      stats.loaded += await loadRecords(api, mediaType, records);
+      for (const record of records) {
+        const line = JSON.stringify(toDocument(mediaType, record));
+        pending.push(line);
+        pendingBytes += line.length + 1;
+        pendingDocs++;
+        if (pendingBytes >= batchBytes) await flush();
+      }
+      progress.update({ read: stats.read, loaded: stats.loaded, skipped: stats.skipped });
+    }
+    await flush();
+    await Promise.all(inFlight);
+    if (failure) throw failure;
+
+    progress.update({ phase: 'checking' }, true);
+    await checkBeforePromotion(opts, target, mediaType);
+
+    progress.update({ phase: 'promoting' }, true);
+    const hasLive = await meili.indexExists(live);
+    await api.query('begin');
+    try {
+      await swapTables(api, mediaType);
+      await upsertSources(api, mediaType, sources);
+      await api.query(
+        `insert into search_generation (media_type, generation, live_index, previous_index, document_count, promoted_at)
+         values ($1, $2, $3, $4, $5, now())
+         on conflict (media_type) do update set generation = excluded.generation, live_index = excluded.live_index,
+           previous_index = excluded.previous_index, document_count = excluded.document_count, promoted_at = now()`,
+        [mediaType, generation, live, hasLive ? target : null, stats.indexed],
+      );
+      // The index swap is the last step inside the transaction: if it fails the table
+      // swap rolls back with it; once it succeeds the commit cannot conflict.
+      await meili.swap(target, live, !hasLive);
+      await api.query('commit');
+    } catch (err) {
+      await api.query('rollback').catch(() => {});
+      throw err;
+    }
+    // Keep exactly one previous generation (now in `target`) for rollback.
+    for (const uid of await meili.listIndexes()) {
+      if (uid.startsWith(`${live}__`) && uid !== target) await meili.deleteIndex(uid);
+    }
+  } catch (err) {
+    await dropStagingTables(api, mediaType).catch(() => {});
+    await meili.deleteIndex(target).catch(() => {});
+    throw err;
+  }
+  stats.durationSeconds = (Date.now() - started) / 1000;
+  progress.update({ phase: 'done' }, true);
+  return stats;
+}
+
+/** Count equality, settings and one sample query before anything is promoted. */
+async function checkBeforePromotion(opts: RefreshOptions, target: string, mediaType: MediaType): Promise<void> {
+  const rows = await countStaging(opts.api, mediaType);
+  const docs = await opts.meili.documentCount(target);
+  if (rows !== docs) {
+    throw new RefreshError(`check failed: ${rows} rows loaded but ${docs} documents indexed in ${target}; nothing was promoted`);
+  }
+  if (rows === 0) throw new RefreshError(`check failed: the new ${mediaType} index is empty; nothing was promoted`);
+  const settings = await opts.meili.getSettings(target);
+  const expected = indexSettings(mediaType);
+  if (JSON.stringify(settings.rankingRules) !== JSON.stringify(expected.rankingRules)) {
+    throw new RefreshError(`check failed: ${target} has unexpected ranking rules; nothing was promoted`);
+  }
+  const sample = await opts.api.query<{ title: string | null }>(
+    `select title from ${mediaType}_new where title is not null and length(title) > 3 limit 1`,
+  );
+  const word = sample.rows[0]?.title?.split(/\s+/).find((w) => /^\p{L}{3,}$/u.test(w));
+  if (word) {
+    const result = await opts.meili.search(target, { q: word, limit: 1 });
+    if (result.hits.length === 0) throw new RefreshError(`check failed: sample query "${word}" found nothing in ${target}; nothing was promoted`);
+  }
+}

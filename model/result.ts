@@ -1,0 +1,177 @@
+/**
+ * API results (§5): built from a record or a search document, in the contract's key
+ * order. The search path and the detail path both serialize through here.
+ */
+import { attributionText } from './attribution.js';
+import { buildLicenseUrl } from './licenses.js';
+import { MEDIA_PATH, formatTimestamp } from './record.js';
+import type { AudioRecord, AudioSet, ImageRecord, MediaRecord, MediaType, Tag } from './record.js';
+import { addHttpsIfSchemeless } from './urls.js';
+
+export interface ResultContext {
+  /** Scheme + host the request came in on, without a trailing slash (§2.6). */
+  baseUrl: string;
+  /** Searched fields that matched, sorted (`title`, `description`, `tags.name`). */
+  fieldsMatched?: string[];
+  /** Stored waveform peaks; present only when the caller asked with `peaks=true`. */
+  peaks?: number[];
+}
+
+export interface ImageResult {
+  id: string;
+  title: string | null;
+  indexed_on: string;
+  foreign_landing_url: string | null;
+  url: string | null;
+  creator: string | null;
+  creator_url: string | null;
+  license: string;
+  license_version: string | null;
+  license_url: string;
+  provider: string | null;
+  source: string | null;
+  category: string | null;
+  filesize: number | null;
+  filetype: string | null;
+  tags: Tag[];
+  attribution: string;
+  fields_matched: string[];
+  mature: boolean;
+  height: number | null;
+  width: number | null;
+  thumbnail: string;
+  detail_url: string;
+  related_url: string;
+}
+
+export interface AudioResult {
+  id: string;
+  title: string | null;
+  indexed_on: string;
+  foreign_landing_url: string | null;
+  url: string | null;
+  creator: string | null;
+  creator_url: string | null;
+  license: string;
+  license_version: string | null;
+  license_url: string;
+  provider: string | null;
+  source: string | null;
+  category: string | null;
+  genres: string[] | null;
+  filesize: number | null;
+  filetype: string | null;
+  tags: Tag[];
+  alt_files: unknown[] | null;
+  attribution: string;
+  fields_matched: string[];
+  mature: boolean;
+  audio_set: AudioSet | null;
+  duration: number | null;
+  bit_rate: number | null;
+  sample_rate: number | null;
+  thumbnail: string | null;
+  detail_url: string;
+  related_url: string;
+  waveform: string;
+  peaks?: number[];
+}
+
+function licenseUrlOf(record: MediaRecord): string {
+  return record.license_url || buildLicenseUrl(record.license, record.license_version);
+}
+
+function tagsOf(record: MediaRecord): Tag[] {
+  return (record.tags ?? []).map((t) => ({ name: t.name, accuracy: t.accuracy ?? null }));
+}
+
+export function imageResult(record: ImageRecord, ctx: ResultContext): ImageResult {
+  const license = record.license.toLowerCase();
+  const licenseUrl = licenseUrlOf(record);
+  const base = `${ctx.baseUrl}/v1/${MEDIA_PATH.image}/${record.identifier}`;
+  return {
+    id: record.identifier,
+    title: record.title,
+    indexed_on: formatTimestamp(record.created_on),
+    foreign_landing_url: addHttpsIfSchemeless(record.foreign_landing_url),
+    url: addHttpsIfSchemeless(record.url),
+    creator: record.creator,
+    creator_url: addHttpsIfSchemeless(record.creator_url),
+    license,
+    license_version: record.license_version,
+    license_url: licenseUrl,
+    provider: record.provider,
+    source: record.source,
+    category: record.category,
+    filesize: record.filesize,
+    filetype: record.filetype,
+    tags: tagsOf(record),
+    attribution: attributionText({
+      title: record.title,
+      creator: record.creator,
+      license,
+      licenseVersion: record.license_version,
+      licenseUrl,
+    }),
+    fields_matched: ctx.fieldsMatched ?? [],
+    mature: record.mature,
+    height: record.height,
+    width: record.width,
+    thumbnail: `${base}/thumb/`,
+    detail_url: `${base}/`,
+    related_url: `${base}/related/`,
+  };
+}
+
+export function audioResult(record: AudioRecord, ctx: ResultContext): AudioResult {
+  const license = record.license.toLowerCase();
+  const licenseUrl = licenseUrlOf(record);
+  const base = `${ctx.baseUrl}/v1/${MEDIA_PATH.audio}/${record.identifier}`;
+  const result: AudioResult = {
+    id: record.identifier,
+    title: record.title,
+    indexed_on: formatTimestamp(record.created_on),
+    foreign_landing_url: addHttpsIfSchemeless(record.foreign_landing_url),
+    url: addHttpsIfSchemeless(record.url),
+    creator: record.creator,
+    creator_url: addHttpsIfSchemeless(record.creator_url),
+    license,
+    license_version: record.license_version,
+    license_url: licenseUrl,
+    provider: record.provider,
+    source: record.source,
+    category: record.category,
+    genres: record.genres,
+    filesize: record.filesize,
+    filetype: record.filetype,
+    tags: tagsOf(record),
+    alt_files: record.alt_files,
+    attribution: attributionText({
+      title: record.title,
+      creator: record.creator,
+      license,
+      licenseVersion: record.license_version,
+      licenseUrl,
+    }),
+    fields_matched: ctx.fieldsMatched ?? [],
+    mature: record.mature,
+    audio_set: record.audio_set,
+    duration: record.duration,
+    bit_rate: record.bit_rate,
+    sample_rate: record.sample_rate,
+    // The ingest falls back to the audio set's artwork, so this is non-null whenever
+    // `/thumb/` has something to serve (the original nulled it for set artwork).
+    thumbnail: record.thumbnail ? `${base}/thumb/` : null,
+    detail_url: `${base}/`,
+    related_url: `${base}/related/`,
+    waveform: `${base}/waveform/`,
+  };
+  if (ctx.peaks) result.peaks = ctx.peaks;
+  return result;
+}
+
+export function mediaResult(mediaType: MediaType, record: MediaRecord, ctx: ResultContext): ImageResult | AudioResult {
+  return mediaType === 'image'
+    ? imageResult(record as ImageRecord, ctx)
+    : audioResult(record as AudioRecord, ctx);
+}

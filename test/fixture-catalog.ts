@@ -1,0 +1,47 @@
+/**
+ * The catalog the workerd tests search: a small generated demo catalog in the upstream
+ * schema plus the real sample rows, ingested through the production refresh path.
+ */
+import pg from 'pg';
+import { loadDemoCatalog } from '../ingest/demo/load-demo.js';
+import { MeiliAdmin } from '../ingest/meili-admin.js';
+import { refresh } from '../ingest/refresh.js';
+import { fileSource } from '../ingest/sources/files.js';
+import { chainSources } from '../ingest/sources/source.js';
+import { upstreamPostgresSource } from '../ingest/sources/upstream-postgres.js';
+import type { TestServices } from './services.js';
+import { hasSharedData, sharedAudioFiles, sharedImageFiles, SHARED_DATA_MISSING } from './shared-data.js';
+
+export const FIXTURE_IMAGES = 400;
+export const FIXTURE_AUDIO = 150;
+/** Never answers: the fixture's media URLs are not fetched by these tests. */
+export const FIXTURE_MEDIA_BASE = 'http://127.0.0.1:9';
+
+export async function loadFixtureCatalog(services: TestServices): Promise<{ images: number; audio: number; realRows: number }> {
+  const client = new pg.Client({ connectionString: services.databaseUrl });
+  await client.connect();
+  try {
+    await loadDemoCatalog(client, { schema: 'upstream', images: FIXTURE_IMAGES, audio: FIXTURE_AUDIO, mediaBaseUrl: FIXTURE_MEDIA_BASE });
+    if (!hasSharedData) console.warn(SHARED_DATA_MISSING);
+    const meili = new MeiliAdmin(services.meiliUrl, services.meiliMasterKey);
+    const counts = { images: 0, audio: 0, realRows: 0 };
+    for (const mediaType of ['image', 'audio'] as const) {
+      const files = mediaType === 'image' ? sharedImageFiles() : sharedAudioFiles();
+      const stats = await refresh({
+        mediaType,
+        api: client,
+        meili,
+        indexPrefix: services.indexPrefix,
+        source: chainSources([
+          upstreamPostgresSource(client, mediaType, { schema: 'upstream' }),
+          ...files.map((f) => fileSource(f)),
+        ]),
+      });
+      counts[mediaType === 'image' ? 'images' : 'audio'] = stats.indexed;
+      counts.realRows += stats.read - (mediaType === 'image' ? FIXTURE_IMAGES : FIXTURE_AUDIO);
+    }
+    return counts;
+  } finally {
+    await client.end();
+  }
+}

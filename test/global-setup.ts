@@ -1,0 +1,50 @@
+/**
+ * Vitest global setup (Node): starts the real services once per run, migrates the run's
+ * database, loads a small generated catalog plus the real sample rows, runs the ingest
+ * into run-prefixed indexes, and starts the Neon bridge the workerd tests connect
+ * through. Values reach tests through `provide`/`inject`.
+ */
+import type { TestProject } from 'vitest/node';
+import { applyMigrations } from '../drizzle/migrate.js';
+import { startNeonBridge } from '../scripts/stack/neon-bridge.js';
+import { freePort } from '../scripts/stack/ports.js';
+import { loadFixtureCatalog } from './fixture-catalog.js';
+import { startTestServices } from './services.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    databaseUrl: string;
+    embeddedPostgres: boolean;
+    meiliUrl: string;
+    meiliMasterKey: string;
+    meiliSearchKey: string;
+    indexPrefix: string;
+    bridgeUrl: string;
+    fixture: { images: number; audio: number; realRows: number };
+  }
+}
+
+export default async function setup(project: TestProject) {
+  const services = await startTestServices();
+  try {
+    await applyMigrations(services.databaseUrl);
+    const fixture = await loadFixtureCatalog(services);
+    const target = new URL(services.databaseUrl);
+    const bridge = await startNeonBridge({ port: await freePort(), target: { host: target.hostname, port: Number(target.port || 5432) } });
+    project.provide('databaseUrl', services.databaseUrl);
+    project.provide('embeddedPostgres', services.embeddedPostgres);
+    project.provide('meiliUrl', services.meiliUrl);
+    project.provide('meiliMasterKey', services.meiliMasterKey);
+    project.provide('meiliSearchKey', services.meiliSearchKey);
+    project.provide('indexPrefix', services.indexPrefix);
+    project.provide('bridgeUrl', bridge.url);
+    project.provide('fixture', fixture);
+    return async () => {
+      await bridge.close();
+      await services.stop();
+    };
+  } catch (err) {
+    await services.stop();
+    throw err;
+  }
+}

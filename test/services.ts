@@ -1,0 +1,91 @@
+/**
+ * Real services for tests: Postgres (DATABASE_URL, else the machine's server on
+ * 127.0.0.1:5432 is NOT assumed: embedded PGlite) and Meilisearch (MEILI_URL +
+ * MEILI_MASTER_KEY, else the embedded binary on a fresh temporary folder).
+ * Every run gets its own database (or PGlite instance) and index prefix.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { searchOnlyKey, startMeilisearch } from '../scripts/stack/meilisearch.js';
+import { freePort } from '../scripts/stack/ports.js';
+import { startEmbeddedPostgres } from '../scripts/stack/postgres.js';
+
+export interface TestServices {
+  databaseUrl: string;
+  embeddedPostgres: boolean;
+  meiliUrl: string;
+  meiliMasterKey: string;
+  meiliSearchKey: string;
+  /** Unique per run: every index a test creates starts with it. */
+  indexPrefix: string;
+  stop(): Promise<void>;
+}
+
+export async function startTestServices(): Promise<TestServices> {
+  const runId = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+  const cleanups: (() => Promise<void>)[] = [];
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'edgeverse-test-'));
+  cleanups.push(async () => rmSync(tmp, { recursive: true, force: true }));
+
+  let databaseUrl: string;
+  let embeddedPostgres = false;
+  if (process.env.DATABASE_URL) {
+    const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await admin.connect();
+    const name = `edgeverse_test_${runId}`;
+    await admin.query(`create database ${name}`);
+    await admin.end();
+    const url = new URL(process.env.DATABASE_URL);
+    url.pathname = `/${name}`;
+    databaseUrl = url.toString();
+    cleanups.push(async () => {
+      const c = new pg.Client({ connectionString: process.env.DATABASE_URL });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    });
+  } else {
+    const server = await startEmbeddedPostgres({ port: await freePort() });
+    databaseUrl = server.url;
+    embeddedPostgres = true;
+    cleanups.push(() => server.close());
+  }
+
+  let meiliUrl = process.env.MEILI_URL;
+  let meiliMasterKey = process.env.MEILI_MASTER_KEY ?? '';
+  if (!meiliUrl) {
+    meiliMasterKey = randomBytes(16).toString('hex');
+    const meili = await startMeilisearch({ dataDir: path.join(tmp, 'meili'), port: await freePort(), masterKey: meiliMasterKey });
+    meiliUrl = meili.url;
+    cleanups.push(() => meili.close());
+  } else if (!meiliMasterKey) {
+    throw new Error('MEILI_URL is set but MEILI_MASTER_KEY is not: tests need the master key to create their indexes');
+  }
+  const meiliSearchKey = await searchOnlyKey(meiliUrl, meiliMasterKey);
+  const indexPrefix = `t${runId}_`;
+  if (process.env.MEILI_URL) {
+    cleanups.push(async () => {
+      const headers = { Authorization: `Bearer ${meiliMasterKey}` };
+      const res = await fetch(`${meiliUrl}/indexes?limit=1000`, { headers });
+      const { results } = (await res.json()) as { results: { uid: string }[] };
+      for (const { uid } of results.filter((r) => r.uid.startsWith(indexPrefix))) {
+        await fetch(`${meiliUrl}/indexes/${uid}`, { method: 'DELETE', headers });
+      }
+    });
+  }
+
+  return {
+    databaseUrl,
+    embeddedPostgres,
+    meiliUrl,
+    meiliMasterKey,
+    meiliSearchKey,
+    indexPrefix,
+    async stop() {
+      for (const cleanup of cleanups.reverse()) await cleanup().catch((err) => console.error('test cleanup:', err));
+    },
+  };
+}

@@ -1,0 +1,47 @@
+/**
+ * Two projects share one global setup (real Meilisearch + Postgres, started once):
+ * `node` for the ingest, the document model and the stack scripts; `workers` runs the
+ * Worker inside workerd (@cloudflare/vitest-plugin) against those services.
+ */
+import { cloudflareTest } from '@cloudflare/vitest-plugin';
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    globalSetup: ['./test/global-setup.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 180_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'node',
+          environment: 'node',
+          include: ['model/**/*.test.ts', 'ingest/**/*.test.ts', 'scripts/**/*.test.ts', 'drizzle/**/*.test.ts'],
+        },
+      },
+      {
+        extends: true,
+        plugins: [
+          cloudflareTest(({ inject }) => ({
+            wrangler: { configPath: './wrangler.toml' },
+            miniflare: {
+              bindings: {
+                MEILI_URL: inject('meiliUrl'),
+                MEILI_SEARCH_KEY: inject('meiliSearchKey'),
+                DATABASE_URL: inject('databaseUrl'),
+                NEON_WS_PROXY: inject('bridgeUrl'),
+                INDEX_PREFIX: inject('indexPrefix'),
+                ENVIRONMENT: 'test',
+              },
+            },
+          })),
+        ],
+        test: {
+          name: 'workers',
+          include: ['worker/**/*.test.ts'],
+        },
+      },
+    ],
+  },
+});

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { getJson } from './test-helpers.js';
+
+describe('service routes', () => {
+  it('GET /healthcheck/ checks the database', async () => {
+    const { body } = await getJson('/healthcheck/');
+    expect(body).toEqual({ status: '200 OK' });
+  });
+
+  it('GET /healthcheck/?check_es checks the search engine too', async () => {
+    const { body } = await getJson('/healthcheck/?check_es=1');
+    expect(body).toEqual({ status: '200 OK' });
+  });
+
+  it('serves an OpenAPI 3.1 document covering the routes', async () => {
+    const { body } = await getJson('/v1/openapi.json');
+    expect(body.openapi).toBe('3.1.0');
+    for (const p of ['/v1/images/', '/v1/images/{identifier}/', '/v1/audio/', '/v1/audio/{identifier}/', '/healthcheck/']) {
+      expect(Object.keys(body.paths)).toContain(p);
+    }
+    const params = body.paths['/v1/images/'].get.parameters.map((p: { name: string }) => p.name);
+    expect(params).toEqual(expect.arrayContaining(['q', 'page', 'page_size']));
+    expect(body.components.schemas.Image).toBeTruthy();
+  });
+
+  it('answers unknown paths with a JSON 404', async () => {
+    const { body } = await getJson('/v1/nothing-here/', 404);
+    expect(body).toEqual({ detail: 'Not found.' });
+  });
+});

@@ -1,0 +1,54 @@
+/**
+ * Builds the API: middleware, the resource sub-apps, the OpenAPI document and the one
+ * error mapper.
+ */
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { appendTrailingSlash } from 'hono/trailing-slash';
+import { ApiError, errorResponse } from './errors.js';
+import { services } from './middleware/services.js';
+import { registerHealthcheck } from './routes/health.js';
+import { createMediaApp } from './routes/media/index.js';
+import type { AppEnv } from './types.js';
+import { validationHook } from './validation.js';
+
+export const API_VERSION = '0.1.0';
+export const OPENAPI_PATH = '/v1/openapi.json';
+
+export function createApp() {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+
+  app.use('*', services);
+  // `/v1/images?q=dog` → 301 `/v1/images/?q=dog`, as Django's APPEND_SLASH does (§1.3).
+  app.use('*', appendTrailingSlash());
+
+  registerHealthcheck(app);
+  // Sub-apps carry their full resource paths (`/images/…`): a `/` route mounted under a
+  // prefix would lose the trailing slash the contract requires.
+  app.route('/v1', createMediaApp('image'));
+  app.route('/v1', createMediaApp('audio'));
+
+  app.doc31(OPENAPI_PATH, (c) => ({
+    openapi: '3.1.0',
+    info: {
+      title: 'Edgeverse API',
+      version: API_VERSION,
+      description:
+        'Search openly licensed images and audio. Wire-compatible with the Openverse API v1: same paths, parameters, response fields and error shapes.',
+      license: { name: 'MIT', identifier: 'MIT' },
+    },
+    servers: [{ url: new URL(c.req.url).origin }],
+  }));
+
+  app.notFound((c) => c.json({ detail: 'Not found.' }, 404));
+
+  app.onError((err, c) => {
+    if (err instanceof ApiError) return errorResponse(c, err);
+    const log = c.get('log');
+    const detail = { error: err.message, name: err.name };
+    if (log) log.error('unhandled error', detail);
+    else console.error(JSON.stringify({ level: 'error', msg: 'unhandled error', ...detail }));
+    return c.json({ detail: 'An internal server error occurred.', request_id: c.get('requestId') ?? null }, 500);
+  });
+
+  return app;
+}

@@ -1,0 +1,32 @@
+/**
+ * The Worker's bindings and variables, checked once per isolate at the entry.
+ */
+import { z } from '@hono/zod-openapi';
+
+export const EnvSchema = z.object({
+  MEILI_URL: z.string().url(),
+  /** A search-only key: the Worker never holds the master key. */
+  MEILI_SEARCH_KEY: z.string().min(1),
+  DATABASE_URL: z.string().min(1),
+  /** Local only: the WebSocket→TCP bridge in front of a plain Postgres. */
+  NEON_WS_PROXY: z.string().optional(),
+  /** Prefix of the served index names (tests give each suite its own). */
+  INDEX_PREFIX: z.string().optional(),
+  /** Meilisearch request timeout in ms. */
+  MEILI_TIMEOUT_MS: z.coerce.number().int().positive().optional(),
+  ENVIRONMENT: z.string().optional(),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Validates the environment; the message names each missing or malformed variable. */
+export function checkEnv(env: unknown): Env {
+  const parsed = EnvSchema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+  throw new ConfigError(`Worker configuration invalid (${problems}); set them in wrangler.toml [vars] or with \`wrangler secret put\``);
+}

@@ -1,0 +1,30 @@
+/**
+ * Structured JSON logs, one object per line, each carrying the request id. Values are
+ * passed through `redact` so secrets never reach the log stream.
+ */
+export interface Logger {
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+}
+
+const SECRET_KEYS = /key|secret|token|password|authorization|database_url/i;
+
+export function redact(fields: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(fields)) out[k] = SECRET_KEYS.test(k) ? '[redacted]' : v;
+  return out;
+}
+
+export function createLogger(base: Record<string, unknown>): Logger {
+  const write = (level: string, msg: string, fields?: Record<string, unknown>) => {
+    const line = JSON.stringify({ level, msg, ...base, ...(fields ? redact(fields) : {}) });
+    if (level === 'error') console.error(line);
+    else console.log(line);
+  };
+  return {
+    info: (msg, fields) => write('info', msg, fields),
+    warn: (msg, fields) => write('warn', msg, fields),
+    error: (msg, fields) => write('error', msg, fields),
+  };
+}

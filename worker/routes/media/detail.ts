@@ -1,0 +1,40 @@
+import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import { MEDIA_PATH, type MediaType } from '../../../model/record.js';
+import { mediaResult } from '../../../model/result.js';
+import { findRecord } from '../../db/media.js';
+import { ApiError } from '../../errors.js';
+import type { AppEnv } from '../../types.js';
+import { baseUrlOf, enforceAnonymousPageSize } from './request.js';
+import { ErrorSchema, IdParamSchema, SearchQuerySchema, resultSchemaOf } from './schema.js';
+
+export function registerDetail(app: OpenAPIHono<AppEnv>, mediaType: MediaType) {
+  const plural = MEDIA_PATH[mediaType];
+  const route = createRoute({
+    method: 'get',
+    path: `/${plural}/{identifier}/`,
+    operationId: `${mediaType}_detail`,
+    tags: [plural],
+    summary: `Get one ${mediaType === 'image' ? 'image' : 'audio track'}`,
+    description: 'The record as stored, including mature works. Search parameters are validated here too (§2.3).',
+    request: { params: IdParamSchema, query: SearchQuerySchema },
+    responses: {
+      200: { description: 'The record.', content: { 'application/json': { schema: resultSchemaOf(mediaType) } } },
+      404: { description: 'No record has this identifier.', content: { 'application/json': { schema: ErrorSchema } } },
+      503: { description: 'The database is unavailable.', content: { 'application/json': { schema: ErrorSchema } } },
+    },
+  });
+  app.openapi(route, async (c) => {
+    const { identifier } = c.req.valid('param');
+    enforceAnonymousPageSize(c.req.valid('query').page_size);
+    let record;
+    try {
+      record = await findRecord(c.get('db')(), mediaType, identifier);
+    } catch (err) {
+      c.get('log').error('detail lookup failed', { error: (err as Error).message });
+      throw new ApiError('database_unavailable', 'The database is unavailable. Try again shortly.');
+    }
+    if (!record) throw ApiError.notFound();
+    return c.json(mediaResult(mediaType, record, { baseUrl: baseUrlOf(c.req.url) }) as never, 200);
+  });
+  return app;
+}

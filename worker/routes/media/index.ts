@@ -1,0 +1,17 @@
+/**
+ * The sub-app of one media type (`/v1/images`, `/v1/audio`): search and detail now;
+ * related, stats, oEmbed, reports and thumbnails register here as they arrive.
+ */
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { MediaType } from '../../../model/record.js';
+import { validationHook } from '../../validation.js';
+import type { AppEnv } from '../../types.js';
+import { registerDetail } from './detail.js';
+import { registerSearch } from './search.js';
+
+export function createMediaApp(mediaType: MediaType) {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  registerSearch(app, mediaType);
+  registerDetail(app, mediaType);
+  return app;
+}

@@ -1,0 +1,42 @@
+import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import { MEDIA_PATH, type MediaType } from '../../../model/record.js';
+
+import { searchMedia } from '../../search/media-search.js';
+import type { AppEnv } from '../../types.js';
+import { baseUrlOf, enforceAnonymousPageSize } from './request.js';
+import { ErrorSchema, MAX_ANONYMOUS_PAGE_SIZE, SearchQuerySchema, searchResponseSchemaOf } from './schema.js';
+
+export function registerSearch(app: OpenAPIHono<AppEnv>, mediaType: MediaType) {
+  const plural = MEDIA_PATH[mediaType];
+  const route = createRoute({
+    method: 'get',
+    path: `/${plural}/`,
+    operationId: `${mediaType}_search`,
+    tags: [plural],
+    summary: `Search ${plural}`,
+    description: `Search openly licensed ${plural} by text. Results are ranked by relevance, then popularity.`,
+    request: { query: SearchQuerySchema },
+    responses: {
+      200: { description: 'A page of results.', content: { 'application/json': { schema: searchResponseSchemaOf(mediaType) } } },
+      400: { description: 'A parameter is invalid; `detail` names it.', content: { 'application/json': { schema: ErrorSchema } } },
+      401: {
+        description: `\`page_size\` above ${MAX_ANONYMOUS_PAGE_SIZE} without an API key.`,
+        content: { 'application/json': { schema: ErrorSchema } },
+      },
+      503: { description: 'The search engine is unavailable.', content: { 'application/json': { schema: ErrorSchema } } },
+    },
+  });
+  app.openapi(route, async (c) => {
+    const params = c.req.valid('query');
+    enforceAnonymousPageSize(params.page_size);
+    const config = c.get('config');
+    const body = await searchMedia(mediaType, params, {
+      engine: c.get('engine'),
+      indexPrefix: config.INDEX_PREFIX,
+      baseUrl: baseUrlOf(c.req.url),
+    });
+    return c.json(body, 200);
+  });
+  return app;
+}
+

@@ -1,0 +1,66 @@
+/**
+ * Search for one media type: validated parameters → one Meilisearch query → the
+ * Openverse envelope (§3.3). No Postgres round trip: results come from the documents.
+ */
+import type { SearchDocument } from '../../model/document.js';
+import type { MediaRecord, MediaType } from '../../model/record.js';
+import { mediaResult, type AudioResult, type ImageResult } from '../../model/result.js';
+import { MATCHED_FIELD_NAME, MAX_RESULT_WINDOW, TEXT_FIELDS, liveIndexName } from '../../model/search-index.js';
+import { MAX_PAGE } from '../routes/media/schema.js';
+import type { SearchQuery } from '../routes/media/schema.js';
+import type { SearchEngine } from './meili.js';
+
+export interface SearchEnvelope {
+  result_count: number;
+  page_count: number;
+  page_size: number;
+  page: number;
+  results: (ImageResult | AudioResult)[];
+}
+
+export interface SearchContext {
+  engine: SearchEngine;
+  indexPrefix?: string;
+  baseUrl: string;
+}
+
+/** Maps `_matchesPosition` keys (`tag_names.3`, `title`) to Openverse's field names. */
+export function fieldsMatched(positions: Record<string, unknown> | undefined): string[] {
+  if (!positions) return [];
+  const names = new Set<string>();
+  for (const key of Object.keys(positions)) {
+    const name = MATCHED_FIELD_NAME[key.split('.')[0]];
+    if (name) names.add(name);
+  }
+  return [...names].sort();
+}
+
+/** Counting rules of §3.3: capped totals, and exhaustion signalled by a short page. */
+export function envelope(total: number, page: number, pageSize: number, results: SearchEnvelope['results']): SearchEnvelope {
+  if (results.length === 0) return { result_count: 0, page_count: 0, page_size: pageSize, page, results };
+  let resultCount = Math.min(total, MAX_RESULT_WINDOW);
+  let pageCount = Math.min(MAX_PAGE, Math.ceil(resultCount / pageSize));
+  if (results.length < pageSize) {
+    if (pageCount === 1) resultCount = results.length;
+    pageCount = page;
+  }
+  return { result_count: resultCount, page_count: pageCount, page_size: pageSize, page, results };
+}
+
+export async function searchMedia(mediaType: MediaType, params: SearchQuery, ctx: SearchContext): Promise<SearchEnvelope> {
+  const response = await ctx.engine.search<SearchDocument>(liveIndexName(mediaType, ctx.indexPrefix), {
+    q: params.q ?? '',
+    attributesToSearchOn: TEXT_FIELDS,
+    filter: 'mature = false',
+    page: params.page,
+    hitsPerPage: params.page_size,
+    showMatchesPosition: params.q !== undefined,
+  });
+  const results = response.hits.map((hit) =>
+    mediaResult(mediaType, hit as unknown as MediaRecord, {
+      baseUrl: ctx.baseUrl,
+      fieldsMatched: fieldsMatched(hit._matchesPosition),
+    }),
+  );
+  return envelope(response.totalHits ?? response.estimatedTotalHits ?? results.length, params.page, params.page_size, results);
+}

@@ -1,0 +1,19 @@
+import type { Database } from './db/media.js';
+import type { Env } from './env.js';
+import type { Logger } from './middleware/logger.js';
+import type { SearchEngine } from './search/meili.js';
+
+/** Per-request services put on `c.var` by the services middleware. */
+export interface AppVariables {
+  config: Env;
+  requestId: string;
+  log: Logger;
+  engine: SearchEngine;
+  /** Opens the Postgres connection on first use; closed when the request ends. */
+  db: () => Database;
+}
+
+export interface AppEnv {
+  Bindings: Record<string, unknown>;
+  Variables: AppVariables;
+}
