@@ -49,6 +49,7 @@ async function shutdown(code: number): Promise<never> {
       await stop().catch((err: Error) => console.error(`[edgeverse] stopping ${name} failed: ${err.message}`));
     }
     if (readStackInfo()?.pid === process.pid) rmSync(STACK_FILE, { force: true });
+    log('stopped');
   }
   process.exit(code);
 }

@@ -22,7 +22,7 @@ export async function startWorker(opts: {
   /** Where wrangler's own output goes (default: inherited). */
   quiet?: boolean;
 }): Promise<WorkerProcess> {
-  const wranglerBin = createRequire(import.meta.url).resolve('wrangler/bin/wrangler.js');
+  const wranglerBin = path.join(path.dirname(createRequire(import.meta.url).resolve('wrangler/package.json')), 'bin', 'wrangler.js');
   const major = Number(process.versions.node.split('.')[0]);
   if (major < 22) {
     throw new StackError(`wrangler needs Node 22 but this is Node ${process.versions.node}: run through npm scripts (\`npm start\`), which use the project's Node`);
@@ -47,7 +47,7 @@ export async function startWorker(opts: {
     {
       cwd: opts.root,
       detached: true,
-      stdio: ['ignore', opts.quiet ? 'ignore' : 'inherit', opts.quiet ? 'ignore' : 'inherit'],
+      stdio: ['ignore', 'pipe', 'pipe'],
       env: {
         ...process.env,
         WRANGLER_SEND_METRICS: 'false',
@@ -57,6 +57,13 @@ export async function startWorker(opts: {
       },
     },
   );
+  if (!opts.quiet) {
+    forwardOutput(child.stdout!, process.stdout);
+    forwardOutput(child.stderr!, process.stderr);
+  } else {
+    child.stdout!.resume();
+    child.stderr!.resume();
+  }
   let exited = false;
   const exit = new Promise<void>((resolve) => child.once('exit', () => ((exited = true), resolve())));
   const kill = (signal: NodeJS.Signals) => {
@@ -93,4 +100,17 @@ export async function startWorker(opts: {
       kill('SIGKILL'); // workerd, if it outlived wrangler
     },
   };
+}
+
+// Offline, wrangler warns on every start that it cannot fetch `Request.cf` metadata
+// from Cloudflare; the placeholder it falls back to is fine locally.
+const NOISE = /Request\.cf|ENOTFOUND workers\.cloudflare\.com|GetAddrInfoReqWrap/;
+
+function forwardOutput(from: NodeJS.ReadableStream, to: NodeJS.WritableStream): void {
+  let rest = '';
+  from.on('data', (chunk: Buffer) => {
+    const lines = (rest + chunk.toString()).split('\n');
+    rest = lines.pop() ?? '';
+    for (const line of lines) if (!NOISE.test(line)) to.write(`${line}\n`);
+  });
 }
