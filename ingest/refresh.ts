@@ -12,6 +12,7 @@ import { MeiliAdmin } from './meili-admin.js';
 import { countStaging, createStagingTables, dropStagingTables, loadRecords, swapTables } from './postgres-loader.js';
 import { ProgressTracker, type ProgressListener } from './progress.js';
 import type { CatalogSource } from './sources/source.js';
+import { settingsDiffer } from './settings-check.js';
 import { upsertSources } from './sources-table.js';
 
 export interface RefreshOptions {
@@ -188,10 +189,9 @@ async function checkBeforePromotion(opts: RefreshOptions, target: string, mediaT
     throw new RefreshError(`check failed: ${rows} rows loaded but ${docs} documents indexed in ${target}; nothing was promoted`);
   }
   if (rows === 0) throw new RefreshError(`check failed: the new ${mediaType} index is empty; nothing was promoted`);
-  const settings = await opts.meili.getSettings(target);
-  const expected = indexSettings(mediaType);
-  if (JSON.stringify(settings.rankingRules) !== JSON.stringify(expected.rankingRules)) {
-    throw new RefreshError(`check failed: ${target} has unexpected ranking rules; nothing was promoted`);
+  const differing = await settingsDiffer(opts.meili, target, mediaType);
+  if (differing.length) {
+    throw new RefreshError(`check failed: ${target} has unexpected ${differing.join(', ')}; nothing was promoted`);
   }
   const sample = await opts.api.query<{ title: string | null }>(
     `select title from ${mediaType}_new where title is not null and length(title) > 3 limit 1`,

@@ -22,6 +22,12 @@ export async function loadFixtureCatalog(services: TestServices): Promise<{ imag
   await client.connect();
   try {
     await loadDemoCatalog(client, { schema: 'upstream', images: FIXTURE_IMAGES, audio: FIXTURE_AUDIO, mediaBaseUrl: FIXTURE_MEDIA_BASE });
+    // Enough mature works that the `mature` filters have something to hide.
+    for (const table of ['image', 'audio']) {
+      await client.query(
+        `update upstream.${table} set meta_data = coalesce(meta_data, '{}'::jsonb) || '{"mature": true}'::jsonb where id % 20 = 0`,
+      );
+    }
     if (!hasSharedData) console.warn(SHARED_DATA_MISSING);
     const meili = new MeiliAdmin(services.meiliUrl, services.meiliMasterKey);
     const counts = { images: 0, audio: 0, realRows: 0 };

@@ -8,6 +8,7 @@ import { loadDemoCatalog } from '../../ingest/demo/load-demo.js';
 import type { IngestConfig } from '../../ingest/config.js';
 import { MeiliAdmin } from '../../ingest/meili-admin.js';
 import { runRefresh } from '../../ingest/run-refresh.js';
+import { settingsDiffer } from '../../ingest/settings-check.js';
 import { progressLine, summaryLines } from '../../ingest/format.js';
 import { MEDIA_TYPES } from '../../model/record.js';
 import { liveIndexName } from '../../model/search-index.js';
@@ -60,7 +61,11 @@ export async function ensureDemoData(config: IngestConfig, opts: DemoOptions): P
     let indexesMatch = generations.length === MEDIA_TYPES.length;
     for (const g of generations) {
       const uid = liveIndexName(g.media_type as 'image' | 'audio', config.indexPrefix);
-      if (!(await meili.indexExists(uid)) || (await meili.documentCount(uid)) !== g.document_count) indexesMatch = false;
+      const current =
+        (await meili.indexExists(uid)) &&
+        (await meili.documentCount(uid)) === g.document_count &&
+        (await settingsDiffer(meili, uid, g.media_type as 'image' | 'audio')).length === 0;
+      if (!current) indexesMatch = false;
     }
     if (!loaded && meta?.ingested === fingerprint && indexesMatch) return { loaded, ingested };
     for (const mediaType of MEDIA_TYPES) {

@@ -5,10 +5,11 @@
 import type { SearchDocument } from '../../model/document.js';
 import type { MediaRecord, MediaType } from '../../model/record.js';
 import { mediaResult, type AudioResult, type ImageResult } from '../../model/result.js';
-import { MATCHED_FIELD_NAME, MAX_RESULT_WINDOW, TEXT_FIELDS, liveIndexName } from '../../model/search-index.js';
+import { MATCHED_FIELD_NAME, MAX_RESULT_WINDOW, liveIndexName } from '../../model/search-index.js';
 import { MAX_PAGE } from '../routes/media/schema.js';
 import type { SearchQuery } from '../routes/media/schema.js';
 import type { SearchEngine } from './meili.js';
+import { buildSearchRequest, type Collection } from './query.js';
 
 export interface SearchEnvelope {
   result_count: number;
@@ -22,6 +23,8 @@ export interface SearchContext {
   engine: SearchEngine;
   indexPrefix?: string;
   baseUrl: string;
+  authenticated: boolean;
+  collection?: Collection;
 }
 
 /** Maps `_matchesPosition` keys (`tag_names.3`, `title`) to Openverse's field names. */
@@ -48,18 +51,15 @@ export function envelope(total: number, page: number, pageSize: number, results:
 }
 
 export async function searchMedia(mediaType: MediaType, params: SearchQuery, ctx: SearchContext): Promise<SearchEnvelope> {
-  const response = await ctx.engine.search<SearchDocument>(liveIndexName(mediaType, ctx.indexPrefix), {
-    q: params.q ?? '',
-    attributesToSearchOn: TEXT_FIELDS,
-    filter: 'mature = false',
-    page: params.page,
-    hitsPerPage: params.page_size,
-    showMatchesPosition: params.q !== undefined,
-  });
+  const request = buildSearchRequest(mediaType, params, { authenticated: ctx.authenticated, collection: ctx.collection });
+  const response = await ctx.engine.search<SearchDocument>(liveIndexName(mediaType, ctx.indexPrefix), request);
+  // Waveform peaks are stored by the waveform job (not yet built): none are stored, so `[]`.
+  const peaks = mediaType === 'audio' && params.peaks ? [] : undefined;
   const results = response.hits.map((hit) =>
     mediaResult(mediaType, hit as unknown as MediaRecord, {
       baseUrl: ctx.baseUrl,
       fieldsMatched: fieldsMatched(hit._matchesPosition),
+      peaks,
     }),
   );
   return envelope(response.totalHits ?? response.estimatedTotalHits ?? results.length, params.page, params.page_size, results);

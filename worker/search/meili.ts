@@ -7,6 +7,7 @@ import { ApiError } from '../errors.js';
 export interface MeiliSearchRequest {
   q?: string;
   attributesToSearchOn?: readonly string[];
+  matchingStrategy?: 'last' | 'all' | 'frequency';
   filter?: string | string[];
   sort?: string[];
   page?: number;

@@ -6,12 +6,14 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import type { MediaType } from '../../../model/record.js';
 import { validationHook } from '../../validation.js';
 import type { AppEnv } from '../../types.js';
+import { registerCollections } from './collections.js';
 import { registerDetail } from './detail.js';
 import { registerSearch } from './search.js';
 
 export function createMediaApp(mediaType: MediaType) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   registerSearch(app, mediaType);
+  registerCollections(app, mediaType);
   registerDetail(app, mediaType);
   return app;
 }

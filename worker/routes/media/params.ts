@@ -70,3 +70,78 @@ export function rawInt(value: string | string[] | undefined): number | null {
   const m = /^\s*([+-]?\d+)(?:\.0*)?\s*$/.exec(v);
   return m ? Number(m[1]) : null;
 }
+
+const TRUE_VALUES = new Set(['true', 'True', 'TRUE', 't', 'T', 'yes', 'Yes', 'YES', 'y', 'Y', 'on', 'On', 'ON', '1']);
+const FALSE_VALUES = new Set(['false', 'False', 'FALSE', 'f', 'F', 'no', 'No', 'NO', 'n', 'N', 'off', 'Off', 'OFF', '0']);
+
+/** Booleans in DRF's spellings; anything else is "Must be a valid boolean." */
+export function boolParam(opts: { default: boolean; description: string }) {
+  return z
+    .preprocess((v) => absentIfEmpty(lastValue(v)), z.string().optional())
+    .transform((value, ctx) => {
+      if (value === undefined) return opts.default;
+      const v = value.trim();
+      if (TRUE_VALUES.has(v)) return true;
+      if (FALSE_VALUES.has(v)) return false;
+      ctx.addIssue({ code: 'custom', message: 'Must be a valid boolean.' });
+      return z.NEVER;
+    })
+    .openapi({ type: 'boolean', default: opts.default, description: opts.description });
+}
+
+/**
+ * A comma-separated list, trimmed and lowercased, empty items dropped. With `allowed`,
+ * every item must be one of them and `invalid(item)` words the error.
+ */
+export function listParam<T extends string>(opts: {
+  description: string;
+  allowed?: readonly T[];
+  invalid?: (item: string) => string;
+  example?: string;
+}) {
+  return z
+    .preprocess((v) => absentIfEmpty(lastValue(v)), z.string().optional())
+    .transform((value, ctx) => {
+      if (value === undefined) return undefined;
+      if (value.length > 1000) {
+        ctx.addIssue({ code: 'custom', message: 'Ensure this field has no more than 1000 characters.' });
+        return z.NEVER;
+      }
+      const items = [...new Set(value.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean))];
+      if (opts.allowed) {
+        for (const item of items) {
+          if (!(opts.allowed as readonly string[]).includes(item)) {
+            ctx.addIssue({ code: 'custom', message: opts.invalid ? opts.invalid(item) : `Invalid value: ${item}.` });
+            return z.NEVER;
+          }
+        }
+      }
+      return items.length ? (items as T[]) : undefined;
+    })
+    .openapi({
+      type: 'string',
+      description: opts.allowed ? `${opts.description} Comma-separated; one or more of: ${opts.allowed.join(', ')}.` : opts.description,
+      example: opts.example,
+    });
+}
+
+/** DRF's enum error (§3.1): `Invalid value: x. Allowed values: {'a', 'b'}`. */
+export function enumError(allowed: readonly string[]) {
+  return (item: string) => `Invalid value: ${item}. Allowed values: {${allowed.map((a) => `'${a}'`).join(', ')}}`;
+}
+
+/** A single choice (`unstable__sort_by`): DRF's `"x" is not a valid choice.` */
+export function choiceParam<T extends string>(opts: { allowed: readonly T[]; default: T; description: string }) {
+  return z
+    .preprocess((v) => absentIfEmpty(lastValue(v)), z.string().optional())
+    .transform((value, ctx) => {
+      if (value === undefined) return opts.default;
+      const v = value.trim();
+      if (!(opts.allowed as readonly string[]).includes(v)) {
+        ctx.addIssue({ code: 'custom', message: `"${v}" is not a valid choice.` });
+        return z.NEVER;
+      }
+      return v as T;
+    })
+    .openapi({ type: 'string', enum: [...opts.allowed], default: opts.default, description: opts.description });
+}

@@ -19,3 +19,29 @@ export function enforceAnonymousPageSize(pageSize: number | null): void {
     throw new ApiError('unauthorized_page_size', `Ensure this value is less than or equal to ${MAX_ANONYMOUS_PAGE_SIZE}.`);
   }
 }
+
+const DEPRECATED: Record<string, string> = { li: 'license', lt: 'license_type', pagesize: 'page_size', provider: 'source' };
+
+/**
+ * Rules across parameters, checked once every field is valid (§3.2 step 2): deprecated
+ * names, then `source` with `excluded_source`. Raw query keys are used, so a parameter
+ * present with an empty value still counts.
+ */
+export function checkSearchRules(url: string): void {
+  const keys = new Set(new URL(url).searchParams.keys());
+  const fields: Record<string, string[]> = {};
+  for (const [old, successor] of Object.entries(DEPRECATED)) {
+    if (keys.has(old)) fields[old] = [`Parameter '${old}' is deprecated in this release of the API. Use '${successor}' instead.`];
+  }
+  if (Object.keys(fields).length) throw ApiError.validation(fields);
+  if (keys.has('source') && keys.has('excluded_source')) {
+    throw ApiError.validation({
+      non_field_errors: ["Cannot set both 'source' and 'excluded_source'. Use exactly one of these."],
+    });
+  }
+}
+
+/** Whether the caller holds a valid API key; every caller is anonymous until keys exist. */
+export function isAuthenticated(): boolean {
+  return false;
+}

@@ -4,7 +4,8 @@
  */
 import { z } from '@hono/zod-openapi';
 import { IDENTIFIER_PATTERN, type MediaType } from '../../../model/record.js';
-import { intParam, textParam } from './params.js';
+import { LICENSE_SLUGS, LICENSE_TYPES } from '../../../model/licenses.js';
+import { boolParam, choiceParam, enumError, intParam, listParam, textParam } from './params.js';
 
 /** Highest page anyone may request (`MAX_PAGINATION_DEPTH`). */
 export const MAX_PAGE = 20;
@@ -13,13 +14,52 @@ export const MAX_AUTHED_PAGE_SIZE = 500;
 /** `q` longer than this is cut silently (§3.1). */
 export const MAX_QUERY_LENGTH = 200;
 
-export const SearchQuerySchema = z.object({
+const IMAGE_CATEGORIES = ['digitized_artwork', 'illustration', 'photograph'] as const;
+const AUDIO_CATEGORIES = ['audiobook', 'music', 'news', 'podcast', 'pronunciation', 'sound_effect'] as const;
+const ASPECT_RATIOS = ['tall', 'wide', 'square'] as const;
+const SIZES = ['small', 'medium', 'large'] as const;
+const LENGTHS = ['shortest', 'short', 'medium', 'long'] as const;
+export const SORT_FIELDS = ['relevance', 'indexed_on'] as const;
+export const SORT_DIRECTIONS = ['desc', 'asc'] as const;
+
+const fieldSearch = (field: string) =>
+  textParam({
+    max: MAX_QUERY_LENGTH,
+    description: `Search the ${field} only. Ignored when \`q\` is given.`,
+  });
+
+const commonParams = {
   q: textParam({
     truncate: MAX_QUERY_LENGTH,
     description:
-      'Search query over titles, tags and descriptions. Quoted phrases match exactly. Longer than 200 characters is cut to 200.',
+      'Search query over titles, tags and descriptions; every word must match. Quoted phrases match exactly. Longer than 200 characters is cut to 200.',
     example: 'dog',
   }),
+  creator: fieldSearch('creator'),
+  tags: fieldSearch('tag names'),
+  title: fieldSearch('title'),
+  license: listParam({
+    description: 'Only these licences (case-insensitive).',
+    allowed: LICENSE_SLUGS,
+    invalid: (item) => `License '${item}' does not exist.`,
+    example: 'by,cc0',
+  }),
+  license_type: listParam({
+    description: 'Only licences in every listed group.',
+    allowed: LICENSE_TYPES,
+    invalid: (item) => `License type '${item}' does not exist.`,
+    example: 'commercial',
+  }),
+  source: listParam({ description: 'Only these sources (see `/stats/`). Unknown sources match nothing.', example: 'flickr,wikimedia' }),
+  excluded_source: listParam({ description: 'Leave out these sources. Cannot be combined with `source`.' }),
+  extension: listParam({ description: 'Only these file extensions.', example: 'jpg' }),
+  mature: boolParam({ default: false, description: 'Include works marked mature (sensitive).' }),
+  unstable__include_sensitive_results: boolParam({
+    default: false,
+    description: 'Include sensitive results (the newer name of `mature`).',
+  }),
+  qa: boolParam({ default: false, description: 'Accepted for compatibility; the QA index is not served.' }),
+  filter_dead: boolParam({ default: true, description: 'Drop results whose media URL is dead.' }),
   page: intParam({ min: 1, max: MAX_PAGE, default: 1, description: 'Page number, 1 to 20.' }),
   page_size: intParam({
     min: 1,
@@ -27,9 +67,51 @@ export const SearchQuerySchema = z.object({
     default: 20,
     description: 'Results per page: at most 20 for anonymous callers (401 above), 500 with an API key.',
   }),
+  unstable__sort_by: choiceParam({
+    allowed: SORT_FIELDS,
+    default: 'relevance',
+    description: 'Sort by relevance or by date indexed. API keys only; anonymous callers get relevance.',
+  }),
+  unstable__sort_dir: choiceParam({
+    allowed: SORT_DIRECTIONS,
+    default: 'desc',
+    description: 'Direction of the `indexed_on` sort. API keys only.',
+  }),
+};
+
+export const ImageSearchQuerySchema = z.object({
+  ...commonParams,
+  category: listParam({ description: 'Only these categories.', allowed: IMAGE_CATEGORIES, invalid: enumError(IMAGE_CATEGORIES) }),
+  aspect_ratio: listParam({ description: 'Only these shapes.', allowed: ASPECT_RATIOS, invalid: enumError(ASPECT_RATIOS) }),
+  size: listParam({ description: 'Only these sizes (by pixel count).', allowed: SIZES, invalid: enumError(SIZES) }),
 });
 
-export type SearchQuery = z.infer<typeof SearchQuerySchema>;
+export const AudioSearchQuerySchema = z.object({
+  ...commonParams,
+  category: listParam({ description: 'Only these categories.', allowed: AUDIO_CATEGORIES, invalid: enumError(AUDIO_CATEGORIES) }),
+  length: listParam({ description: 'Only these durations: shortest < 30 s, short < 2 min, medium < 10 min, long.', allowed: LENGTHS, invalid: enumError(LENGTHS) }),
+  peaks: boolParam({ default: false, description: 'Add stored waveform peaks to each result.' }),
+});
+
+/** Search parameters of a media type; every media route validates them (§2.3). */
+export function searchQuerySchemaOf(mediaType: MediaType) {
+  return mediaType === 'image' ? ImageSearchQuerySchema : AudioSearchQuerySchema;
+}
+
+/** Kept for routes that validate the shared parameters only. */
+export const SearchQuerySchema = ImageSearchQuerySchema;
+
+export type ImageSearchQuery = z.infer<typeof ImageSearchQuerySchema>;
+export type AudioSearchQuery = z.infer<typeof AudioSearchQuerySchema>;
+/** Parsed parameters of either media type (media-specific ones optional). */
+export type SearchQuery = z.infer<typeof commonParamsSchema> & {
+  category?: string[];
+  aspect_ratio?: string[];
+  size?: string[];
+  length?: string[];
+  peaks?: boolean;
+};
+const commonParamsSchema = z.object(commonParams);
 
 export const IdParamSchema = z.object({
   identifier: z

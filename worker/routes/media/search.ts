@@ -3,8 +3,8 @@ import { MEDIA_PATH, type MediaType } from '../../../model/record.js';
 
 import { searchMedia } from '../../search/media-search.js';
 import type { AppEnv } from '../../types.js';
-import { baseUrlOf, enforceAnonymousPageSize } from './request.js';
-import { ErrorSchema, MAX_ANONYMOUS_PAGE_SIZE, SearchQuerySchema, searchResponseSchemaOf } from './schema.js';
+import { baseUrlOf, checkSearchRules, enforceAnonymousPageSize, isAuthenticated } from './request.js';
+import { ErrorSchema, MAX_ANONYMOUS_PAGE_SIZE, searchQuerySchemaOf, searchResponseSchemaOf } from './schema.js';
 
 export function registerSearch(app: OpenAPIHono<AppEnv>, mediaType: MediaType) {
   const plural = MEDIA_PATH[mediaType];
@@ -15,7 +15,7 @@ export function registerSearch(app: OpenAPIHono<AppEnv>, mediaType: MediaType) {
     tags: [plural],
     summary: `Search ${plural}`,
     description: `Search openly licensed ${plural} by text. Results are ranked by relevance, then popularity.`,
-    request: { query: SearchQuerySchema },
+    request: { query: searchQuerySchemaOf(mediaType) },
     responses: {
       200: { description: 'A page of results.', content: { 'application/json': { schema: searchResponseSchemaOf(mediaType) } } },
       400: { description: 'A parameter is invalid; `detail` names it.', content: { 'application/json': { schema: ErrorSchema } } },
@@ -29,11 +29,13 @@ export function registerSearch(app: OpenAPIHono<AppEnv>, mediaType: MediaType) {
   app.openapi(route, async (c) => {
     const params = c.req.valid('query');
     enforceAnonymousPageSize(params.page_size);
+    checkSearchRules(c.req.url);
     const config = c.get('config');
     const body = await searchMedia(mediaType, params, {
       engine: c.get('engine'),
       indexPrefix: config.INDEX_PREFIX,
       baseUrl: baseUrlOf(c.req.url),
+      authenticated: isAuthenticated(),
     });
     return c.json(body, 200);
   });

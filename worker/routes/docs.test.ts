@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { BASE, get } from '../test-helpers.js';
+
+/** `src`/`href` of every `<script>` and `<link>` in the page. */
+function referencedUrls(html: string): string[] {
+  const urls: string[] = [];
+  for (const tag of html.match(/<(?:script|link)\b[^>]*>/gi) ?? []) {
+    const attr = /\s(?:src|href)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))/i.exec(tag);
+    if (attr) urls.push(attr[1] ?? attr[2] ?? attr[3]);
+  }
+  return urls;
+}
+
+async function page(): Promise<{ res: Response; html: string }> {
+  const res = await get('/v1/');
+  return { res, html: await res.text() };
+}
+
+describe('API documentation page', () => {
+  it('GET /v1/ serves the HTML page, cached for five minutes', async () => {
+    const { res, html } = await page();
+    expect(res.status, html.slice(0, 300)).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(res.headers.get('cache-control')).toBe('public, max-age=300');
+    expect(html).toMatch(/^<!DOCTYPE html>/i);
+    expect(html).toContain('<title>Edgeverse API</title>');
+    expect(html).toContain('id="swagger-ui"');
+  });
+
+  it('references only same-origin assets (no CDN), and its CSP allows nothing else', async () => {
+    const { res, html } = await page();
+    const urls = referencedUrls(html);
+    // the stylesheet, the Swagger UI bundle and the start script, plus the empty data: icon
+    expect(urls.filter((u) => u.startsWith('/v1/docs/'))).toHaveLength(3);
+    for (const url of urls) {
+      const resolved = new URL(url, `${BASE}/v1/`);
+      if (resolved.protocol === 'data:') continue;
+      expect(resolved.origin, url).toBe(BASE);
+      expect(url, 'no protocol-relative or absolute URLs').not.toMatch(/^(?:[a-z]+:)?\/\//i);
+    }
+    expect(html).not.toMatch(/<(?:script|link)\b[^>]*(?:src|href)\s*=\s*["']?(?:https?:)?\/\//i);
+    const csp = res.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("connect-src 'self'");
+    expect(csp).not.toMatch(/https?:/);
+  });
+
+  it('serves every referenced asset with its content type and a long, versioned cache', async () => {
+    const { html } = await page();
+    const expected: Record<string, string> = { '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' };
+    const assets = referencedUrls(html).filter((u) => u.startsWith('/'));
+    expect(assets.map((u) => u.slice(u.lastIndexOf('.')))).toEqual(expect.arrayContaining(['.css', '.js']));
+    for (const url of assets) {
+      const res = await get(url);
+      const body = await res.text();
+      expect(res.status, url).toBe(200);
+      expect(res.headers.get('content-type'), url).toBe(expected[url.slice(url.lastIndexOf('.'))]);
+      expect(res.headers.get('cache-control'), url).toBe('public, max-age=31536000, immutable');
+      expect(res.headers.get('x-content-type-options'), url).toBe('nosniff');
+      expect(body.length, url).toBeGreaterThan(100);
+      // versioned: a package version or a content hash in the path
+      expect(url, url).toMatch(/\/swagger-ui-\d+\.\d+\.\d+\/|-[0-9a-f]{8}\.js$/);
+    }
+    const bundle = assets.find((u) => u.endsWith('/swagger-ui-bundle.js'))!;
+    expect(await (await get(bundle)).text()).toContain('SwaggerUIBundle');
+    const css = assets.find((u) => u.endsWith('.css'))!;
+    expect(await (await get(css)).text()).toContain('.swagger-ui');
+  });
+
+  it('the start script loads this origin\'s OpenAPI document with the full API', async () => {
+    const { html } = await page();
+    const init = referencedUrls(html).find((u) => /\/init-[0-9a-f]{8}\.js$/.test(u));
+    expect(init, html).toBeTruthy();
+    const script = await (await get(init!)).text();
+    expect(script).toContain('"/v1/openapi.json"');
+    expect(script).toContain('validatorUrl: null'); // no badge fetched from swagger.io
+    expect(script).not.toMatch(/https?:\/\//);
+  });
+
+  it('keeps the docs routes out of the OpenAPI document', async () => {
+    const res = await get('/v1/openapi.json');
+    const doc = (await res.json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(doc.paths).filter((p) => p === '/' || p === '/v1/' || p.startsWith('/v1/docs'))).toEqual([]);
+  });
+
+  it('GET / redirects to /v1/', async () => {
+    const res = await get('/');
+    expect(res.status).toBe(302);
+    expect(new URL(res.headers.get('location')!, BASE).pathname).toBe('/v1/');
+  });
+
+  it('GET /v1 redirects to /v1/', async () => {
+    const res = await get('/v1');
+    expect([301, 302, 308]).toContain(res.status);
+    expect(new URL(res.headers.get('location')!, BASE).pathname).toBe('/v1/');
+  });
+
+  it('answers an unknown asset version with the JSON 404', async () => {
+    const res = await get('/v1/docs/swagger-ui-0.0.0/swagger-ui-bundle.js');
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({ detail: 'Not found.' });
+  });
+});

@@ -1,0 +1,140 @@
+/**
+ * Interactive API documentation at `GET /v1/`: Swagger UI over the app's own OpenAPI
+ * document, every asset served by this Worker (no CDN, no fonts, no validator badge), so
+ * the page works offline and "Try it out" calls the same Worker (the document's `servers`
+ * is the request origin).
+ *
+ * Swagger UI's files are imported as text modules from `swagger-ui-dist`: wrangler.toml
+ * has a `[[rules]] type = "Text"` for them, which both `wrangler dev`/`deploy` and the
+ * vitest workers pool honour. Vendor files are addressed by the package version (npm
+ * versions are immutable); the small start script by a hash of its text. Both are cached
+ * for a year; the page itself for five minutes.
+ */
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import swaggerUiPackage from 'swagger-ui-dist/package.json';
+// @ts-ignore -- a text module (wrangler.toml [[rules]] type = "Text"): the file's contents as a string
+import swaggerUiBundle from 'swagger-ui-dist/swagger-ui-bundle.js';
+// @ts-ignore -- a text module (wrangler.toml [[rules]] type = "Text"): the file's contents as a string
+import swaggerUiCss from 'swagger-ui-dist/swagger-ui.css';
+import type { AppEnv } from '../types.js';
+
+export const DOCS_PATH = '/v1/';
+const ASSET_ROOT = '/v1/docs/';
+
+const PAGE_CACHE = 'public, max-age=300';
+const ASSET_CACHE = 'public, max-age=31536000, immutable';
+
+// Swagger UI renders with inline styles and fetches only the document and the API, both
+// on this origin; data: images are the icons inside its CSS.
+const PAGE_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** 32-bit FNV-1a as 8 hex digits: a cache key for small texts, not a security hash. */
+function fnv1a(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(16).padStart(8, '0');
+}
+
+/** Drops a trailing `sourceMappingURL` comment: the map is not served. */
+function withoutSourceMap(text: string): string {
+  const at = text.lastIndexOf('sourceMappingURL=');
+  if (at < 0 || text.length - at > 200) return text;
+  const start = text.lastIndexOf('\n', at);
+  return start < 0 ? text : text.slice(0, start + 1);
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+}
+
+interface Asset {
+  path: string;
+  contentType: string;
+  body: () => string;
+}
+
+function once(make: () => string): () => string {
+  let value: string | undefined;
+  return () => (value ??= make());
+}
+
+/**
+ * Registers `GET /` (→ 302 `/v1/`), `GET /v1/` (the page) and its assets under
+ * `/v1/docs/`. The routes are plain Hono routes, so they stay out of the OpenAPI document.
+ */
+export function registerDocs(app: OpenAPIHono<AppEnv>, opts: { specPath?: string; title?: string } = {}): void {
+  const specPath = opts.specPath ?? '/v1/openapi.json';
+  const title = opts.title ?? 'Edgeverse API';
+  const vendorRoot = `${ASSET_ROOT}swagger-ui-${swaggerUiPackage.version}/`;
+
+  const initScript = `'use strict';
+window.ui = SwaggerUIBundle({
+  url: ${JSON.stringify(specPath)},
+  dom_id: '#swagger-ui',
+  deepLinking: true,
+  presets: [SwaggerUIBundle.presets.apis],
+  layout: 'BaseLayout',
+  validatorUrl: null,
+  docExpansion: 'list',
+  displayOperationId: true,
+  displayRequestDuration: true,
+  showExtensions: true,
+  showCommonExtensions: true,
+  queryConfigEnabled: false,
+});
+`;
+
+  const assets: Record<'js' | 'css' | 'init', Asset> = {
+    js: { path: `${vendorRoot}swagger-ui-bundle.js`, contentType: 'text/javascript; charset=utf-8', body: () => swaggerUiBundle as string },
+    css: { path: `${vendorRoot}swagger-ui.css`, contentType: 'text/css; charset=utf-8', body: once(() => withoutSourceMap(swaggerUiCss as string)) },
+    init: { path: `${ASSET_ROOT}init-${fnv1a(initScript)}.js`, contentType: 'text/javascript; charset=utf-8', body: () => initScript },
+  };
+
+  const page = `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="${assets.css.path}">
+<style>body { margin: 0; background: #fafafa; } .swagger-ui .information-container { padding-top: 1rem; }</style>
+</head>
+<body>
+<noscript><p>This page needs JavaScript. The API description is at <a href="${specPath}">${specPath}</a>.</p></noscript>
+<div id="swagger-ui"></div>
+<script src="${assets.js.path}"></script>
+<script src="${assets.init.path}"></script>
+</body>
+</html>
+`;
+
+  const serve = (c: Context<AppEnv>, body: string, contentType: string, cacheControl: string, extra: Record<string, string> = {}) => {
+    c.header('Content-Type', contentType);
+    c.header('Cache-Control', cacheControl);
+    c.header('X-Content-Type-Options', 'nosniff');
+    for (const [k, v] of Object.entries(extra)) c.header(k, v);
+    return c.body(body, 200);
+  };
+
+  app.get('/', (c) => c.redirect(DOCS_PATH, 302));
+  app.get(DOCS_PATH, (c) =>
+    serve(c, page, 'text/html; charset=utf-8', PAGE_CACHE, { 'Content-Security-Policy': PAGE_CSP, 'Referrer-Policy': 'no-referrer' }),
+  );
+  for (const asset of Object.values(assets)) {
+    app.get(asset.path, (c) => serve(c, asset.body(), asset.contentType, ASSET_CACHE));
+  }
+}

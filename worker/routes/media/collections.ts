@@ -1,0 +1,77 @@
+import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import { MEDIA_PATH, type MediaType } from '../../../model/record.js';
+import { searchMedia } from '../../search/media-search.js';
+import type { Collection } from '../../search/query.js';
+import type { AppEnv } from '../../types.js';
+import { baseUrlOf, checkSearchRules, enforceAnonymousPageSize, isAuthenticated } from './request.js';
+import { ErrorSchema, searchQuerySchemaOf, searchResponseSchemaOf } from './schema.js';
+
+const segment = (name: string, description: string, example: string) =>
+  z.string().min(1).max(200).openapi({ param: { name, in: 'path' }, description, example });
+
+/**
+ * Collection endpoints of the newer Openverse API: every work with a tag, from a source,
+ * or by a creator at a source, newest first. The search filters apply on top.
+ */
+export function registerCollections(app: OpenAPIHono<AppEnv>, mediaType: MediaType) {
+  const plural = MEDIA_PATH[mediaType];
+  const query = searchQuerySchemaOf(mediaType);
+  const responses = {
+    200: { description: 'A page of the collection.', content: { 'application/json': { schema: searchResponseSchemaOf(mediaType) } } },
+    400: { description: 'A parameter is invalid; `detail` names it.', content: { 'application/json': { schema: ErrorSchema } } },
+    401: { description: '`page_size` above 20 without an API key.', content: { 'application/json': { schema: ErrorSchema } } },
+  };
+  const collections = [
+    {
+      path: `/${plural}/tag/{tag}/`,
+      operationId: `${mediaType}_tag_collection`,
+      summary: `${plural} with a tag`,
+      params: z.object({ tag: segment('tag', 'The tag name (exact, case-insensitive).', 'nature') }),
+    },
+    {
+      path: `/${plural}/source/{source}/`,
+      operationId: `${mediaType}_source_collection`,
+      summary: `${plural} from a source`,
+      params: z.object({ source: segment('source', 'The source, as `source_name` in `/stats/`.', mediaType === 'image' ? 'flickr' : 'jamendo') }),
+    },
+    {
+      path: `/${plural}/source/{source}/creator/{creator}/`,
+      operationId: `${mediaType}_creator_collection`,
+      summary: `${plural} by a creator at a source`,
+      params: z.object({
+        source: segment('source', 'The source, as `source_name` in `/stats/`.', mediaType === 'image' ? 'flickr' : 'jamendo'),
+        creator: segment('creator', 'The creator name, exactly as in results.', 'Jane Doe'),
+      }),
+    },
+  ];
+  for (const def of collections) {
+    const route = createRoute({
+      method: 'get',
+      path: def.path,
+      operationId: def.operationId,
+      tags: [plural],
+      summary: def.summary,
+      request: { params: def.params, query },
+      responses,
+    });
+    app.openapi(route, async (c) => {
+      const params = c.req.valid('query');
+      enforceAnonymousPageSize(params.page_size);
+      checkSearchRules(c.req.url);
+      const path = c.req.valid('param') as Collection;
+      const collection: Collection = {
+        tag: path.tag?.toLowerCase(),
+        source: path.source?.toLowerCase(),
+        creator: path.creator,
+      };
+      const body = await searchMedia(mediaType, params, {
+        engine: c.get('engine'),
+        indexPrefix: c.get('config').INDEX_PREFIX,
+        baseUrl: baseUrlOf(c.req.url),
+        authenticated: isAuthenticated(),
+        collection,
+      });
+      return c.json(body, 200);
+    });
+  }
+}
