@@ -1,8 +1,9 @@
 /**
  * API tables in Postgres (the source of truth for detail, sources and, later, reports
  * and keys). Property names are the column names so rows read as model records.
- * Index names start with their table name: the ingest's table swap renames
- * `<table>_new_*` indexes back to `<table>_*` by that prefix.
+ * Index names follow Postgres's own convention (`<table>_<columns>_idx`), the names
+ * `CREATE TABLE … LIKE … INCLUDING ALL` gives: the ingest's table swaps rename
+ * `<table>_new_*` / `<table>_prev_*` indexes by that prefix.
  */
 import { sql } from 'drizzle-orm';
 import {
@@ -70,7 +71,7 @@ export const audio = pgTable(
   (t) => [
     index('audio_source_idx').on(t.source),
     index('audio_updated_on_idx').on(t.updated_on),
-    index('audio_set_idx').on(t.audio_set_foreign_identifier, t.provider),
+    index('audio_audio_set_foreign_identifier_provider_idx').on(t.audio_set_foreign_identifier, t.provider),
   ],
 );
 
@@ -116,7 +117,30 @@ export const searchGeneration = pgTable('search_generation', {
   media_type: varchar('media_type', { length: 16 }).primaryKey(),
   generation: integer('generation').notNull(),
   live_index: varchar('live_index', { length: 200 }).notNull(),
+  /** Holds the generation before this one (and `<table>_prev` its rows), for rollback. */
   previous_index: varchar('previous_index', { length: 200 }),
+  previous_generation: integer('previous_generation'),
   document_count: integer('document_count').notNull(),
   promoted_at: ts('promoted_at').notNull().defaultNow(),
+  /** Upstream rows updated before this instant are in the live generation. */
+  updated_through: ts('updated_through'),
+  /**
+   * Set (and committed) just before the index swap of a promotion and cleared with the
+   * table swap: if a crash lands in between, the next run finds it and completes or
+   * undoes the promotion.
+   */
+  pending_index: varchar('pending_index', { length: 200 }),
+  pending_since: ts('pending_since'),
 });
+
+/** Works taken down (deindexed): never served again, skipped by every refresh. */
+export const deletedMedia = pgTable(
+  'deleted_media',
+  {
+    media_type: varchar('media_type', { length: 16 }).notNull(),
+    identifier: uuid('identifier').notNull(),
+    reason: varchar('reason', { length: 200 }),
+    created_on: ts('created_on').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ name: 'deleted_media_pkey', columns: [t.media_type, t.identifier] })],
+);

@@ -6,10 +6,11 @@
 import { parseArgs } from 'node:util';
 import { MEDIA_TYPES, type MediaType } from '../model/record.js';
 import { ingestConfig } from './config.js';
-import { progressLine, summaryLines } from './format.js';
-import { runRefresh } from './run-refresh.js';
+import { progressLine, taskSummary } from './format.js';
+import { TASK_ACTIONS, runTask, type TaskAction } from './run-task.js';
 
-const USAGE = 'usage: npm run ingest -- refresh --media <image|audio|all> [--source <postgres URL>]';
+const USAGE =
+  'usage: npm run ingest -- <refresh|update|rollback> --media <image|audio|all> [--source <postgres URL | CSV/TSV file>]';
 
 async function main(): Promise<number> {
   const { positionals, values } = parseArgs({
@@ -20,8 +21,8 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const action = positionals[0];
-  if (action !== 'refresh') {
+  const action = positionals[0] as TaskAction;
+  if (!TASK_ACTIONS.includes(action)) {
     console.error(action ? `unknown action "${action}"; ${USAGE}` : USAGE);
     return 2;
   }
@@ -38,7 +39,7 @@ async function main(): Promise<number> {
   process.once('SIGTERM', () => controller.abort());
   const tty = process.stderr.isTTY;
   for (const mediaType of media) {
-    const stats = await runRefresh(config, mediaType, {
+    const result = await runTask(config, action, mediaType, {
       signal: controller.signal,
       files: fromFile ? [values.source!] : undefined,
       onProgress: (p) => {
@@ -48,7 +49,7 @@ async function main(): Promise<number> {
       },
     });
     if (tty) process.stderr.write('\n');
-    for (const line of summaryLines(stats)) console.log(line);
+    for (const line of taskSummary(result)) console.log(line);
   }
   return 0;
 }

@@ -92,34 +92,57 @@ export async function countStaging(client: pg.ClientBase, mediaType: MediaType):
   return Number(rows[0].n);
 }
 
-async function indexesOf(client: pg.ClientBase, table: string): Promise<Map<string, string>> {
-  const { rows } = await client.query<{ indexname: string; indexdef: string }>(
-    `select indexname, indexdef from pg_indexes where schemaname = current_schema() and tablename = $1`,
-    [table],
+/**
+ * Renames a table and its indexes (`<from>_*` → `<to>_*`, constraints included), so a
+ * table's indexes always carry its current name.
+ */
+async function renameTable(client: pg.ClientBase, from: string, to: string): Promise<void> {
+  await client.query(`alter table ${from} rename to ${to}`);
+  const { rows } = await client.query<{ indexname: string }>(
+    `select indexname from pg_indexes where schemaname = current_schema() and tablename = $1`,
+    [to],
   );
-  // Keyed by definition with the names taken out, so staging and live indexes pair up.
-  return new Map(
-    rows.map((r) => [r.indexdef.replace(`INDEX ${r.indexname} ON`, 'INDEX ON').replace(/ ON (\S+\.)?\S+ USING/, ' ON USING'), r.indexname]),
-  );
+  for (const { indexname } of rows) {
+    if (!indexname.startsWith(`${from}_`)) continue;
+    const renamed = `${to}_${indexname.slice(from.length + 1)}`;
+    const constraint = await client.query(`select 1 from pg_constraint where conname = $1 and conrelid = $2::regclass`, [indexname, to]);
+    // Constraint-backed indexes (primary keys) are renamed through their constraint.
+    if (constraint.rowCount) await client.query(`alter table ${to} rename constraint "${indexname}" to "${renamed}"`);
+    else await client.query(`alter index "${indexname}" rename to "${renamed}"`);
+  }
+}
+
+const previous = (table: string) => `${table}_prev`;
+
+export async function tableExists(client: pg.ClientBase, table: string): Promise<boolean> {
+  const { rows } = await client.query<{ t: string | null }>(`select to_regclass($1)::text as t`, [table]);
+  return rows[0].t !== null;
+}
+
+export async function stagingExists(client: pg.ClientBase, mediaType: MediaType): Promise<boolean> {
+  return tableExists(client, staging(mediaType));
 }
 
 /**
- * Replaces the live tables by the staging ones; call inside the promotion transaction.
- * Staging indexes get the live indexes' names back (matched by definition).
+ * Promotes the staging tables: live → `<table>_prev` (kept for rollback, replacing the
+ * one before), staging → live. Call inside the promotion transaction.
  */
 export async function swapTables(client: pg.ClientBase, mediaType: MediaType): Promise<void> {
   for (const table of MEDIA_TABLES[mediaType]) {
-    const live = await indexesOf(client, table);
-    const next = await indexesOf(client, staging(table));
-    await client.query(`drop table ${table}`);
-    await client.query(`alter table ${staging(table)} rename to ${table}`);
-    for (const [def, name] of next) {
-      const original = live.get(def);
-      if (!original || original === name) continue;
-      const constraint = await client.query(`select 1 from pg_constraint where conname = $1 and conrelid = $2::regclass`, [name, table]);
-      // Constraint-backed indexes (primary keys) are renamed through their constraint.
-      if (constraint.rowCount) await client.query(`alter table ${table} rename constraint "${name}" to "${original}"`);
-      else await client.query(`alter index "${name}" rename to "${original}"`);
+    await client.query(`drop table if exists ${previous(table)}`);
+    await renameTable(client, table, previous(table));
+    await renameTable(client, staging(table), table);
+  }
+}
+
+/** Exchanges live and `<table>_prev` (rollback, and roll-forward again). */
+export async function exchangePrevious(client: pg.ClientBase, mediaType: MediaType): Promise<void> {
+  for (const table of MEDIA_TABLES[mediaType]) {
+    if (!(await tableExists(client, previous(table)))) {
+      throw new Error(`no previous ${table} table to roll back to`);
     }
+    await renameTable(client, table, `${table}_swap`);
+    await renameTable(client, previous(table), table);
+    await renameTable(client, `${table}_swap`, previous(table));
   }
 }

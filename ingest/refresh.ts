@@ -9,6 +9,7 @@ import { toDocument } from '../model/document.js';
 import type { MediaRecord, MediaType } from '../model/record.js';
 import { generationIndexName, indexSettings, liveIndexName } from '../model/search-index.js';
 import { MeiliAdmin } from './meili-admin.js';
+import { deletedAmong, markPending, readGeneration, recordPromotion, recover } from './generation.js';
 import { countStaging, createStagingTables, dropStagingTables, loadRecords, swapTables } from './postgres-loader.js';
 import { ProgressTracker, type ProgressListener } from './progress.js';
 import type { CatalogSource } from './sources/source.js';
@@ -62,12 +63,14 @@ export async function refresh(opts: RefreshOptions): Promise<RefreshStats> {
   const { mediaType, api, meili } = opts;
   const prefix = opts.indexPrefix ?? '';
   const live = liveIndexName(mediaType, prefix);
-  const current = await api.query<{ generation: number }>(
-    'select generation from search_generation where media_type = $1',
-    [mediaType],
-  );
-  const generation = (current.rows[0]?.generation ?? 0) + 1;
+  // Finish or undo whatever a crashed run left, so this one starts clean.
+  await recover(api, meili, mediaType, prefix);
+  const current = await readGeneration(api, mediaType);
+  // Never reuse a number (after a rollback the rolled-back one is higher): cache keys
+  // carry the generation.
+  const generation = Math.max(current?.generation ?? 0, current?.previous_generation ?? 0) + 1;
   const target = generationIndexName(mediaType, generation, prefix);
+  const startedAt = (await api.query<{ now: string }>('select now()::text as now')).rows[0].now;
 
   const total = await opts.source.count();
   const progress = new ProgressTracker(total, opts.onProgress);
@@ -117,15 +120,16 @@ export async function refresh(opts: RefreshOptions): Promise<RefreshStats> {
       if (opts.signal?.aborted) throw new RefreshError('refresh aborted');
       if (failure) throw failure;
       const records: MediaRecord[] = [];
-      for (const row of rows) {
-        const result = cleanRow(mediaType, row);
-        if (result.ok) {
+      const cleaned = rows.map((row) => cleanRow(mediaType, row));
+      const deleted = await deletedAmong(api, mediaType, cleaned.flatMap((r) => (r.ok ? [r.record.identifier] : [])));
+      for (const result of cleaned) {
+        if (result.ok && deleted.has(result.record.identifier)) {
+          skip(stats, { id: result.record.identifier, reason: 'deleted' });
+        } else if (result.ok) {
           records.push(result.record);
           if (result.record.source) sources.set(result.record.source, (sources.get(result.record.source) ?? 0) + 1);
         } else {
-          stats.skipped++;
-          stats.skippedByReason[result.reason] = (stats.skippedByReason[result.reason] ?? 0) + 1;
-          if (stats.skippedSample.length < MAX_SKIPPED_SAMPLE) stats.skippedSample.push({ id: result.id, reason: result.reason });
+          skip(stats, result);
         }
       }
       stats.read += rows.length;
@@ -147,21 +151,24 @@ export async function refresh(opts: RefreshOptions): Promise<RefreshStats> {
     await checkBeforePromotion(opts, target, mediaType);
 
     progress.update({ phase: 'promoting' }, true);
-    const hasLive = await meili.indexExists(live);
+    const hasLive = (current?.generation ?? 0) > 0 && (await meili.indexExists(live));
+    // (1) Committed before the swap, so a crash after it is found and completed.
+    await markPending(api, mediaType, live, target);
+    // (2) Atomic in Meilisearch; the first generation is renamed into place.
+    await meili.swap(target, live, !hasLive);
+    // (3) Tables, sources and the generation record in one transaction.
     await api.query('begin');
     try {
       await swapTables(api, mediaType);
       await upsertSources(api, mediaType, sources);
-      await api.query(
-        `insert into search_generation (media_type, generation, live_index, previous_index, document_count, promoted_at)
-         values ($1, $2, $3, $4, $5, now())
-         on conflict (media_type) do update set generation = excluded.generation, live_index = excluded.live_index,
-           previous_index = excluded.previous_index, document_count = excluded.document_count, promoted_at = now()`,
-        [mediaType, generation, live, hasLive ? target : null, stats.indexed],
-      );
-      // The index swap is the last step inside the transaction: if it fails the table
-      // swap rolls back with it; once it succeeds the commit cannot conflict.
-      await meili.swap(target, live, !hasLive);
+      await recordPromotion(api, mediaType, {
+        generation,
+        live,
+        previousIndex: hasLive ? target : null,
+        previousGeneration: hasLive ? current!.generation : null,
+        documentCount: stats.indexed,
+        updatedThrough: startedAt,
+      });
       await api.query('commit');
     } catch (err) {
       await api.query('rollback').catch(() => {});
@@ -172,13 +179,20 @@ export async function refresh(opts: RefreshOptions): Promise<RefreshStats> {
       if (uid.startsWith(`${live}__`) && uid !== target) await meili.deleteIndex(uid);
     }
   } catch (err) {
+    // Before the swap this undoes everything; after it, recovery completes the promotion.
+    await recover(api, meili, mediaType, prefix).catch(() => {});
     await dropStagingTables(api, mediaType).catch(() => {});
-    await meili.deleteIndex(target).catch(() => {});
     throw err;
   }
   stats.durationSeconds = (Date.now() - started) / 1000;
   progress.update({ phase: 'done' }, true);
   return stats;
+}
+
+function skip(stats: RefreshStats, row: SkippedRow): void {
+  stats.skipped++;
+  stats.skippedByReason[row.reason] = (stats.skippedByReason[row.reason] ?? 0) + 1;
+  if (stats.skippedSample.length < MAX_SKIPPED_SAMPLE) stats.skippedSample.push({ id: row.id, reason: row.reason });
 }
 
 /** Count equality, settings and one sample query before anything is promoted. */

@@ -15,6 +15,9 @@ export const EnvSchema = z.object({
   /** Meilisearch request timeout in ms. */
   MEILI_TIMEOUT_MS: z.coerce.number().int().positive().optional(),
   ENVIRONMENT: z.string().optional(),
+  /** The ingest task service the Cron Trigger dispatches to, and its shared secret. */
+  INGEST_URL: z.string().url().optional(),
+  INGEST_SECRET: z.string().min(16).optional(),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

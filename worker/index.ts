@@ -1,11 +1,16 @@
 /**
- * Worker entry: the API app, and the scheduled handler (data refresh dispatch arrives
- * with the ingest task service).
+ * Worker entry: the API app and the Cron Trigger dispatch.
  */
 import { createApp } from './app.js';
+import { createLogger } from './middleware/logger.js';
+import { dispatchCron, type DispatchConfig } from './scheduled.js';
 
 const app = createApp();
 
 export default {
   fetch: app.fetch,
+  async scheduled(controller, env, ctx) {
+    const log = createLogger({ cron: controller.cron, scheduled_time: new Date(controller.scheduledTime).toISOString() });
+    ctx.waitUntil(dispatchCron(controller.cron, env as DispatchConfig, log));
+  },
 } satisfies ExportedHandler<Record<string, unknown>>;

@@ -7,9 +7,9 @@ import { demoCatalogFingerprint } from '../../ingest/demo/catalog.js';
 import { loadDemoCatalog } from '../../ingest/demo/load-demo.js';
 import type { IngestConfig } from '../../ingest/config.js';
 import { MeiliAdmin } from '../../ingest/meili-admin.js';
-import { runRefresh } from '../../ingest/run-refresh.js';
+import { runTask } from '../../ingest/run-task.js';
 import { settingsDiffer } from '../../ingest/settings-check.js';
-import { progressLine, summaryLines } from '../../ingest/format.js';
+import { progressLine, taskSummary } from '../../ingest/format.js';
 import { MEDIA_TYPES } from '../../model/record.js';
 import { liveIndexName } from '../../model/search-index.js';
 
@@ -70,7 +70,7 @@ export async function ensureDemoData(config: IngestConfig, opts: DemoOptions): P
     if (!loaded && meta?.ingested === fingerprint && indexesMatch) return { loaded, ingested };
     for (const mediaType of MEDIA_TYPES) {
       let last = 0;
-      const stats = await runRefresh(config, mediaType, {
+      const stats = await runTask(config, 'refresh', mediaType, {
         onProgress: (p) => {
           if (Date.now() - last > 2000 || p.phase === 'done') {
             last = Date.now();
@@ -78,7 +78,7 @@ export async function ensureDemoData(config: IngestConfig, opts: DemoOptions): P
           }
         },
       });
-      for (const line of summaryLines(stats)) opts.log(line);
+      for (const line of taskSummary(stats)) opts.log(line);
     }
     await client.query(`update "${schema}".demo_catalog set ingested = $1`, [fingerprint]);
     ingested = true;

@@ -1,0 +1,53 @@
+/**
+ * Rollback: the previous generation (kept in `<index>__<n>` and `<table>_prev`) becomes
+ * live again, and the rolled-back one takes its place, so a second rollback undoes the
+ * first. One index swap and one table exchange, like a promotion.
+ */
+import type pg from 'pg';
+import type { MediaType } from '../model/record.js';
+import { liveIndexName } from '../model/search-index.js';
+import { markPending, readGeneration, recordPromotion, recover } from './generation.js';
+import type { MeiliAdmin } from './meili-admin.js';
+import { exchangePrevious } from './postgres-loader.js';
+import { RefreshError } from './refresh.js';
+
+export interface RollbackResult {
+  mediaType: MediaType;
+  from: number;
+  to: number;
+  documents: number;
+}
+
+export async function rollback(opts: { api: pg.ClientBase; meili: MeiliAdmin; mediaType: MediaType; indexPrefix?: string }): Promise<RollbackResult> {
+  const { api, meili, mediaType } = opts;
+  const prefix = opts.indexPrefix ?? '';
+  const live = liveIndexName(mediaType, prefix);
+  await recover(api, meili, mediaType, prefix);
+  const row = await readGeneration(api, mediaType);
+  if (!row?.previous_index || row.previous_generation === null || !(await meili.indexExists(row.previous_index))) {
+    throw new RefreshError(`no previous ${mediaType} generation is kept: nothing to roll back to`);
+  }
+  const kept = row.previous_index;
+  await markPending(api, mediaType, live, kept);
+  await meili.swap(kept, live);
+  await api.query('begin');
+  try {
+    await exchangePrevious(api, mediaType);
+    await recordPromotion(api, mediaType, {
+      generation: row.previous_generation,
+      live,
+      previousIndex: kept,
+      previousGeneration: row.generation,
+      documentCount: await meili.documentCount(live),
+      updatedThrough: null,
+    });
+    await api.query('commit');
+  } catch (err) {
+    await api.query('rollback').catch(() => {});
+    // Put the index back so index and tables agree again.
+    await meili.swap(kept, live).catch(() => {});
+    await api.query('update search_generation set pending_index = null, pending_since = null where media_type = $1', [mediaType]);
+    throw err;
+  }
+  return { mediaType, from: row.generation, to: row.previous_generation, documents: await meili.documentCount(live) };
+}

@@ -1,0 +1,71 @@
+/**
+ * Opens the connections a task needs and runs it: shared by the CLI, the task service,
+ * the local stack and the tests.
+ */
+import pg from 'pg';
+import type { MediaType } from '../model/record.js';
+import type { IngestConfig } from './config.js';
+import { MeiliAdmin } from './meili-admin.js';
+import type { ProgressListener } from './progress.js';
+import { refresh, type RefreshStats } from './refresh.js';
+import { rollback, type RollbackResult } from './rollback.js';
+import { fileSource } from './sources/files.js';
+import { chainSources } from './sources/source.js';
+import { upstreamPostgresSource } from './sources/upstream-postgres.js';
+import { update, type UpdateStats } from './update.js';
+
+export const TASK_ACTIONS = ['refresh', 'update', 'rollback'] as const;
+export type TaskAction = (typeof TASK_ACTIONS)[number];
+export type TaskResult = RefreshStats | UpdateStats | RollbackResult;
+
+export interface TaskOptions {
+  onProgress?: ProgressListener;
+  signal?: AbortSignal;
+  /** CSV/TSV dumps to read instead of the upstream database (refresh only). */
+  files?: string[];
+}
+
+async function connect(url: string, what: string): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+  } catch (err) {
+    throw new Error(`cannot reach the ${what} database: ${(err as Error).message}`);
+  }
+  return client;
+}
+
+export async function runTask(config: IngestConfig, action: TaskAction, mediaType: MediaType, opts: TaskOptions = {}): Promise<TaskResult> {
+  const meili = new MeiliAdmin(config.meiliUrl, config.meiliMasterKey);
+  try {
+    await meili.request('GET', '/health');
+  } catch (err) {
+    throw new Error(`cannot reach Meilisearch at ${config.meiliUrl}: ${(err as Error).message}`);
+  }
+  const api = await connect(config.databaseUrl, 'API');
+  try {
+    if (action === 'rollback') return await rollback({ api, meili, mediaType, indexPrefix: config.indexPrefix });
+    const upstream = opts.files?.length ? null : await connect(config.upstreamUrl, 'upstream');
+    try {
+      const common = { mediaType, api, meili, indexPrefix: config.indexPrefix, onProgress: opts.onProgress, signal: opts.signal };
+      if (action === 'update') {
+        if (!upstream) throw new Error('update reads the upstream database; files can only be ingested by a refresh');
+        return await update({
+          ...common,
+          source: (since) => upstreamPostgresSource(upstream, mediaType, { schema: config.upstreamSchema, since }),
+        });
+      }
+      return await refresh({
+        ...common,
+        source: upstream
+          ? upstreamPostgresSource(upstream, mediaType, { schema: config.upstreamSchema })
+          : chainSources(opts.files!.map((f) => fileSource(f))),
+      });
+    } finally {
+      await upstream?.end().catch(() => {});
+    }
+  } finally {
+    await api.end().catch(() => {});
+  }
+}

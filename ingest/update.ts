@@ -1,0 +1,93 @@
+/**
+ * Incremental update of the live generation: upstream rows changed since the last run
+ * are upserted into the live tables and index; rows removed from source or on the
+ * deleted list are removed from both. No rebuild, no swap.
+ */
+import type pg from 'pg';
+import { cleanRow } from '../model/catalog-row.js';
+import { toDocument } from '../model/document.js';
+import type { MediaRecord, MediaType } from '../model/record.js';
+import { liveIndexName } from '../model/search-index.js';
+import { deletedAmong, readGeneration, recover } from './generation.js';
+import type { MeiliAdmin } from './meili-admin.js';
+import { loadRecords } from './postgres-loader.js';
+import { ProgressTracker, type ProgressListener } from './progress.js';
+import { RefreshError, type RefreshStats } from './refresh.js';
+import type { CatalogSource } from './sources/source.js';
+
+export interface UpdateOptions {
+  mediaType: MediaType;
+  api: pg.ClientBase;
+  meili: MeiliAdmin;
+  indexPrefix?: string;
+  /** Rows changed since `since` (the caller builds it from `updatedThrough`). */
+  source: (since: string) => CatalogSource;
+  onProgress?: ProgressListener;
+  signal?: AbortSignal;
+}
+
+export interface UpdateStats extends RefreshStats {
+  removed: number;
+  since: string;
+}
+
+export async function update(opts: UpdateOptions): Promise<UpdateStats> {
+  const started = Date.now();
+  const { api, meili, mediaType } = opts;
+  const prefix = opts.indexPrefix ?? '';
+  const live = liveIndexName(mediaType, prefix);
+  await recover(api, meili, mediaType, prefix);
+  const current = await readGeneration(api, mediaType);
+  if (!current || current.generation === 0) {
+    throw new RefreshError(`no live ${mediaType} generation to update: run \`npm run ingest -- refresh --media ${mediaType}\` first`);
+  }
+  const since = current.updated_through ?? '1970-01-01T00:00:00Z';
+  const startedAt = (await api.query<{ now: string }>('select now()::text as now')).rows[0].now;
+  const source = opts.source(since);
+  const progress = new ProgressTracker(await source.count(), opts.onProgress);
+  const stats: UpdateStats = {
+    mediaType, generation: current.generation, index: live, read: 0, loaded: 0, indexed: 0, skipped: 0,
+    skippedByReason: {}, skippedSample: [], durationSeconds: 0, removed: 0, since,
+  };
+  const tasks: number[] = [];
+  for await (const rows of source.batches()) {
+    if (opts.signal?.aborted) throw new RefreshError('update aborted');
+    const cleaned = rows.map((row) => cleanRow(mediaType, row));
+    const deleted = await deletedAmong(api, mediaType, cleaned.flatMap((r) => (r.ok ? [r.record.identifier] : [])));
+    const upserts: MediaRecord[] = [];
+    const removals: string[] = [];
+    for (const result of cleaned) {
+      if (result.ok && !deleted.has(result.record.identifier)) upserts.push(result.record);
+      else if (result.ok) removals.push(result.record.identifier);
+      else if (result.reason === 'removed_from_source') removals.push(result.id);
+      else {
+        stats.skipped++;
+        stats.skippedByReason[result.reason] = (stats.skippedByReason[result.reason] ?? 0) + 1;
+        if (stats.skippedSample.length < 1000) stats.skippedSample.push({ id: result.id, reason: result.reason });
+      }
+    }
+    stats.read += rows.length;
+    stats.loaded += await loadRecords(api, mediaType, upserts, { live: true });
+    if (upserts.length) {
+      const body = upserts.map((r) => JSON.stringify(toDocument(mediaType, r))).join('\n');
+      tasks.push(await meili.addDocuments(live, body));
+      stats.indexed += upserts.length;
+    }
+    if (removals.length) {
+      await api.query(`delete from ${mediaType} where identifier = any($1::uuid[])`, [removals]);
+      tasks.push(await meili.enqueue('POST', `/indexes/${encodeURIComponent(live)}/documents/delete-batch`, removals));
+      stats.removed += removals.length;
+    }
+    progress.update({ read: stats.read, loaded: stats.loaded, indexed: stats.indexed, skipped: stats.skipped });
+  }
+  for (const uid of tasks) await meili.waitTask(uid);
+  const documents = await meili.documentCount(live);
+  await api.query('update search_generation set updated_through = $2, document_count = $3 where media_type = $1', [
+    mediaType,
+    startedAt,
+    documents,
+  ]);
+  stats.durationSeconds = (Date.now() - started) / 1000;
+  progress.update({ phase: 'done' }, true);
+  return stats;
+}
