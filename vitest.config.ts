@@ -17,7 +17,7 @@ export default defineConfig({
         test: {
           name: 'node',
           environment: 'node',
-          include: ['model/**/*.test.ts', 'ingest/**/*.test.ts', 'scripts/**/*.test.ts', 'drizzle/**/*.test.ts'],
+          include: ['model/**/*.test.ts', 'ingest/**/*.test.ts', 'scripts/**/*.test.ts', 'drizzle/**/*.test.ts', 'test/**/*.test.ts'],
         },
       },
       {

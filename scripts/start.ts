@@ -10,6 +10,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { applyMigrations } from '../drizzle/migrate.js';
 import { STACK_FILE, STATE_DIR, readStackInfo, type IngestConfig, type StackInfo } from '../ingest/config.js';
+import { serve } from '@hono/node-server';
+import { createTaskService } from '../ingest/service.js';
 import { ensureDemoData } from './stack/demo-data.js';
 import { startMediaServer } from './stack/media-server.js';
 import { searchOnlyKey, startMeilisearch } from './stack/meilisearch.js';
@@ -54,11 +56,15 @@ async function shutdown(code: number): Promise<never> {
   process.exit(code);
 }
 
-function masterKey(): string {
-  if (process.env.MEILI_MASTER_KEY) return process.env.MEILI_MASTER_KEY;
-  const file = path.join(STATE_DIR, 'meili-master-key');
+/** A random secret generated once and kept in the state folder (mode 600). */
+function stateSecret(name: string): string {
+  const file = path.join(STATE_DIR, name);
   if (!existsSync(file)) writeFileSync(file, randomBytes(24).toString('hex'), { mode: 0o600 });
   return readFileSync(file, 'utf8').trim();
+}
+
+function masterKey(): string {
+  return process.env.MEILI_MASTER_KEY || stateSecret('meili-master-key');
 }
 
 async function main(): Promise<void> {
@@ -125,6 +131,13 @@ async function main(): Promise<void> {
   const data = await ensureDemoData(ingest, { images, audio, mediaBaseUrl: media.url, log });
   if (!data.loaded && !data.ingested) log('demo catalog and indexes unchanged: reusing them');
 
+  // The ingest task service, so the Worker's Cron Trigger works locally too.
+  const ingestSecret = process.env.INGEST_SECRET || stateSecret('ingest-secret');
+  const tasks = createTaskService({ config: ingest, secret: ingestSecret });
+  const ingestPort = await freePort();
+  const ingestServer = serve({ fetch: tasks.app.fetch, port: ingestPort, hostname: '127.0.0.1' });
+  stops.push({ name: 'ingest task service', stop: () => new Promise((r) => ingestServer.close(() => r())) });
+
   const worker = await startWorker({
     root: ROOT,
     stateDir: STATE_DIR,
@@ -134,6 +147,8 @@ async function main(): Promise<void> {
       MEILI_SEARCH_KEY: searchKey,
       DATABASE_URL: databaseUrl,
       NEON_WS_PROXY: bridge.url,
+      INGEST_URL: `http://127.0.0.1:${ingestPort}`,
+      INGEST_SECRET: ingestSecret,
       ENVIRONMENT: 'local',
     },
   });
@@ -145,6 +160,7 @@ async function main(): Promise<void> {
   log(`API      ${apiUrl}/v1/`);
   log(`OpenAPI  ${apiUrl}/v1/openapi.json`);
   log(`try      curl '${apiUrl}/v1/images/?q=mountain'`);
+  log(`cron     curl '${apiUrl}/__scheduled?cron=0+*+*+*+*'   (hourly update; '0+3+*+*+0' = weekly refresh)`);
   log('Ctrl-C stops everything');
 }
 

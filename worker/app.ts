@@ -6,6 +6,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { appendTrailingSlash } from 'hono/trailing-slash';
 import { ApiError, errorResponse } from './errors.js';
 import { services } from './middleware/services.js';
+import { registerDocs } from './routes/docs.js';
 import { registerHealthcheck } from './routes/health.js';
 import { createMediaApp } from './routes/media/index.js';
 import type { AppEnv } from './types.js';
@@ -22,6 +23,7 @@ export function createApp() {
   app.use('*', appendTrailingSlash());
 
   registerHealthcheck(app);
+  registerDocs(app);
   // Sub-apps carry their full resource paths (`/images/…`): a `/` route mounted under a
   // prefix would lose the trailing slash the contract requires.
   app.route('/v1', createMediaApp('image'));

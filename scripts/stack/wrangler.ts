@@ -42,6 +42,8 @@ export async function startWorker(opts: {
       '--env-file', envFile,
       '--persist-to', path.join(opts.stateDir, 'wrangler-state'),
       '--show-interactive-dev-session=false',
+      // Exposes /__scheduled?cron=… locally so the Cron Trigger can be fired by hand.
+      '--test-scheduled',
       '--log-level', 'warn',
     ],
     {

@@ -62,7 +62,10 @@ describe('API documentation page', () => {
       expect(url, url).toMatch(/\/swagger-ui-\d+\.\d+\.\d+\/|-[0-9a-f]{8}\.js$/);
     }
     const bundle = assets.find((u) => u.endsWith('/swagger-ui-bundle.js'))!;
-    expect(await (await get(bundle)).text()).toContain('SwaggerUIBundle');
+    const bundleText = await (await get(bundle)).text();
+    // the file itself, as text (the wrangler.toml Text rule), not a module compiled into the Worker
+    expect(bundleText.length).toBeGreaterThan(1_000_000);
+    expect(bundleText).toContain('SwaggerUIBundle');
     const css = assets.find((u) => u.endsWith('.css'))!;
     expect(await (await get(css)).text()).toContain('.swagger-ui');
   });
@@ -93,11 +96,5 @@ describe('API documentation page', () => {
     const res = await get('/v1');
     expect([301, 302, 308]).toContain(res.status);
     expect(new URL(res.headers.get('location')!, BASE).pathname).toBe('/v1/');
-  });
-
-  it('answers an unknown asset version with the JSON 404', async () => {
-    const res = await get('/v1/docs/swagger-ui-0.0.0/swagger-ui-bundle.js');
-    expect(res.status).toBe(404);
-    expect(await res.json()).toEqual({ detail: 'Not found.' });
   });
 });

@@ -13,9 +13,8 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import swaggerUiPackage from 'swagger-ui-dist/package.json';
-// @ts-ignore -- a text module (wrangler.toml [[rules]] type = "Text"): the file's contents as a string
+// Text modules (wrangler.toml [[rules]] type = "Text"; typed in worker/text-modules.d.ts).
 import swaggerUiBundle from 'swagger-ui-dist/swagger-ui-bundle.js';
-// @ts-ignore -- a text module (wrangler.toml [[rules]] type = "Text"): the file's contents as a string
 import swaggerUiCss from 'swagger-ui-dist/swagger-ui.css';
 import type { AppEnv } from '../types.js';
 
@@ -80,21 +79,63 @@ export function registerDocs(app: OpenAPIHono<AppEnv>, opts: { specPath?: string
   const title = opts.title ?? 'Edgeverse API';
   const vendorRoot = `${ASSET_ROOT}swagger-ui-${swaggerUiPackage.version}/`;
 
+  // Swagger UI fills "Try it out" fields with each parameter's example (swagger-ui#5776),
+  // which would turn the documented examples of optional parameters (`license=by,cc0`,
+  // `source=flickr,wikimedia`, …) into filters of every request. The page moves them into
+  // the description, so those fields start empty; defaults and required ones stay.
   const initScript = `'use strict';
-window.ui = SwaggerUIBundle({
-  url: ${JSON.stringify(specPath)},
-  dom_id: '#swagger-ui',
-  deepLinking: true,
-  presets: [SwaggerUIBundle.presets.apis],
-  layout: 'BaseLayout',
-  validatorUrl: null,
-  docExpansion: 'list',
-  displayOperationId: true,
-  displayRequestDuration: true,
-  showExtensions: true,
-  showCommonExtensions: true,
-  queryConfigEnabled: false,
-});
+(function () {
+  var SPEC = ${JSON.stringify(specPath)};
+  function describeExamples(doc) {
+    Object.keys(doc.paths || {}).forEach(function (path) {
+      var item = doc.paths[path];
+      Object.keys(item).forEach(function (method) {
+        ((item[method] && item[method].parameters) || []).forEach(function (p) {
+          if (!p || p.required) return;
+          var found = [];
+          if (p.example !== undefined) found.push(p.example);
+          else if (p.schema && p.schema.example !== undefined) found.push(p.schema.example);
+          Object.keys(p.examples || {}).forEach(function (k) {
+            if (p.examples[k] && p.examples[k].value !== undefined) found.push(p.examples[k].value);
+          });
+          delete p.example;
+          delete p.examples;
+          if (p.schema) delete p.schema.example;
+          if (!found.length) return;
+          var text = found.map(function (ex) {
+            return '\\u0060' + (typeof ex === 'string' ? ex : JSON.stringify(ex)) + '\\u0060';
+          }).join(', ');
+          p.description = (p.description ? p.description + '\\n\\n' : '') + (found.length > 1 ? 'Examples: ' : 'Example: ') + text;
+        });
+      });
+    });
+    return doc;
+  }
+  window.ui = SwaggerUIBundle({
+    url: SPEC,
+    dom_id: '#swagger-ui',
+    deepLinking: true,
+    presets: [SwaggerUIBundle.presets.apis],
+    layout: 'BaseLayout',
+    validatorUrl: null,
+    docExpansion: 'list',
+    displayOperationId: true,
+    displayRequestDuration: true,
+    showExtensions: true,
+    showCommonExtensions: true,
+    queryConfigEnabled: false,
+    responseInterceptor: function (res) {
+      if (res && res.ok && typeof res.text === 'string' && res.url && new URL(res.url, location.href).pathname === SPEC) {
+        try {
+          res.text = JSON.stringify(describeExamples(JSON.parse(res.text)));
+        } catch (e) {
+          // not JSON: Swagger UI shows its own error
+        }
+      }
+      return res;
+    },
+  });
+})();
 `;
 
   const assets: Record<'js' | 'css' | 'init', Asset> = {
