@@ -33,6 +33,9 @@ export default defineConfig({
                 NEON_WS_PROXY: inject('bridgeUrl'),
                 INDEX_PREFIX: inject('indexPrefix'),
                 ENVIRONMENT: 'test',
+                // Generous anonymous limits for the suite; the rate-limit tests set their own.
+                THROTTLE_ANON_BURST: '100000/min',
+                THROTTLE_ANON_SUSTAINED: '1000000/day',
               },
             },
           })),

@@ -144,3 +144,43 @@ export const deletedMedia = pgTable(
   },
   (t) => [primaryKey({ name: 'deleted_media_pkey', columns: [t.media_type, t.identifier] })],
 );
+
+/**
+ * API applications (OAuth2 client credentials, §8). Secrets are stored only as SHA-256
+ * digests: they are 128 random characters, so a fast hash is enough to make a leaked
+ * table useless, and the token endpoint stays cheap.
+ */
+export const apiApplication = pgTable('api_application', {
+  client_id: varchar('client_id', { length: 40 }).primaryKey(),
+  client_secret_hash: varchar('client_secret_hash', { length: 64 }).notNull(),
+  name: varchar('name', { length: 150 }).notNull().unique('api_application_name_key'),
+  description: varchar('description', { length: 10000 }).notNull(),
+  email: varchar('email', { length: 254 }).notNull(),
+  verified: boolean('verified').notNull().default(false),
+  rate_limit_model: varchar('rate_limit_model', { length: 20 }).notNull().default('standard'),
+  created_on: ts('created_on').notNull().defaultNow(),
+});
+
+/** Pending email verifications; the code itself is only in the mail (stored hashed). */
+export const apiVerification = pgTable('api_verification', {
+  code_hash: varchar('code_hash', { length: 64 }).primaryKey(),
+  client_id: varchar('client_id', { length: 40 })
+    .notNull()
+    .references(() => apiApplication.client_id, { onDelete: 'cascade' }),
+  email: varchar('email', { length: 254 }).notNull(),
+  created_on: ts('created_on').notNull().defaultNow(),
+});
+
+/** Access tokens (hashed), valid until `expires_at`. */
+export const apiToken = pgTable(
+  'api_token',
+  {
+    token_hash: varchar('token_hash', { length: 64 }).primaryKey(),
+    client_id: varchar('client_id', { length: 40 })
+      .notNull()
+      .references(() => apiApplication.client_id, { onDelete: 'cascade' }),
+    expires_at: ts('expires_at').notNull(),
+    created_on: ts('created_on').notNull().defaultNow(),
+  },
+  (t) => [index('api_token_client_id_idx').on(t.client_id)],
+);

@@ -150,6 +150,9 @@ async function main(): Promise<void> {
       INGEST_URL: `http://127.0.0.1:${ingestPort}`,
       INGEST_SECRET: ingestSecret,
       ENVIRONMENT: 'local',
+      // Local development is not throttled like the public API (override to try limits).
+      THROTTLE_ANON_BURST: process.env.THROTTLE_ANON_BURST ?? '10000/min',
+      THROTTLE_ANON_SUSTAINED: process.env.THROTTLE_ANON_SUSTAINED ?? '1000000/day',
     },
   });
   stops.push({ name: 'Worker', stop: () => worker.close() });

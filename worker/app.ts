@@ -4,7 +4,12 @@
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { appendTrailingSlash } from 'hono/trailing-slash';
+import { HTTPException } from 'hono/http-exception';
+import { resolveCaller } from './auth/caller.js';
 import { ApiError, errorResponse } from './errors.js';
+import { rateLimit } from './ratelimit/middleware.js';
+import { createAuthApp } from './routes/auth/index.js';
+import { registerLegacy } from './routes/legacy.js';
 import { services } from './middleware/services.js';
 import { registerDocs } from './routes/docs.js';
 import { registerHealthcheck } from './routes/health.js';
@@ -19,6 +24,10 @@ export function createApp() {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
   app.use('*', services);
+  app.use('*', resolveCaller);
+  app.use('*', rateLimit);
+  // Legacy paths have no trailing slash: matched before the slash-appending middleware.
+  registerLegacy(app);
   // `/v1/images?q=dog` → 301 `/v1/images/?q=dog`, as Django's APPEND_SLASH does (§1.3).
   app.use('*', appendTrailingSlash());
 
@@ -28,6 +37,7 @@ export function createApp() {
   // prefix would lose the trailing slash the contract requires.
   app.route('/v1', createMediaApp('image'));
   app.route('/v1', createMediaApp('audio'));
+  app.route('/v1', createAuthApp());
 
   app.doc31(OPENAPI_PATH, (c) => ({
     openapi: '3.1.0',
@@ -40,11 +50,18 @@ export function createApp() {
     },
     servers: [{ url: new URL(c.req.url).origin }],
   }));
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'An access token from `POST /v1/auth_tokens/token/`.',
+  });
 
   app.notFound((c) => c.json({ detail: 'Not found.' }, 404));
 
   app.onError((err, c) => {
     if (err instanceof ApiError) return errorResponse(c, err);
+    // Hono's own request errors (e.g. a malformed JSON body): their status, JSON body.
+    if (err instanceof HTTPException && err.status < 500) return c.json({ detail: err.message || 'Bad request.' }, err.status);
     const log = c.get('log');
     const detail = { error: err.message, name: err.name };
     if (log) log.error('unhandled error', detail);

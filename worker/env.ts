@@ -18,6 +18,19 @@ export const EnvSchema = z.object({
   /** The ingest task service the Cron Trigger dispatches to, and its shared secret. */
   INGEST_URL: z.string().url().optional(),
   INGEST_SECRET: z.string().min(16).optional(),
+  /** Where verification mails are posted; unset locally (mails are logged). */
+  MAIL_WEBHOOK_URL: z.string().url().optional(),
+  /** Access-token lifetime in seconds (Openverse: 12 h). */
+  ACCESS_TOKEN_EXPIRE_SECONDS: z.coerce.number().int().positive().default(43_200),
+  THROTTLE_ANON_BURST: z.string().optional(),
+  THROTTLE_ANON_SUSTAINED: z.string().optional(),
+  THROTTLE_ANON_THUMBS: z.string().optional(),
+  THROTTLE_OAUTH2_THUMBS: z.string().optional(),
+  THROTTLE_STANDARD_BURST: z.string().optional(),
+  THROTTLE_STANDARD_SUSTAINED: z.string().optional(),
+  THROTTLE_ENHANCED_BURST: z.string().optional(),
+  THROTTLE_ENHANCED_SUSTAINED: z.string().optional(),
+  THROTTLE_ALLOWLIST: z.string().optional(),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

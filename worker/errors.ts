@@ -9,7 +9,12 @@ export type ApiErrorCode =
   | 'unauthorized_page_size'
   | 'not_found'
   | 'method_not_allowed'
+  | 'throttled'
+  | 'unauthorized_client'
+  | 'forbidden'
   | 'gone'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
   | 'search_unavailable'
   | 'search_timeout'
   | 'search_failed'
@@ -21,7 +26,12 @@ const STATUS: Record<ApiErrorCode, ContentfulStatusCode> = {
   unauthorized_page_size: 401,
   not_found: 404,
   method_not_allowed: 405,
+  throttled: 429,
+  unauthorized_client: 401,
+  forbidden: 403,
   gone: 410,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
   search_failed: 502,
   search_unavailable: 503,
   database_unavailable: 503,

@@ -5,6 +5,8 @@ import { createApp } from './app.js';
 import { createLogger } from './middleware/logger.js';
 import { dispatchCron, type DispatchConfig } from './scheduled.js';
 
+export { RateLimiter } from './ratelimit/rate-limiter.js';
+
 const app = createApp();
 
 export default {

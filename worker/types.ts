@@ -1,3 +1,4 @@
+import type { Caller } from './auth/caller.js';
 import type { Database } from './db/media.js';
 import type { Env } from './env.js';
 import type { Logger } from './middleware/logger.js';
@@ -9,6 +10,8 @@ export interface AppVariables {
   requestId: string;
   log: Logger;
   engine: SearchEngine;
+  /** The client address and, with a valid token, its API application. */
+  caller: Caller;
   /** Opens the Postgres connection on first use; closed when the request ends. */
   db: () => Database;
 }

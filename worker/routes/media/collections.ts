@@ -2,8 +2,9 @@ import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { MEDIA_PATH, type MediaType } from '../../../model/record.js';
 import { searchMedia } from '../../search/media-search.js';
 import type { Collection } from '../../search/query.js';
+import { isAuthenticated } from '../../auth/caller.js';
 import type { AppEnv } from '../../types.js';
-import { baseUrlOf, checkSearchRules, enforceAnonymousPageSize, isAuthenticated } from './request.js';
+import { baseUrlOf, checkSearchRules } from './request.js';
 import { ErrorSchema, searchQuerySchemaOf, searchResponseSchemaOf } from './schema.js';
 
 const segment = (name: string, description: string, example: string) =>
@@ -56,7 +57,6 @@ export function registerCollections(app: OpenAPIHono<AppEnv>, mediaType: MediaTy
     });
     app.openapi(route, async (c) => {
       const params = c.req.valid('query');
-      enforceAnonymousPageSize(params.page_size);
       checkSearchRules(c.req.url);
       const path = c.req.valid('param') as Collection;
       const collection: Collection = {
@@ -68,7 +68,7 @@ export function registerCollections(app: OpenAPIHono<AppEnv>, mediaType: MediaTy
         engine: c.get('engine'),
         indexPrefix: c.get('config').INDEX_PREFIX,
         baseUrl: baseUrlOf(c.req.url),
-        authenticated: isAuthenticated(),
+        authenticated: isAuthenticated(c.get('caller')),
         collection,
       });
       return c.json(body, 200);

@@ -4,7 +4,7 @@ import { mediaResult } from '../../../model/result.js';
 import { findRecord } from '../../db/media.js';
 import { ApiError } from '../../errors.js';
 import type { AppEnv } from '../../types.js';
-import { baseUrlOf, enforceAnonymousPageSize } from './request.js';
+import { baseUrlOf } from './request.js';
 import { ErrorSchema, IdParamSchema, SearchQuerySchema, resultSchemaOf } from './schema.js';
 
 export function registerDetail(app: OpenAPIHono<AppEnv>, mediaType: MediaType) {
@@ -25,7 +25,6 @@ export function registerDetail(app: OpenAPIHono<AppEnv>, mediaType: MediaType) {
   });
   app.openapi(route, async (c) => {
     const { identifier } = c.req.valid('param');
-    enforceAnonymousPageSize(c.req.valid('query').page_size);
     let record;
     try {
       record = await findRecord(c.get('db')(), mediaType, identifier);

@@ -8,12 +8,20 @@ import { validationHook } from '../../validation.js';
 import type { AppEnv } from '../../types.js';
 import { registerCollections } from './collections.js';
 import { registerDetail } from './detail.js';
+import { registerOembed } from './oembed.js';
+import { registerRelated } from './related.js';
 import { registerSearch } from './search.js';
+import { registerStats } from './stats.js';
 
 export function createMediaApp(mediaType: MediaType) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   registerSearch(app, mediaType);
   registerCollections(app, mediaType);
+  // Literal segments (`stats`, `oembed`) before `{identifier}`: the detail route would
+  // otherwise take them and answer 404 for a malformed identifier.
+  registerStats(app, mediaType);
+  if (mediaType === 'image') registerOembed(app);
+  registerRelated(app, mediaType);
   registerDetail(app, mediaType);
   return app;
 }

@@ -12,10 +12,11 @@ export function baseUrlOf(url: string): string {
 
 /**
  * Anonymous callers get at most 20 results a page; more is a 401 (not a 400) so that
- * clients know an API key lifts the limit (§3.2). Keys arrive with the auth issue.
+ * clients know an API key lifts the limit (§3.2). Checked once, in the validation hook,
+ * for every route that takes the search parameters (§2.3).
  */
-export function enforceAnonymousPageSize(pageSize: number | null): void {
-  if (pageSize !== null && pageSize > MAX_ANONYMOUS_PAGE_SIZE) {
+export function enforcePageSize(pageSize: number | null, authenticated: boolean): void {
+  if (!authenticated && pageSize !== null && pageSize > MAX_ANONYMOUS_PAGE_SIZE) {
     throw new ApiError('unauthorized_page_size', `Ensure this value is less than or equal to ${MAX_ANONYMOUS_PAGE_SIZE}.`);
   }
 }
@@ -39,9 +40,4 @@ export function checkSearchRules(url: string): void {
       non_field_errors: ["Cannot set both 'source' and 'excluded_source'. Use exactly one of these."],
     });
   }
-}
-
-/** Whether the caller holds a valid API key; every caller is anonymous until keys exist. */
-export function isAuthenticated(): boolean {
-  return false;
 }

@@ -2,8 +2,9 @@ import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { MEDIA_PATH, type MediaType } from '../../../model/record.js';
 
 import { searchMedia } from '../../search/media-search.js';
+import { isAuthenticated } from '../../auth/caller.js';
 import type { AppEnv } from '../../types.js';
-import { baseUrlOf, checkSearchRules, enforceAnonymousPageSize, isAuthenticated } from './request.js';
+import { baseUrlOf, checkSearchRules } from './request.js';
 import { ErrorSchema, MAX_ANONYMOUS_PAGE_SIZE, searchQuerySchemaOf, searchResponseSchemaOf } from './schema.js';
 
 export function registerSearch(app: OpenAPIHono<AppEnv>, mediaType: MediaType) {
@@ -28,14 +29,13 @@ export function registerSearch(app: OpenAPIHono<AppEnv>, mediaType: MediaType) {
   });
   app.openapi(route, async (c) => {
     const params = c.req.valid('query');
-    enforceAnonymousPageSize(params.page_size);
     checkSearchRules(c.req.url);
     const config = c.get('config');
     const body = await searchMedia(mediaType, params, {
       engine: c.get('engine'),
       indexPrefix: config.INDEX_PREFIX,
       baseUrl: baseUrlOf(c.req.url),
-      authenticated: isAuthenticated(),
+      authenticated: isAuthenticated(c.get('caller')),
     });
     return c.json(body, 200);
   });

@@ -1,0 +1,480 @@
+/**
+ * End-to-end ingest benchmark.
+ *
+ *   npm run bench:ingest -- --rows 100000 [--rows 1000000] [--quick]
+ *
+ * For each row count N, on fresh services (see bench/lib/services.ts):
+ *   1. migrations, then N generated demo images loaded into `upstream.image` (timed
+ *      apart, not part of the ingest figure);
+ *   2. `npm run ingest -- refresh --media image` as a child process, exactly as
+ *      production runs it (default batch sizes), timed wall-clock; its peak RSS comes from
+ *      /proc/<pid>/status VmHWM polled every 100 ms (and getrusage at exit as a check);
+ *   3. the raw Meilisearch baseline: the same documents, rebuilt byte-for-byte with the
+ *      refresh's own functions and checked against the live index, written to NDJSON
+ *      (untimed), then pushed into a fresh index with the same settings in the refresh's
+ *      payloads (8 MiB, 2 in flight) until every task succeeded (timed).
+ * Prints a table and appends a dated section to bench/RESULTS.md (not with --quick).
+ * Everything it starts is torn down, on failure and on Ctrl-C too.
+ */
+import { spawn } from 'node:child_process';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { applyMigrations } from '../drizzle/migrate.js';
+import { loadDemoCatalog } from '../ingest/demo/load-demo.js';
+import { MeiliAdmin } from '../ingest/meili-admin.js';
+import { generationIndexName, indexSettings, liveIndexName } from '../model/search-index.js';
+import {
+  checkSampleAgainstIndex,
+  meiliBatches,
+  meiliBusySeconds,
+  type BatchSummary,
+  pushBatches,
+  REFRESH_BATCH_BYTES,
+  REFRESH_MAX_IN_FLIGHT,
+  writeRefreshDocuments,
+} from './lib/documents.js';
+import { cpuSeconds, diskUsage, loadAverage, machineInfo, mb, memStatus } from './lib/proc.js';
+import { createDatabase, pickPostgres, scratchDir, startBenchMeili, Teardown, type BenchDatabase, type BenchMeili } from './lib/services.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const RESULTS = path.join(ROOT, 'bench', 'RESULTS.md');
+const MEDIA_BASE = 'http://127.0.0.1:9';
+const SCHEMA = 'upstream';
+
+const log = (msg: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}`);
+const secs = (ms: number) => ms / 1000;
+const fmt = (n: number | null | undefined, digits = 1) => (n == null || !Number.isFinite(n) ? 'n/a' : n.toFixed(digits));
+const int = (n: number | null | undefined) => (n == null || !Number.isFinite(n) ? 'n/a' : Math.round(n).toLocaleString('en-US'));
+
+interface IngestRun {
+  seconds: number;
+  documents: number;
+  peakRss: number | null;
+  rusage: { maxRssBytes: number; userSeconds: number; systemSeconds: number } | null;
+  nodeCpu: number | null;
+  meiliCpu: number | null;
+  postgresCpu: number | null;
+  meiliPeakRss: number | null;
+  /** Seconds from spawn to: the read loop done, indexing done (checks start), promoted, exit. */
+  phases: { readDone: number | null; checking: number | null; promoting: number | null; done: number | null };
+  summary: string[];
+}
+
+interface Result {
+  rows: number;
+  postgres: string;
+  demoSeconds: number;
+  ingest: IngestRun;
+  meiliBusy: { busy: number; span: number; tasks: number } | null;
+  ingestBatches: BatchSummary | null;
+  rawBatches: BatchSummary | null;
+  meiliDataBytes: number | null;
+  meiliRssAfter: number | null;
+  raw: { seconds: number; documents: number; payloads: number; bytes: number; busy: number | null; meiliCpu: number | null };
+  sampleMismatches: number;
+  sampleSize: number;
+  sampleUlpDiffs: number;
+  loadStart: string;
+  loadEnd: string;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { rows: { type: 'string', multiple: true }, quick: { type: 'boolean', default: false }, help: { type: 'boolean' } },
+  });
+  if (values.help) {
+    console.log('usage: npm run bench:ingest -- --rows <N> [--rows <N> …] [--quick]');
+    return;
+  }
+  const rowCounts = (values.rows?.length ? values.rows : values.quick ? ['10000'] : ['100000']).map((r) => {
+    const n = Number(r.replace(/[_,]/g, ''));
+    if (!Number.isInteger(n) || n <= 0) throw new Error(`--rows must be a positive integer, got "${r}"`);
+    return n;
+  });
+  const command = `npm run bench:ingest -- ${process.argv.slice(2).join(' ')}`.trim();
+  const teardown = new Teardown();
+  teardown.installSignalHandlers();
+  const started = new Date();
+  const loadAtStart = loadAverage();
+  log(`load average at start: ${loadAtStart}`);
+  const pgChoice = await pickPostgres();
+  log(`Postgres: ${pgChoice.kind}${pgChoice.adminUrl ? ` (${pgChoice.adminUrl.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@')})` : ''}`);
+  const results: Result[] = [];
+  let versions = { postgres: '?', meili: '?' };
+  try {
+    for (const rows of rowCounts) {
+      const { result, pgVersion, meiliVersion } = await benchOne(rows, pgChoice, teardown);
+      versions = { postgres: pgVersion, meili: meiliVersion };
+      results.push(result);
+      console.log(`\n${table(results).join('\n')}\n`);
+    }
+  } finally {
+    await teardown.runAll();
+  }
+  const report = section({ started, command, loadAtStart, versions, results, quick: values.quick! });
+  console.log(report.join('\n'));
+  if (!values.quick) {
+    if (!existsSync(RESULTS)) writeFileSync(RESULTS, '# Benchmark results\n\nNewest last. See bench/README.md for what each figure means.\n');
+    appendFileSync(RESULTS, `\n${report.join('\n')}\n`);
+    log(`appended to ${path.relative(process.cwd(), RESULTS)}`);
+  }
+}
+
+async function benchOne(
+  rows: number,
+  pgChoice: Awaited<ReturnType<typeof pickPostgres>>,
+  teardown: Teardown,
+): Promise<{ result: Result; pgVersion: string; meiliVersion: string }> {
+  log(`── ${rows.toLocaleString('en-US')} rows ──`);
+  const loadStart = loadAverage();
+  const db = await createDatabase(pgChoice, `n${rows}`, teardown);
+  const meiliServer = await startBenchMeili(`n${rows}`, teardown);
+  const scratch = scratchDir(teardown);
+  const client = new pg.Client({ connectionString: db.url });
+  client.on('error', () => {});
+  await client.connect();
+  const closeClient = teardown.add('close benchmark connection', () => client.end());
+  try {
+    await applyMigrations(db.url);
+
+    // 1. Demo catalog (timed apart).
+    log(`loading ${rows.toLocaleString('en-US')} demo images into ${SCHEMA}.image…`);
+    let lastTenth = 0;
+    const demoStart = performance.now();
+    await loadDemoCatalog(client, {
+      schema: SCHEMA,
+      images: rows,
+      audio: 0,
+      mediaBaseUrl: MEDIA_BASE,
+      batchSize: 1000,
+      onProgress: (p) => {
+        const tenth = Math.floor((10 * p.rows) / Math.max(1, p.total));
+        if (p.table === 'image' && tenth > lastTenth) {
+          lastTenth = tenth;
+          log(`  demo load ${tenth * 10}%`);
+        }
+      },
+    });
+    const demoSeconds = secs(performance.now() - demoStart);
+    log(`demo load: ${demoSeconds.toFixed(1)} s`);
+    // A settled upstream table, as in production: hint bits set, no checkpoint pending.
+    await client.query(`vacuum (analyze) ${SCHEMA}.image`);
+    await client.query('checkpoint').catch(() => {});
+    const deleted = await client.query<{ n: string }>('select count(*)::text as n from deleted_media');
+    if (deleted.rows[0].n !== '0') throw new Error('deleted_media is not empty: the baseline documents would differ');
+
+    // 2. The refresh, as production runs it.
+    log('ingest: npm run ingest -- refresh --media image');
+    const ingest = await runIngest(db, meiliServer, scratch.dir, teardown);
+    log(`ingest: ${ingest.documents} documents in ${ingest.seconds.toFixed(1)} s, peak RSS ${mb(ingest.peakRss)} MB`);
+    const meili = new MeiliAdmin(meiliServer.url, meiliServer.masterKey, 120_000);
+    const target = generationIndexName('image', 1, meiliServer.indexPrefix);
+    const live = liveIndexName('image', meiliServer.indexPrefix);
+    const meiliBusy = await meiliBusySeconds(meili, [target, live]).catch(() => null);
+    const ingestBatches = await meiliBatches(meili, [target, live]).catch(() => null);
+    const meiliDataBytes = meiliServer.dataDir ? diskUsage(meiliServer.dataDir) : null;
+    const meiliRssAfter = meiliServer.pid ? (memStatus(meiliServer.pid)?.rss ?? null) : null;
+
+    // 3. Raw baseline: same bytes, same payloads, fresh index with the same settings.
+    log('baseline: rebuilding the refresh documents to NDJSON (untimed)…');
+    const file = await writeRefreshDocuments(client, 'image', SCHEMA, path.join(scratch.dir, 'images.ndjson'));
+    const liveCount = await meili.documentCount(live);
+    if (liveCount !== file.documents || ingest.documents !== file.documents) {
+      throw new Error(`rebuilt ${file.documents} documents but the live index holds ${liveCount} (refresh reported ${ingest.documents})`);
+    }
+    const check = await checkSampleAgainstIndex(meili, live, file.sample);
+    if (check.mismatches) throw new Error(`${check.mismatches} of ${file.sample.length} sampled documents differ from the live index`);
+    const sampleMismatches = check.mismatches;
+    log(
+      `baseline: ${file.documents} documents, ${mb(file.bytes)} MB in ${file.batches.length} payloads; ` +
+        `${file.sample.length} sampled documents equal the live index (${check.ulpDiffs} floats differ in the last bit: Meilisearch's float parsing)`,
+    );
+    const rawIndex = `${meiliServer.indexPrefix}raw_images`;
+    await meili.deleteIndex(rawIndex);
+    await meili.createIndex(rawIndex, indexSettings('image'));
+    const meiliCpuBefore = meiliServer.pid ? cpuSeconds(meiliServer.pid) : null;
+    log(`baseline: pushing ${file.batches.length} payloads of ~${REFRESH_BATCH_BYTES / 2 ** 20} MiB, ${REFRESH_MAX_IN_FLIGHT} in flight (timed)…`);
+    const pushed = await pushBatches(meili, rawIndex, file);
+    const meiliCpuAfter = meiliServer.pid ? cpuSeconds(meiliServer.pid) : null;
+    const rawCount = await meili.documentCount(rawIndex);
+    if (rawCount !== file.documents) throw new Error(`raw index holds ${rawCount} documents, expected ${file.documents}`);
+    const rawBusy = await meiliBusySeconds(meili, [rawIndex]).catch(() => null);
+    const rawBatches = await meiliBatches(meili, [rawIndex]).catch(() => null);
+    log(`baseline: ${file.documents} documents in ${pushed.seconds.toFixed(1)} s`);
+    await meili.deleteIndex(rawIndex).catch(() => {});
+
+    const result: Result = {
+      rows,
+      postgres: db.kind,
+      demoSeconds,
+      ingest,
+      meiliBusy,
+      ingestBatches,
+      rawBatches,
+      meiliDataBytes,
+      meiliRssAfter,
+      raw: {
+        seconds: pushed.seconds,
+        documents: file.documents,
+        payloads: file.batches.length,
+        bytes: file.bytes,
+        busy: rawBusy?.busy ?? null,
+        meiliCpu: meiliCpuBefore !== null && meiliCpuAfter !== null ? meiliCpuAfter - meiliCpuBefore : null,
+      },
+      sampleMismatches,
+      sampleSize: file.sample.length,
+      sampleUlpDiffs: check.ulpDiffs,
+      loadStart,
+      loadEnd: loadAverage(),
+    };
+    return { result, pgVersion: db.serverVersion, meiliVersion: meiliServer.version };
+  } finally {
+    await closeClient();
+    await scratch.remove();
+    await meiliServer.close();
+    await db.close();
+  }
+}
+
+/** Runs the production CLI refresh in a child process and watches it. */
+async function runIngest(db: BenchDatabase, meili: BenchMeili, scratch: string, teardown: Teardown): Promise<IngestRun> {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: db.url,
+    MEILI_URL: meili.url,
+    MEILI_MASTER_KEY: meili.masterKey,
+    INDEX_PREFIX: meili.indexPrefix,
+    // Never pick up a running local stack's .state/stack.json.
+    EDGEVERSE_STATE_DIR: scratch,
+    BENCH_RUSAGE_FILE: path.join(scratch, 'rusage.json'),
+  };
+  delete env.UPSTREAM_DATABASE_URL;
+  delete env.UPSTREAM_SCHEMA;
+
+  // Backend CPU of the ingest's Postgres connections (local server only).
+  const monitor = db.local && db.name ? new pg.Client({ connectionString: db.url }) : null;
+  monitor?.on('error', () => {});
+  await monitor?.connect();
+  const backendCpu = new Map<number, number>();
+  let monitorBusy = false;
+  const sampleBackends = async () => {
+    if (!monitor || monitorBusy) return;
+    monitorBusy = true;
+    try {
+      const { rows } = await monitor.query<{ pid: number }>(
+        'select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
+      );
+      for (const { pid } of rows) {
+        const cpu = cpuSeconds(pid);
+        if (cpu !== null) backendCpu.set(pid, cpu);
+      }
+    } catch {
+      // best effort
+    } finally {
+      monitorBusy = false;
+    }
+  };
+
+  const meiliCpuStart = meili.pid ? cpuSeconds(meili.pid) : null;
+  const t0 = performance.now();
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', '--import', './bench/lib/exit-rusage.ts', 'ingest/cli.ts', 'refresh', '--media', 'image'],
+    { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // Ctrl-C reaches the child too (same process group); this covers SIGTERM and failures:
+  // the refresh aborts and undoes its staging work before the database is dropped.
+  const stopChild = teardown.add('stop the ingest process', async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(timer);
+  });
+
+  let stdout = '';
+  let stderrTail = '';
+  const phases: IngestRun['phases'] = { readDone: null, checking: null, promoting: null, done: null };
+  let partial = '';
+  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => {
+    const t = secs(performance.now() - t0);
+    const text = partial + d.toString();
+    const lines = text.split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) {
+      stderrTail = (stderrTail + line + '\n').slice(-4000);
+      const m = /^image (\w+)\s+\d+%\s+read (\d+)\/(\d+)\s+indexed (\d+)/.exec(line);
+      if (!m) continue;
+      const [, phase, read, total] = m;
+      if (phases.readDone === null && Number(read) >= Number(total)) phases.readDone = t;
+      if (phase === 'checking') phases.checking ??= t;
+      if (phase === 'promoting') phases.promoting ??= t;
+      if (phase === 'done') phases.done ??= t;
+      if (phase === 'reading' && Number(read) % 100000 < 5000) log(`  ${line.trim()}`);
+    }
+  });
+
+  let peakRss: number | null = null;
+  let meiliPeakRss: number | null = null;
+  let nodeCpu: number | null = null;
+  let meiliCpuEnd: number | null = meiliCpuStart;
+  const poll = () => {
+    if (child.pid) {
+      const mem = memStatus(child.pid);
+      if (mem) peakRss = Math.max(peakRss ?? 0, mem.hwm, mem.rss);
+      nodeCpu = cpuSeconds(child.pid) ?? nodeCpu;
+    }
+    if (meili.pid) {
+      const mem = memStatus(meili.pid);
+      if (mem) meiliPeakRss = Math.max(meiliPeakRss ?? 0, mem.rss);
+      meiliCpuEnd = cpuSeconds(meili.pid) ?? meiliCpuEnd;
+    }
+  };
+  const timer = setInterval(poll, 100);
+  const pgTimer = setInterval(() => void sampleBackends(), 1000);
+  let code: number | null;
+  try {
+    code = await exited;
+  } finally {
+    clearInterval(timer);
+    clearInterval(pgTimer);
+    await stopChild();
+    await monitor?.end().catch(() => {});
+  }
+  const seconds = secs(performance.now() - t0);
+  poll();
+  if (code !== 0) throw new Error(`ingest exited with ${code}:\n${stderrTail}${stdout}`);
+  const summary = stdout.trim().split('\n');
+  const docs = /: (\d+) documents,/.exec(stdout);
+  if (!docs) throw new Error(`no summary in the ingest output:\n${stdout}`);
+  let rusage: IngestRun['rusage'] = null;
+  try {
+    rusage = JSON.parse(readFileSync(path.join(scratch, 'rusage.json'), 'utf8'));
+  } catch {
+    // the preload did not run
+  }
+  if (rusage) peakRss = Math.max(peakRss ?? 0, rusage.maxRssBytes);
+  return {
+    seconds,
+    documents: Number(docs[1]),
+    peakRss,
+    rusage,
+    nodeCpu: rusage ? rusage.userSeconds + rusage.systemSeconds : nodeCpu,
+    meiliCpu: meiliCpuStart !== null && meiliCpuEnd !== null ? meiliCpuEnd - meiliCpuStart : null,
+    postgresCpu: backendCpu.size ? [...backendCpu.values()].reduce((a, b) => a + b, 0) : null,
+    meiliPeakRss,
+    phases,
+    summary,
+  };
+}
+
+function table(results: Result[]): string[] {
+  const lines = [
+    '| N | demo load s | ingest s | ingest docs/s | raw Meili s | raw docs/s | ingest/raw | ingest peak RSS MB | Meili data MB | Meili RSS MB (peak / after) |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const r of results) {
+    const ingestRate = r.ingest.documents / r.ingest.seconds;
+    const rawRate = r.raw.documents / r.raw.seconds;
+    lines.push(
+      `| ${int(r.rows)} | ${fmt(r.demoSeconds)} | ${fmt(r.ingest.seconds)} | ${int(ingestRate)} | ${fmt(r.raw.seconds)} | ${int(rawRate)} | ` +
+        `${fmt((100 * ingestRate) / rawRate, 0)} % | ${mb(r.ingest.peakRss)} | ${mb(r.meiliDataBytes)} | ${mb(r.ingest.meiliPeakRss)} / ${mb(r.meiliRssAfter)} |`,
+    );
+  }
+  return lines;
+}
+
+function verdicts(results: Result[]): string[] {
+  const out: string[] = [];
+  for (const r of results) {
+    const ratio = r.raw.seconds / r.ingest.seconds;
+    const rate = r.ingest.documents / r.ingest.seconds;
+    out.push(
+      `- ${int(r.rows)}: ingest/raw ${(100 * ratio).toFixed(0)} % (target ≥ 70 %: ${ratio >= 0.7 ? 'met' : 'NOT met'}); ` +
+        `${int(rate)} docs/s (floor 3,000: ${rate >= 3000 ? 'met' : 'NOT met'})` +
+        (r.rows >= 1_000_000 && r.ingest.peakRss !== null
+          ? `; peak RSS ${mb(r.ingest.peakRss)} MB (target < 500 MB: ${r.ingest.peakRss < 500 * 2 ** 20 ? 'met' : 'NOT met'})`
+          : ''),
+    );
+  }
+  const small = results.find((r) => r.rows === 100_000);
+  const big = results.find((r) => r.rows === 1_000_000);
+  if (small?.ingest.peakRss && big?.ingest.peakRss) {
+    const growth = big.ingest.peakRss / small.ingest.peakRss - 1;
+    out.push(`- peak RSS 1M vs 100k: ${growth >= 0 ? '+' : ''}${(100 * growth).toFixed(0)} % (target ≤ +20 %: ${growth <= 0.2 ? 'met' : 'NOT met'})`);
+  }
+  return out;
+}
+
+function details(results: Result[]): string[] {
+  const out: string[] = [];
+  for (const r of results) {
+    const i = r.ingest;
+    const p = i.phases;
+    const busy = r.meiliBusy;
+    out.push(
+      `- **${int(r.rows)}** (Postgres: ${r.postgres}; load average ${r.loadStart} → ${r.loadEnd}):`,
+      `  - ingest timeline (s from spawn): read loop done ${fmt(p.readDone)}, indexing done ${fmt(p.checking)}, ` +
+        `checks done ${fmt(p.promoting)}, promoted ${fmt(p.done)}, process exit ${fmt(i.seconds)}`,
+      `  - Meilisearch busy on the ingest's document tasks: ${fmt(busy?.busy)} s of ${fmt(i.seconds)} s ` +
+        `(${busy ? fmt((100 * busy.busy) / i.seconds, 0) : 'n/a'} %, ${busy?.tasks ?? 'n/a'} tasks); raw baseline: busy ${fmt(r.raw.busy)} s of ${fmt(r.raw.seconds)} s`,
+      `  - Meilisearch batches (ingest): ${batchLine(r.ingestBatches)}`,
+      `  - Meilisearch batches (raw): ${batchLine(r.rawBatches)}`,
+      `  - CPU seconds during the ingest: Node ${fmt(i.nodeCpu)}, Postgres backends ${fmt(i.postgresCpu)}, Meilisearch ${fmt(i.meiliCpu)}` +
+        ` (raw baseline: Meilisearch ${fmt(r.raw.meiliCpu)})`,
+      `  - payloads: ${r.raw.payloads} × ~${fmt(r.raw.bytes / r.raw.payloads / 2 ** 20)} MiB (${mb(r.raw.bytes)} MB NDJSON, ` +
+        `${fmt(r.raw.bytes / r.raw.documents, 0)} B/doc); ${i.documents} documents; ` +
+        `peak RSS by /proc VmHWM and getrusage: ${mb(i.peakRss)} MB (getrusage ${mb(i.rusage?.maxRssBytes)} MB)`,
+      `  - baseline documents: rebuilt with the refresh's functions; ${r.sampleSize} random ones equal the live index ` +
+        `(${r.sampleUlpDiffs} float fields differ in the last bit, Meilisearch's own float parsing)`,
+      `  - refresh summary: ${i.summary[0] ?? ''}`,
+    );
+  }
+  return out;
+}
+
+function batchLine(b: BatchSummary | null): string {
+  if (!b) return 'n/a';
+  const top = b.steps
+    .slice(0, 5)
+    .map(([step, s]) => `${step} ${s.toFixed(1)}`)
+    .join(', ');
+  return `${b.batches} batches for ${b.tasks} tasks, ${b.seconds.toFixed(1)} s in all; top steps (s): ${top}; unattributed ${b.unattributed.toFixed(1)}`;
+}
+
+function section(opts: {
+  started: Date;
+  command: string;
+  loadAtStart: string;
+  versions: { postgres: string; meili: string };
+  results: Result[];
+  quick: boolean;
+}): string[] {
+  const m = machineInfo();
+  return [
+    `## ${opts.started.toISOString().replace('T', ' ').slice(0, 16)} UTC — ingest end to end vs raw Meilisearch${opts.quick ? ' (quick)' : ''}`,
+    '',
+    `- command: \`${opts.command}\``,
+    `- machine: ${m.cpus} CPUs (${m.cpuModel}), ${m.memoryGiB.toFixed(1)} GiB RAM, ${m.kernel}; load average at start ${opts.loadAtStart} (other processes, e.g. test runs, may share the CPUs)`,
+    `- versions: Node ${process.version}, Meilisearch ${opts.versions.meili}, ${opts.versions.postgres}`,
+    `- refresh defaults: upstream read batches of 5,000 rows, Meilisearch payloads ≥ ${REFRESH_BATCH_BYTES / 2 ** 20} MiB, ${REFRESH_MAX_IN_FLIGHT} in flight`,
+    '',
+    ...table(opts.results),
+    '',
+    ...verdicts(opts.results),
+    '',
+    'Details:',
+    '',
+    ...details(opts.results),
+  ];
+}
+
+main().catch((err: Error) => {
+  console.error(`[bench] failed: ${err.stack ?? err.message}`);
+  process.exit(1);
+});

@@ -1,0 +1,297 @@
+/**
+ * The raw-Meilisearch baseline: the very documents a refresh sends, as an NDJSON file cut
+ * into the very batches the refresh sends, pushed with the refresh's concurrency.
+ */
+import { closeSync, openSync, readSync, writeSync } from 'node:fs';
+import { isDeepStrictEqual } from 'node:util';
+import type pg from 'pg';
+import { cleanRow } from '../../model/catalog-row.js';
+import { toDocument } from '../../model/document.js';
+import type { MediaType } from '../../model/record.js';
+import type { MeiliAdmin } from '../../ingest/meili-admin.js';
+import { readUpstream } from '../../ingest/sources/upstream-postgres.js';
+
+/** The refresh's defaults (ingest/refresh.ts): 8 MiB payloads, 2 in flight. */
+export const REFRESH_BATCH_BYTES = 8 * 1024 * 1024;
+export const REFRESH_MAX_IN_FLIGHT = 2;
+
+export interface NdjsonFile {
+  path: string;
+  documents: number;
+  bytes: number;
+  /** [start, end) byte ranges of each payload (lines joined by '\n', no trailing newline). */
+  batches: { start: number; end: number; docs: number }[];
+  /** A random sample of documents (parsed), to check against the ingested index. */
+  sample: Record<string, unknown>[];
+}
+
+/**
+ * Rebuilds the documents exactly as `refresh()` does (same reader and batch size, same
+ * `cleanRow` → `toDocument` → `JSON.stringify`, same payload cut rule, which counts
+ * UTF-16 units plus one per newline), writing them to `file`. Rows a refresh would skip
+ * are skipped; `deleted_media` must be empty (checked by the caller).
+ */
+export async function writeRefreshDocuments(
+  upstream: pg.ClientBase,
+  mediaType: MediaType,
+  schema: string,
+  file: string,
+  batchBytes = REFRESH_BATCH_BYTES,
+  sampleSize = 1000,
+): Promise<NdjsonFile> {
+  const fd = openSync(file, 'w');
+  const out: NdjsonFile = { path: file, documents: 0, bytes: 0, batches: [], sample: [] };
+  let batchStart = 0;
+  let pendingBytes = 0;
+  let pendingDocs = 0;
+  let buffer: string[] = [];
+  const cut = () => {
+    if (pendingDocs === 0) return;
+    if (buffer.length) {
+      out.bytes += writeSync(fd, buffer.join(''));
+      buffer = [];
+    }
+    out.batches.push({ start: batchStart, end: out.bytes - 1, docs: pendingDocs });
+    batchStart = out.bytes;
+    pendingBytes = 0;
+    pendingDocs = 0;
+  };
+  try {
+    for await (const rows of readUpstream(upstream, mediaType, { schema })) {
+      for (const row of rows) {
+        const result = cleanRow(mediaType, row);
+        if (!result.ok) continue;
+        const line = JSON.stringify(toDocument(mediaType, result.record));
+        buffer.push(line, '\n');
+        pendingBytes += line.length + 1;
+        pendingDocs++;
+        out.documents++;
+        // Reservoir sampling: a uniform sample whatever the count.
+        if (out.sample.length < sampleSize) out.sample.push(JSON.parse(line));
+        else {
+          const j = Math.floor(Math.random() * out.documents);
+          if (j < sampleSize) out.sample[j] = JSON.parse(line);
+        }
+        if (pendingBytes >= batchBytes) cut();
+      }
+      if (buffer.length > 2000) {
+        out.bytes += writeSync(fd, buffer.join(''));
+        buffer = [];
+      }
+    }
+    cut();
+  } finally {
+    closeSync(fd);
+  }
+  return out;
+}
+
+/**
+ * Equal as JSON values, except that numbers may differ in their last bits: Meilisearch
+ * parses floats without correct rounding (serde_json's default), so it stores e.g.
+ * 0.044173461307127036 as 0.04417346130712704 — a one-ulp change, not a different document.
+ */
+function sameValue(a: unknown, b: unknown, ulpDiffs: { n: number }): boolean {
+  if (typeof a === 'number' && typeof b === 'number') {
+    if (a === b) return true;
+    const close = Math.abs(a - b) <= 4 * Number.EPSILON * Math.max(Math.abs(a), Math.abs(b));
+    if (close) ulpDiffs.n++;
+    return close;
+  }
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => sameValue(x, b[i], ulpDiffs));
+  }
+  if (a && b && typeof a === 'object' && typeof b === 'object') {
+    const ka = Object.keys(a);
+    const kb = Object.keys(b);
+    return ka.length === kb.length && ka.every((k) => k in b && sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], ulpDiffs));
+  }
+  return isDeepStrictEqual(a, b);
+}
+
+/**
+ * Fetches the sampled ids from `index` and checks each stored document equals ours
+ * (numbers to the last few bits, see `sameValue`).
+ */
+export async function checkSampleAgainstIndex(
+  meili: MeiliAdmin,
+  index: string,
+  sample: Record<string, unknown>[],
+): Promise<{ mismatches: number; ulpDiffs: number }> {
+  let mismatches = 0;
+  const ulpDiffs = { n: 0 };
+  for (let i = 0; i < sample.length; i += 200) {
+    const chunk = sample.slice(i, i + 200);
+    const ids = chunk.map((d) => JSON.stringify(d.id)).join(', ');
+    const { results } = await meili.request<{ results: Record<string, unknown>[] }>(
+      'POST',
+      `/indexes/${encodeURIComponent(index)}/documents/fetch`,
+      { filter: `id IN [${ids}]`, limit: chunk.length },
+    );
+    const byId = new Map(results.map((d) => [d.id, d]));
+    for (const doc of chunk) {
+      const stored = byId.get(doc.id);
+      if (sameValue(doc, stored, ulpDiffs)) continue;
+      if (mismatches++ < 3) {
+        const keys = new Set([...Object.keys(doc), ...Object.keys(stored ?? {})]);
+        const diff = [...keys]
+          .filter((k) => !isDeepStrictEqual(doc[k], stored?.[k]))
+          .map((k) => `${k}: ours ${JSON.stringify(doc[k])} stored ${JSON.stringify(stored?.[k])}`);
+        console.error(`[bench] document ${String(doc.id)} differs: ${diff.join('; ')}`);
+      }
+    }
+  }
+  return { mismatches, ulpDiffs: ulpDiffs.n };
+}
+
+function readBatch(fd: number, b: { start: number; end: number }): string {
+  const buf = Buffer.allocUnsafe(b.end - b.start);
+  let off = 0;
+  while (off < buf.length) off += readSync(fd, buf, off, buf.length - off, b.start + off);
+  return buf.toString('utf8');
+}
+
+/**
+ * Pushes the payloads the way `refresh()` flushes them (payload ready, wait for a free
+ * slot, enqueue, wait for the task) and returns the wall seconds until the last task
+ * succeeded. Only this is timed; the file is read from the page cache as it goes.
+ */
+export async function pushBatches(
+  meili: MeiliAdmin,
+  index: string,
+  file: NdjsonFile,
+  maxInFlight = REFRESH_MAX_IN_FLIGHT,
+): Promise<{ seconds: number; firstTaskUid: number | null }> {
+  const fd = openSync(file.path, 'r');
+  const inFlight = new Set<Promise<void>>();
+  let failure: Error | null = null;
+  let firstTaskUid: number | null = null;
+  const started = performance.now();
+  try {
+    for (const batch of file.batches) {
+      const body = readBatch(fd, batch);
+      while (inFlight.size >= maxInFlight) await Promise.race(inFlight);
+      if (failure) throw failure;
+      const task = (async () => {
+        const uid = await meili.addDocuments(index, body);
+        firstTaskUid ??= uid;
+        await meili.waitTask(uid);
+      })().catch((err: Error) => {
+        failure ??= err;
+      });
+      const tracked = task.finally(() => inFlight.delete(tracked));
+      inFlight.add(tracked);
+    }
+    await Promise.all(inFlight);
+    if (failure) throw failure;
+  } finally {
+    closeSync(fd);
+  }
+  return { seconds: (performance.now() - started) / 1000, firstTaskUid };
+}
+
+interface TaskTimes {
+  uid: number;
+  startedAt: string | null;
+  finishedAt: string | null;
+  details?: { receivedDocuments?: number; indexedDocuments?: number };
+}
+
+/**
+ * How long Meilisearch itself spent on the document tasks of `indexes` (the union of their
+ * processing intervals, so auto-batched tasks count once), and from the first task's
+ * start to the last one's end. An index swap renames the index in its tasks too, so
+ * pass both names of a swapped index.
+ */
+export async function meiliBusySeconds(meili: MeiliAdmin, indexes: string[]): Promise<{ busy: number; span: number; tasks: number }> {
+  const tasks: TaskTimes[] = [];
+  let from: number | null = null;
+  const index = indexes.map(encodeURIComponent).join(',');
+  for (;;) {
+    const page: { results: TaskTimes[]; next: number | null } = await meili.request(
+      'GET',
+      `/tasks?indexUids=${index}&types=documentAdditionOrUpdate&statuses=succeeded&limit=1000${from !== null ? `&from=${from}` : ''}`,
+    );
+    tasks.push(...page.results);
+    if (page.next === null) break;
+    from = page.next;
+  }
+  const intervals = tasks
+    .filter((t) => t.startedAt && t.finishedAt)
+    .map((t) => [Date.parse(t.startedAt!), Date.parse(t.finishedAt!)] as const)
+    .sort((a, b) => a[0] - b[0]);
+  let busy = 0;
+  let curStart = -1;
+  let curEnd = -1;
+  for (const [s, e] of intervals) {
+    if (s > curEnd) {
+      if (curEnd > curStart) busy += curEnd - curStart;
+      curStart = s;
+      curEnd = e;
+    } else curEnd = Math.max(curEnd, e);
+  }
+  if (curEnd > curStart) busy += curEnd - curStart;
+  const span = intervals.length ? Math.max(...intervals.map((i) => i[1])) - intervals[0][0] : 0;
+  return { busy: busy / 1000, span: span / 1000, tasks: tasks.length };
+}
+
+interface BatchInfo {
+  uid: number;
+  duration: string | null;
+  details?: { receivedDocuments?: number };
+  stats: { totalNbTasks: number; types: Record<string, number>; progressTrace?: Record<string, string> };
+}
+
+/** `1.23s`, `456.7ms`, `89µs`, `1m2.5s` (Meilisearch's progress trace) → seconds. */
+export function traceSeconds(text: string): number {
+  let total = 0;
+  for (const m of text.matchAll(/([\d.]+)\s*(h|m(?!s)|s|ms|µs|us|ns)/g)) {
+    const v = Number(m[1]);
+    total += v * ({ h: 3600, m: 60, s: 1, ms: 1e-3, µs: 1e-6, us: 1e-6, ns: 1e-9 } as Record<string, number>)[m[2]];
+  }
+  return total;
+}
+
+export interface BatchSummary {
+  batches: number;
+  tasks: number;
+  /** Sum of the batches' own durations. */
+  seconds: number;
+  /** Seconds per `processing tasks > indexing > <step>`, summed over batches, largest first. */
+  steps: [string, number][];
+  /** Indexing time the trace does not attribute to a step. */
+  unattributed: number;
+}
+
+/** What Meilisearch's batches for `indexes` did (GET /batches, progress traces). */
+export async function meiliBatches(meili: MeiliAdmin, indexes: string[]): Promise<BatchSummary> {
+  const all: BatchInfo[] = [];
+  let from: number | null = null;
+  const index = indexes.map(encodeURIComponent).join(',');
+  for (;;) {
+    const page: { results: BatchInfo[]; next: number | null } = await meili.request(
+      'GET',
+      `/batches?indexUids=${index}&types=documentAdditionOrUpdate&limit=1000${from !== null ? `&from=${from}` : ''}`,
+    );
+    all.push(...page.results);
+    if (page.next === null) break;
+    from = page.next;
+  }
+  const steps = new Map<string, number>();
+  let seconds = 0;
+  let indexing = 0;
+  let tasks = 0;
+  for (const b of all) {
+    tasks += b.stats.totalNbTasks;
+    if (b.duration) seconds += traceSeconds(b.duration.replace(/^PT/, '').toLowerCase());
+    for (const [key, value] of Object.entries(b.stats.progressTrace ?? {})) {
+      const parts = key.split(' > ');
+      if (parts.length === 2 && parts[1] === 'indexing') indexing += traceSeconds(value);
+      if (parts.length !== 3 || parts[1] !== 'indexing') continue;
+      steps.set(parts[2], (steps.get(parts[2]) ?? 0) + traceSeconds(value));
+    }
+  }
+  const sorted = [...steps.entries()].sort((a, b) => b[1] - a[1]);
+  const attributed = sorted.reduce((a, [, s]) => a + s, 0);
+  return { batches: all.length, tasks, seconds, steps: sorted, unattributed: Math.max(0, indexing - attributed) };
+}

@@ -1,0 +1,205 @@
+/**
+ * The services a benchmark run uses, each torn down by the run whatever happens:
+ *
+ * - Postgres: DATABASE_URL's server if set, else the machine's server at
+ *   postgres://postgres@127.0.0.1:5432/test if it answers, else embedded PGlite. On a
+ *   real server the run creates its own uniquely named database and drops it afterwards.
+ * - Meilisearch: MEILI_URL + MEILI_MASTER_KEY with a unique index prefix (indexes deleted
+ *   afterwards), else the embedded binary on a fresh temporary folder.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { startMeilisearch } from '../../scripts/stack/meilisearch.js';
+import { freePort } from '../../scripts/stack/ports.js';
+import { startEmbeddedPostgres } from '../../scripts/stack/postgres.js';
+
+export const MACHINE_POSTGRES = 'postgres://postgres@127.0.0.1:5432/test';
+
+/** LIFO teardown list, run once on success, failure, Ctrl-C or SIGTERM. */
+export class Teardown {
+  private readonly steps: { what: string; run: () => Promise<void> | void }[] = [];
+  private running: Promise<void> | null = null;
+
+  add(what: string, run: () => Promise<void> | void): () => Promise<void> {
+    const step = { what, run };
+    this.steps.push(step);
+    // Runs this step now and forgets it (per-row-count services end before the next).
+    return async () => {
+      const i = this.steps.indexOf(step);
+      if (i < 0) return;
+      this.steps.splice(i, 1);
+      await this.safely(step);
+    };
+  }
+
+  private async safely(step: { what: string; run: () => Promise<void> | void }): Promise<void> {
+    try {
+      await step.run();
+    } catch (err) {
+      console.error(`[bench] teardown: ${step.what}: ${(err as Error).message}`);
+    }
+  }
+
+  runAll(): Promise<void> {
+    this.running ??= (async () => {
+      while (this.steps.length) await this.safely(this.steps.pop()!);
+    })();
+    return this.running;
+  }
+
+  /** Ctrl-C / SIGTERM: tear everything down, then exit 130 / 143. */
+  installSignalHandlers(): void {
+    const handler = (signal: NodeJS.Signals) => {
+      console.error(`\n[bench] ${signal}: tearing down…`);
+      void this.runAll().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+    };
+    process.once('SIGINT', handler);
+    process.once('SIGTERM', handler);
+  }
+}
+
+export const runId = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+
+async function reachable(url: string): Promise<boolean> {
+  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
+  c.on('error', () => {});
+  try {
+    await c.connect();
+    await c.query('select 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await c.end().catch(() => {});
+  }
+}
+
+export interface BenchDatabase {
+  url: string;
+  kind: 'DATABASE_URL' | 'machine server' | 'embedded PGlite';
+  /** Database name on a real server (null for PGlite). */
+  name: string | null;
+  serverVersion: string;
+  /** True when the server runs on this machine, so its backends' CPU can be read. */
+  local: boolean;
+  close(): Promise<void>;
+}
+
+/** Where the benchmark's Postgres comes from, decided once per run. */
+export async function pickPostgres(): Promise<{ adminUrl: string | null; kind: BenchDatabase['kind'] }> {
+  if (process.env.DATABASE_URL) return { adminUrl: process.env.DATABASE_URL, kind: 'DATABASE_URL' };
+  if (await reachable(MACHINE_POSTGRES)) return { adminUrl: MACHINE_POSTGRES, kind: 'machine server' };
+  return { adminUrl: null, kind: 'embedded PGlite' };
+}
+
+export async function createDatabase(
+  choice: { adminUrl: string | null; kind: BenchDatabase['kind'] },
+  label: string,
+  teardown: Teardown,
+): Promise<BenchDatabase> {
+  if (!choice.adminUrl) {
+    const server = await startEmbeddedPostgres({ port: await freePort() });
+    const close = teardown.add('stop embedded PGlite', () => server.close());
+    return { url: server.url, kind: choice.kind, name: null, serverVersion: await serverVersion(server.url), local: false, close };
+  }
+  const name = `edgeverse_bench_${runId}_${label}`.toLowerCase();
+  const admin = new pg.Client({ connectionString: choice.adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`create database ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const close = teardown.add(`drop database ${name}`, async () => {
+    const c = new pg.Client({ connectionString: choice.adminUrl! });
+    await c.connect();
+    try {
+      await c.query(`drop database if exists ${name} with (force)`);
+    } finally {
+      await c.end();
+    }
+  });
+  const url = new URL(choice.adminUrl);
+  url.pathname = `/${name}`;
+  const host = url.hostname;
+  return {
+    url: url.toString(),
+    kind: choice.kind,
+    name,
+    serverVersion: await serverVersion(url.toString()),
+    local: host === '127.0.0.1' || host === 'localhost' || host === '::1' || host === '',
+    close,
+  };
+}
+
+async function serverVersion(url: string): Promise<string> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    const { rows } = await c.query<{ v: string }>('select version() as v');
+    return rows[0].v.split(' on ')[0];
+  } finally {
+    await c.end();
+  }
+}
+
+export interface BenchMeili {
+  url: string;
+  masterKey: string;
+  indexPrefix: string;
+  /** Embedded server only: its process id and data folder. */
+  pid: number | null;
+  dataDir: string | null;
+  version: string;
+  close(): Promise<void>;
+}
+
+export async function startBenchMeili(label: string, teardown: Teardown): Promise<BenchMeili> {
+  const indexPrefix = `bench${runId}_${label}_`;
+  if (process.env.MEILI_URL) {
+    const url = process.env.MEILI_URL.replace(/\/+$/, '');
+    const masterKey = process.env.MEILI_MASTER_KEY ?? '';
+    if (!masterKey) throw new Error('MEILI_URL is set but MEILI_MASTER_KEY is not: the benchmark needs the master key');
+    const headers = { Authorization: `Bearer ${masterKey}` };
+    const close = teardown.add(`delete indexes ${indexPrefix}*`, async () => {
+      const res = await fetch(`${url}/indexes?limit=1000`, { headers });
+      const { results } = (await res.json()) as { results: { uid: string }[] };
+      for (const { uid } of results.filter((r) => r.uid.startsWith(indexPrefix))) {
+        await fetch(`${url}/indexes/${uid}`, { method: 'DELETE', headers });
+      }
+    });
+    return { url, masterKey, indexPrefix, pid: null, dataDir: null, version: await meiliVersion(url, masterKey), close };
+  }
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'edgeverse-bench-meili-'));
+  const removeTmp = teardown.add(`remove ${tmp}`, () => rmSync(tmp, { recursive: true, force: true }));
+  const masterKey = randomBytes(16).toString('hex');
+  const server = await startMeilisearch({ dataDir: tmp, port: await freePort(), masterKey });
+  const stop = teardown.add('stop Meilisearch', () => server.close());
+  return {
+    url: server.url,
+    masterKey,
+    indexPrefix,
+    pid: server.process.pid ?? null,
+    dataDir: path.join(tmp, 'data.ms'),
+    version: await meiliVersion(server.url, masterKey),
+    async close() {
+      await stop();
+      await removeTmp();
+    },
+  };
+}
+
+async function meiliVersion(url: string, key: string): Promise<string> {
+  const res = await fetch(`${url}/version`, { headers: { Authorization: `Bearer ${key}` } });
+  return ((await res.json()) as { pkgVersion: string }).pkgVersion;
+}
+
+/** A private temporary folder for scratch files, removed at teardown. */
+export function scratchDir(teardown: Teardown): { dir: string; remove: () => Promise<void> } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'edgeverse-bench-'));
+  const remove = teardown.add(`remove ${dir}`, () => rmSync(dir, { recursive: true, force: true }));
+  return { dir, remove };
+}

@@ -1,0 +1,45 @@
+/**
+ * Who is calling: the client address, and the API application when a valid, unexpired
+ * bearer token was sent. Anything else (no header, another scheme, an unknown or
+ * expired token) is anonymous, silently, as in Openverse (§2.4).
+ */
+import { createMiddleware } from 'hono/factory';
+import { applicationForToken, type Application } from '../db/api-keys.js';
+import type { AppEnv } from '../types.js';
+
+export interface Caller {
+  ip: string;
+  application: Application | null;
+}
+
+/**
+ * The client address: `CF-Connecting-IP`, which Cloudflare sets and clients cannot
+ * forge. Locally, wrangler dev sets it to the loopback address; without it (a direct
+ * call in tests) the caller is `unknown`, and all such callers share one budget.
+ */
+export function clientIp(headers: Headers): string {
+  return headers.get('cf-connecting-ip')?.trim() || 'unknown';
+}
+
+const BEARER = /^Bearer ([A-Za-z0-9]{1,200})$/;
+
+export const resolveCaller = createMiddleware<AppEnv>(async (c, next) => {
+  const ip = clientIp(c.req.raw.headers);
+  let application: Application | null = null;
+  const token = BEARER.exec(c.req.header('authorization') ?? '')?.[1];
+  if (token) {
+    try {
+      application = await applicationForToken(c.get('db')(), token);
+    } catch (err) {
+      // Without the database a key cannot be checked: serve as anonymous, not an error.
+      c.get('log').warn('token lookup failed; serving as anonymous', { error: (err as Error).message });
+    }
+  }
+  c.set('caller', { ip, application });
+  await next();
+});
+
+/** Page-size and sort privileges belong to any valid token, verified or not (§8.6). */
+export function isAuthenticated(caller: Caller | undefined): boolean {
+  return !!caller?.application;
+}

@@ -1,0 +1,40 @@
+/**
+ * Verification mail. Locally (no `MAIL_WEBHOOK_URL`, ENVIRONMENT not production) the
+ * mail is logged with its link so a developer can click it; in production it is posted
+ * to the configured mail webhook (e.g. a transactional mail provider's HTTP API).
+ * The link is a one-time secret: it is never logged in production.
+ */
+import type { Env } from '../env.js';
+import type { Logger } from '../middleware/logger.js';
+
+export interface VerificationMail {
+  to: string;
+  name: string;
+  link: string;
+}
+
+export const VERIFICATION_SUBJECT = 'Verify your API credentials';
+
+export async function sendVerificationMail(mail: VerificationMail, config: Env, log: Logger): Promise<void> {
+  const body = `Hello,\n\nPlease verify the API key "${mail.name}" by opening:\n\n${mail.link}\n`;
+  if (config.MAIL_WEBHOOK_URL) {
+    try {
+      const res = await fetch(config.MAIL_WEBHOOK_URL, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ to: mail.to, subject: VERIFICATION_SUBJECT, text: body }),
+        signal: AbortSignal.timeout(10_000),
+      });
+      if (!res.ok) log.error('verification mail refused', { status: res.status });
+    } catch (err) {
+      // Mail failures are logged, not surfaced: the key works without verification.
+      log.error('verification mail failed', { error: (err as Error).message });
+    }
+    return;
+  }
+  if (config.ENVIRONMENT === 'production') {
+    log.warn('no mail webhook configured; verification mail not sent', { to_domain: mail.to.split('@')[1] });
+    return;
+  }
+  log.info('verification mail (local: not sent)', { to: mail.to, subject: VERIFICATION_SUBJECT, verify_url: mail.link });
+}

@@ -1,0 +1,56 @@
+/**
+ * Applies the caller's budgets to every API request (§8.5): one Durable Object call per
+ * budget, `X-RateLimit-Limit-<scope>` / `X-RateLimit-Available-<scope>` headers, and a
+ * 429 with `Retry-After` when any budget is spent.
+ */
+import { createMiddleware } from 'hono/factory';
+import { ApiError } from '../errors.js';
+import type { AppEnv } from '../types.js';
+import type { Decision, RateLimiter } from './rate-limiter.js';
+import { budgetsFor, type RouteClass } from './rules.js';
+
+const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}';
+const ROUTE_CLASSES: [RegExp, RouteClass | null][] = [
+  [new RegExp(`^/v1/images/${UUID}/thumb/$`), 'image_thumb'],
+  [new RegExp(`^/v1/audio/${UUID}/(thumb|waveform)/$`), 'audio_media'],
+  [/^\/v1\/rate_limit\/$/, 'rate_limit'],
+  [/^\/v1\/auth_tokens\/register\/$/, 'register'],
+  [/^\/v1\/auth_tokens\/token\/$/, null],
+  [/^\/v1\/(openapi\.json|docs\/.*)?$/, null],
+  [/^\/v1\//, 'default'],
+];
+
+export function routeClassOf(path: string): RouteClass | null {
+  for (const [pattern, routeClass] of ROUTE_CLASSES) if (pattern.test(path)) return routeClass;
+  return null;
+}
+
+export const rateLimit = createMiddleware<AppEnv>(async (c, next) => {
+  const routeClass = routeClassOf(c.req.path);
+  const namespace = (c.env as { RATE_LIMITER?: DurableObjectNamespace<RateLimiter> }).RATE_LIMITER;
+  if (!routeClass || !namespace || c.req.method === 'OPTIONS') return next();
+  const budgets = budgetsFor(c.get('caller'), routeClass, c.get('config'));
+  let decisions: Decision[];
+  try {
+    decisions = await Promise.all(budgets.map((b) => namespace.get(namespace.idFromName(b.identity)).take(b.rules)));
+  } catch (err) {
+    // Fail open: a limiter outage must not take the API down; it is logged and alerted on.
+    c.get('log').error('rate limiter unavailable; request allowed', { error: (err as Error).message });
+    return next();
+  }
+  const headers: [string, string][] = [];
+  for (const d of decisions) {
+    for (const s of d.scopes) {
+      headers.push([`X-RateLimit-Limit-${s.scope}`, String(s.limit)], [`X-RateLimit-Available-${s.scope}`, String(s.available)]);
+    }
+  }
+  const refused = decisions.filter((d) => !d.allowed);
+  if (refused.length) {
+    const wait = Math.max(...refused.map((d) => d.retryAfterSeconds), 1);
+    for (const [k, v] of headers) c.header(k, v);
+    c.header('Retry-After', String(wait));
+    throw new ApiError('throttled', `Request was throttled. Expected available in ${wait} second${wait === 1 ? '' : 's'}.`);
+  }
+  await next();
+  for (const [k, v] of headers) c.res.headers.set(k, v);
+});

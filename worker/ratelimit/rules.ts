@@ -1,0 +1,107 @@
+/**
+ * Throttle scopes and rates (§8.5), configurable by environment. Rates are written as
+ * Openverse writes them: `N/<period>` where only the period's first letter counts.
+ */
+import type { Caller } from '../auth/caller.js';
+
+export interface Rule {
+  /** Scope name, used in `X-RateLimit-*-<scope>` headers and as the counter key. */
+  scope: string;
+  limit: number;
+  windowMs: number;
+}
+
+/** A rule applied to one counter identity (an address or a client id). */
+export interface Budget {
+  identity: string;
+  rules: Rule[];
+}
+
+const PERIOD_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+export function parseRate(scope: string, rate: string): Rule | null {
+  const m = /^\s*(\d+)\s*\/\s*([smhd])/i.exec(rate);
+  if (!m) return null;
+  return { scope, limit: Number(m[1]), windowMs: PERIOD_MS[m[2].toLowerCase()] };
+}
+
+export interface RateConfig {
+  THROTTLE_ANON_BURST?: string;
+  THROTTLE_ANON_SUSTAINED?: string;
+  THROTTLE_ANON_THUMBS?: string;
+  THROTTLE_OAUTH2_THUMBS?: string;
+  THROTTLE_STANDARD_BURST?: string;
+  THROTTLE_STANDARD_SUSTAINED?: string;
+  THROTTLE_ENHANCED_BURST?: string;
+  THROTTLE_ENHANCED_SUSTAINED?: string;
+  /** Comma-separated addresses that skip anonymous limits (Openverse's `ip-whitelist`). */
+  THROTTLE_ALLOWLIST?: string;
+}
+
+export const DEFAULT_RATES = {
+  THROTTLE_ANON_BURST: '5/hour',
+  THROTTLE_ANON_SUSTAINED: '100/day',
+  THROTTLE_ANON_THUMBS: '150/minute',
+  THROTTLE_OAUTH2_THUMBS: '500/minute',
+  THROTTLE_STANDARD_BURST: '100/min',
+  THROTTLE_STANDARD_SUSTAINED: '10000/day',
+  THROTTLE_ENHANCED_BURST: '200/min',
+  THROTTLE_ENHANCED_SUSTAINED: '20000/day',
+} as const;
+
+/** Routes with their own fixed, per-address limits (each with its own counter). */
+export type RouteClass = 'default' | 'image_thumb' | 'audio_media' | 'rate_limit' | 'register';
+
+const FIXED: Record<Exclude<RouteClass, 'default' | 'image_thumb'>, Rule> = {
+  audio_media: { scope: 'audio_media', limit: 1000, windowMs: 60_000 },
+  rate_limit: { scope: 'rate_limit', limit: 1, windowMs: 1000 },
+  register: { scope: 'register', limit: 10, windowMs: 86_400_000 },
+};
+
+function rule(config: RateConfig, key: keyof typeof DEFAULT_RATES, scope: string): Rule[] {
+  const parsed = parseRate(scope, config[key] ?? DEFAULT_RATES[key]);
+  return parsed ? [parsed] : [];
+}
+
+/**
+ * The budgets a request draws on. Anonymous-style limits apply unless the caller holds
+ * a verified key (or its address is allow-listed); key limits follow the key's model.
+ * An unverified key is throttled both ways (§8.5).
+ */
+export function budgetsFor(caller: Caller, route: RouteClass, config: RateConfig): Budget[] {
+  const app = caller.application;
+  const allowlisted = (config.THROTTLE_ALLOWLIST ?? '').split(',').map((s) => s.trim()).includes(caller.ip);
+  const anonymousStyle = !(app && app.verified) && !allowlisted;
+  const ipIdentity = `ip:${caller.ip}`;
+  if (route !== 'default' && route !== 'image_thumb') {
+    return anonymousStyle ? [{ identity: ipIdentity, rules: [FIXED[route]] }] : [];
+  }
+  const budgets: Budget[] = [];
+  if (anonymousStyle) {
+    budgets.push({
+      identity: ipIdentity,
+      rules:
+        route === 'image_thumb'
+          ? rule(config, 'THROTTLE_ANON_THUMBS', 'anon_thumbnail')
+          : [...rule(config, 'THROTTLE_ANON_BURST', 'anon_burst'), ...rule(config, 'THROTTLE_ANON_SUSTAINED', 'anon_sustained')],
+    });
+  }
+  if (app && app.rate_limit_model !== 'exempt') {
+    const rules =
+      route === 'image_thumb'
+        ? app.rate_limit_model === 'standard'
+          ? rule(config, 'THROTTLE_OAUTH2_THUMBS', 'oauth2_client_credentials_thumbnail')
+          : []
+        : app.rate_limit_model === 'enhanced'
+          ? [
+              ...rule(config, 'THROTTLE_ENHANCED_BURST', 'enhanced_oauth2_client_credentials_burst'),
+              ...rule(config, 'THROTTLE_ENHANCED_SUSTAINED', 'enhanced_oauth2_client_credentials_sustained'),
+            ]
+          : [
+              ...rule(config, 'THROTTLE_STANDARD_BURST', 'oauth2_client_credentials_burst'),
+              ...rule(config, 'THROTTLE_STANDARD_SUSTAINED', 'oauth2_client_credentials_sustained'),
+            ];
+    if (rules.length) budgets.push({ identity: `client:${app.client_id}`, rules });
+  }
+  return budgets.filter((b) => b.rules.length > 0);
+}
