@@ -36,6 +36,8 @@ export default defineConfig({
                 // Generous anonymous limits for the suite; the rate-limit tests set their own.
                 THROTTLE_ANON_BURST: '100000/min',
                 THROTTLE_ANON_SUSTAINED: '1000000/day',
+                THROTTLE_REGISTER: '100000/day',
+                THROTTLE_RATE_LIMIT: '100000/second',
               },
             },
           })),

@@ -16,8 +16,7 @@
  * Prints a table and appends a dated section to bench/RESULTS.md (not with --quick).
  * Everything it starts is torn down, on failure and on Ctrl-C too.
  */
-import { spawn } from 'node:child_process';
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -36,8 +35,9 @@ import {
   REFRESH_MAX_IN_FLIGHT,
   writeRefreshDocuments,
 } from './lib/documents.js';
+import { runIngest, type IngestRun } from './lib/ingest-child.js';
 import { cpuSeconds, diskUsage, loadAverage, machineInfo, mb, memStatus } from './lib/proc.js';
-import { createDatabase, pickPostgres, scratchDir, startBenchMeili, Teardown, type BenchDatabase, type BenchMeili } from './lib/services.js';
+import { createDatabase, pickPostgres, scratchDir, startBenchMeili, Teardown } from './lib/services.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const RESULTS = path.join(ROOT, 'bench', 'RESULTS.md');
@@ -48,20 +48,6 @@ const log = (msg: string) => console.error(`[bench ${new Date().toISOString().sl
 const secs = (ms: number) => ms / 1000;
 const fmt = (n: number | null | undefined, digits = 1) => (n == null || !Number.isFinite(n) ? 'n/a' : n.toFixed(digits));
 const int = (n: number | null | undefined) => (n == null || !Number.isFinite(n) ? 'n/a' : Math.round(n).toLocaleString('en-US'));
-
-interface IngestRun {
-  seconds: number;
-  documents: number;
-  peakRss: number | null;
-  rusage: { maxRssBytes: number; userSeconds: number; systemSeconds: number } | null;
-  nodeCpu: number | null;
-  meiliCpu: number | null;
-  postgresCpu: number | null;
-  meiliPeakRss: number | null;
-  /** Seconds from spawn to: the read loop done, indexing done (checks start), promoted, exit. */
-  phases: { readDone: number | null; checking: number | null; promoting: number | null; done: number | null };
-  summary: string[];
-}
 
 interface Result {
   rows: number;
@@ -168,7 +154,7 @@ async function benchOne(
 
     // 2. The refresh, as production runs it.
     log('ingest: npm run ingest -- refresh --media image');
-    const ingest = await runIngest(db, meiliServer, scratch.dir, teardown);
+    const ingest = await runIngest(db, meiliServer, scratch.dir, teardown, { log });
     log(`ingest: ${ingest.documents} documents in ${ingest.seconds.toFixed(1)} s, peak RSS ${mb(ingest.peakRss)} MB`);
     const meili = new MeiliAdmin(meiliServer.url, meiliServer.masterKey, 120_000);
     const target = generationIndexName('image', 1, meiliServer.indexPrefix);
@@ -237,140 +223,6 @@ async function benchOne(
     await meiliServer.close();
     await db.close();
   }
-}
-
-/** Runs the production CLI refresh in a child process and watches it. */
-async function runIngest(db: BenchDatabase, meili: BenchMeili, scratch: string, teardown: Teardown): Promise<IngestRun> {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    DATABASE_URL: db.url,
-    MEILI_URL: meili.url,
-    MEILI_MASTER_KEY: meili.masterKey,
-    INDEX_PREFIX: meili.indexPrefix,
-    // Never pick up a running local stack's .state/stack.json.
-    EDGEVERSE_STATE_DIR: scratch,
-    BENCH_RUSAGE_FILE: path.join(scratch, 'rusage.json'),
-  };
-  delete env.UPSTREAM_DATABASE_URL;
-  delete env.UPSTREAM_SCHEMA;
-
-  // Backend CPU of the ingest's Postgres connections (local server only).
-  const monitor = db.local && db.name ? new pg.Client({ connectionString: db.url }) : null;
-  monitor?.on('error', () => {});
-  await monitor?.connect();
-  const backendCpu = new Map<number, number>();
-  let monitorBusy = false;
-  const sampleBackends = async () => {
-    if (!monitor || monitorBusy) return;
-    monitorBusy = true;
-    try {
-      const { rows } = await monitor.query<{ pid: number }>(
-        'select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
-      );
-      for (const { pid } of rows) {
-        const cpu = cpuSeconds(pid);
-        if (cpu !== null) backendCpu.set(pid, cpu);
-      }
-    } catch {
-      // best effort
-    } finally {
-      monitorBusy = false;
-    }
-  };
-
-  const meiliCpuStart = meili.pid ? cpuSeconds(meili.pid) : null;
-  const t0 = performance.now();
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', '--import', './bench/lib/exit-rusage.ts', 'ingest/cli.ts', 'refresh', '--media', 'image'],
-    { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  // Ctrl-C reaches the child too (same process group); this covers SIGTERM and failures:
-  // the refresh aborts and undoes its staging work before the database is dropped.
-  const stopChild = teardown.add('stop the ingest process', async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(timer);
-  });
-
-  let stdout = '';
-  let stderrTail = '';
-  const phases: IngestRun['phases'] = { readDone: null, checking: null, promoting: null, done: null };
-  let partial = '';
-  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => {
-    const t = secs(performance.now() - t0);
-    const text = partial + d.toString();
-    const lines = text.split('\n');
-    partial = lines.pop() ?? '';
-    for (const line of lines) {
-      stderrTail = (stderrTail + line + '\n').slice(-4000);
-      const m = /^image (\w+)\s+\d+%\s+read (\d+)\/(\d+)\s+indexed (\d+)/.exec(line);
-      if (!m) continue;
-      const [, phase, read, total] = m;
-      if (phases.readDone === null && Number(read) >= Number(total)) phases.readDone = t;
-      if (phase === 'checking') phases.checking ??= t;
-      if (phase === 'promoting') phases.promoting ??= t;
-      if (phase === 'done') phases.done ??= t;
-      if (phase === 'reading' && Number(read) % 100000 < 5000) log(`  ${line.trim()}`);
-    }
-  });
-
-  let peakRss: number | null = null;
-  let meiliPeakRss: number | null = null;
-  let nodeCpu: number | null = null;
-  let meiliCpuEnd: number | null = meiliCpuStart;
-  const poll = () => {
-    if (child.pid) {
-      const mem = memStatus(child.pid);
-      if (mem) peakRss = Math.max(peakRss ?? 0, mem.hwm, mem.rss);
-      nodeCpu = cpuSeconds(child.pid) ?? nodeCpu;
-    }
-    if (meili.pid) {
-      const mem = memStatus(meili.pid);
-      if (mem) meiliPeakRss = Math.max(meiliPeakRss ?? 0, mem.rss);
-      meiliCpuEnd = cpuSeconds(meili.pid) ?? meiliCpuEnd;
-    }
-  };
-  const timer = setInterval(poll, 100);
-  const pgTimer = setInterval(() => void sampleBackends(), 1000);
-  let code: number | null;
-  try {
-    code = await exited;
-  } finally {
-    clearInterval(timer);
-    clearInterval(pgTimer);
-    await stopChild();
-    await monitor?.end().catch(() => {});
-  }
-  const seconds = secs(performance.now() - t0);
-  poll();
-  if (code !== 0) throw new Error(`ingest exited with ${code}:\n${stderrTail}${stdout}`);
-  const summary = stdout.trim().split('\n');
-  const docs = /: (\d+) documents,/.exec(stdout);
-  if (!docs) throw new Error(`no summary in the ingest output:\n${stdout}`);
-  let rusage: IngestRun['rusage'] = null;
-  try {
-    rusage = JSON.parse(readFileSync(path.join(scratch, 'rusage.json'), 'utf8'));
-  } catch {
-    // the preload did not run
-  }
-  if (rusage) peakRss = Math.max(peakRss ?? 0, rusage.maxRssBytes);
-  return {
-    seconds,
-    documents: Number(docs[1]),
-    peakRss,
-    rusage,
-    nodeCpu: rusage ? rusage.userSeconds + rusage.systemSeconds : nodeCpu,
-    meiliCpu: meiliCpuStart !== null && meiliCpuEnd !== null ? meiliCpuEnd - meiliCpuStart : null,
-    postgresCpu: backendCpu.size ? [...backendCpu.values()].reduce((a, b) => a + b, 0) : null,
-    meiliPeakRss,
-    phases,
-    summary,
-  };
 }
 
 function table(results: Result[]): string[] {

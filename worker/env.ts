@@ -30,6 +30,9 @@ export const EnvSchema = z.object({
   THROTTLE_STANDARD_SUSTAINED: z.string().optional(),
   THROTTLE_ENHANCED_BURST: z.string().optional(),
   THROTTLE_ENHANCED_SUSTAINED: z.string().optional(),
+  THROTTLE_AUDIO_MEDIA: z.string().optional(),
+  THROTTLE_RATE_LIMIT: z.string().optional(),
+  THROTTLE_REGISTER: z.string().optional(),
   THROTTLE_ALLOWLIST: z.string().optional(),
 });
 

@@ -2,7 +2,8 @@
  * Helpers for the workerd tests: requests go to the Worker under test (`exports.default`)
  * with the bindings the global setup wired to real Meilisearch and Postgres.
  */
-import { exports } from 'cloudflare:workers';
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
+import { env, exports } from 'cloudflare:workers';
 import { expect } from 'vitest';
 
 export const BASE = 'http://edgeverse.test';
@@ -21,4 +22,22 @@ export async function getJson<T = any>(path: string, status = 200, init?: Reques
   expect(res.status, `${path} → ${res.status}: ${text.slice(0, 500)}`).toBe(status);
   expect(res.headers.get('content-type') ?? '').toContain('application/json');
   return { res, body: JSON.parse(text) as T };
+}
+
+/**
+ * Calls the Worker's handler directly with extra bindings (e.g. a tight rate limit),
+ * the way the runtime would call it with a different configuration.
+ */
+export async function fetchWith(path: string, init: RequestInit = {}, overrides: Record<string, unknown> = {}): Promise<Response> {
+  const { default: handler } = await import('./index.js');
+  const ctx = createExecutionContext();
+  const res = await handler.fetch(new Request(`${BASE}${path}`, { redirect: 'manual', ...init }) as never, { ...env, ...overrides }, ctx);
+  await waitOnExecutionContext(ctx);
+  return res;
+}
+
+/** A fresh client address per test, so each gets its own rate-limit counters. */
+export function uniqueIp(): string {
+  const r = crypto.getRandomValues(new Uint8Array(3));
+  return `10.${r[0]}.${r[1]}.${r[2]}`;
 }

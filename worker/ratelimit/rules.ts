@@ -34,6 +34,9 @@ export interface RateConfig {
   THROTTLE_STANDARD_SUSTAINED?: string;
   THROTTLE_ENHANCED_BURST?: string;
   THROTTLE_ENHANCED_SUSTAINED?: string;
+  THROTTLE_AUDIO_MEDIA?: string;
+  THROTTLE_RATE_LIMIT?: string;
+  THROTTLE_REGISTER?: string;
   /** Comma-separated addresses that skip anonymous limits (Openverse's `ip-whitelist`). */
   THROTTLE_ALLOWLIST?: string;
 }
@@ -47,15 +50,21 @@ export const DEFAULT_RATES = {
   THROTTLE_STANDARD_SUSTAINED: '10000/day',
   THROTTLE_ENHANCED_BURST: '200/min',
   THROTTLE_ENHANCED_SUSTAINED: '20000/day',
+  THROTTLE_AUDIO_MEDIA: '1000/min',
+  THROTTLE_RATE_LIMIT: '1/second',
+  THROTTLE_REGISTER: '10/day',
 } as const;
 
-/** Routes with their own fixed, per-address limits (each with its own counter). */
+/**
+ * Routes with their own per-address limits, each with its own counter (the original
+ * shared one counter between them, §8.5 quirk).
+ */
 export type RouteClass = 'default' | 'image_thumb' | 'audio_media' | 'rate_limit' | 'register';
 
-const FIXED: Record<Exclude<RouteClass, 'default' | 'image_thumb'>, Rule> = {
-  audio_media: { scope: 'audio_media', limit: 1000, windowMs: 60_000 },
-  rate_limit: { scope: 'rate_limit', limit: 1, windowMs: 1000 },
-  register: { scope: 'register', limit: 10, windowMs: 86_400_000 },
+const FIXED: Record<Exclude<RouteClass, 'default' | 'image_thumb'>, keyof typeof DEFAULT_RATES> = {
+  audio_media: 'THROTTLE_AUDIO_MEDIA',
+  rate_limit: 'THROTTLE_RATE_LIMIT',
+  register: 'THROTTLE_REGISTER',
 };
 
 function rule(config: RateConfig, key: keyof typeof DEFAULT_RATES, scope: string): Rule[] {
@@ -74,7 +83,7 @@ export function budgetsFor(caller: Caller, route: RouteClass, config: RateConfig
   const anonymousStyle = !(app && app.verified) && !allowlisted;
   const ipIdentity = `ip:${caller.ip}`;
   if (route !== 'default' && route !== 'image_thumb') {
-    return anonymousStyle ? [{ identity: ipIdentity, rules: [FIXED[route]] }] : [];
+    return anonymousStyle ? [{ identity: ipIdentity, rules: rule(config, FIXED[route], route) }] : [];
   }
   const budgets: Budget[] = [];
   if (anonymousStyle) {

@@ -1,0 +1,206 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { fetchWith, get, getJson, uniqueIp } from '../../test-helpers.js';
+
+const json = (body: unknown, headers: Record<string, string> = {}) => ({
+  method: 'POST',
+  headers: { 'Content-Type': 'application/json', ...headers },
+  body: JSON.stringify(body),
+});
+const form = (fields: Record<string, string>, headers: Record<string, string> = {}) => ({
+  method: 'POST',
+  headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...headers },
+  body: new URLSearchParams(fields).toString(),
+});
+
+async function register(name = `app-${crypto.randomUUID()}`) {
+  const { body } = await getJson('/v1/auth_tokens/register/', 201, json({ name, description: 'Testing the API.', email: 'dev@example.org' }));
+  return body as { client_id: string; client_secret: string; name: string; msg: string };
+}
+
+async function token(clientId: string, secret: string) {
+  const { body, res } = await getJson('/v1/auth_tokens/token/', 200, form({ grant_type: 'client_credentials', client_id: clientId, client_secret: secret }));
+  return { body: body as { access_token: string; expires_in: number; token_type: string; scope: string }, res };
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+describe('POST /v1/auth_tokens/register/', () => {
+  it('registers with JSON or a form and shows the secret once', async () => {
+    const created = await register();
+    expect(created.client_id).toMatch(/^[A-Za-z0-9]{40}$/);
+    expect(created.client_secret).toMatch(/^[A-Za-z0-9]{128}$/);
+    expect(created.msg).toBe('Check your email for a verification link.');
+    const { body } = await getJson('/v1/auth_tokens/register/', 201, form({ name: `form-${crypto.randomUUID()}`, description: 'd', email: 'a@b.co' }));
+    expect(Object.keys(body)).toEqual(['client_id', 'client_secret', 'name', 'msg']);
+  });
+
+  it('answers field errors unwrapped, as the original does', async () => {
+    const name = `dup-${crypto.randomUUID()}`;
+    await register(name);
+    const dup = await getJson('/v1/auth_tokens/register/', 400, json({ name, description: 'x', email: 'a@b.co' }));
+    expect(dup.body).toEqual({ name: ['o auth2 registration with this name already exists.'] });
+    const missing = await getJson('/v1/auth_tokens/register/', 400, json({ name: 'n' }));
+    expect(missing.body).toEqual({ description: ['This field is required.'], email: ['This field is required.'] });
+    const email = await getJson('/v1/auth_tokens/register/', 400, json({ name: 'n', description: 'd', email: 'not-an-email' }));
+    expect(email.body).toEqual({ email: ['Enter a valid email address.'] });
+    const long = await getJson('/v1/auth_tokens/register/', 400, json({ name: 'x'.repeat(151), description: 'd', email: 'a@b.co' }));
+    expect(long.body).toEqual({ name: ['Ensure this field has no more than 150 characters.'] });
+  });
+
+  it('refuses other bodies with the right 4xx', async () => {
+    await getJson('/v1/auth_tokens/register/', 415, { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: 'hi' });
+    const bad = await getJson('/v1/auth_tokens/register/', 400, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"name": ' });
+    expect(bad.body.detail).toMatch(/^JSON parse error/);
+    await getJson('/v1/auth_tokens/register/', 413, json({ name: 'n', description: 'x'.repeat(70_000), email: 'a@b.co' }));
+    await getJson('/v1/auth_tokens/register/', 400, json([1, 2]));
+  });
+});
+
+describe('POST /v1/auth_tokens/token/', () => {
+  it('issues a bearer token for form or Basic credentials, never cached', async () => {
+    const app = await register();
+    const { body, res } = await token(app.client_id, app.client_secret);
+    expect(body).toMatchObject({ expires_in: 43200, token_type: 'Bearer', scope: 'read write' });
+    expect(body.access_token).toMatch(/^[A-Za-z0-9]{30}$/);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    const basic = btoa(`${app.client_id}:${app.client_secret}`);
+    await getJson('/v1/auth_tokens/token/', 200, form({ grant_type: 'client_credentials' }, { Authorization: `Basic ${basic}` }));
+  });
+
+  it('answers RFC 6749 errors', async () => {
+    const app = await register();
+    const wrong = await getJson('/v1/auth_tokens/token/', 401, form({ grant_type: 'client_credentials', client_id: app.client_id, client_secret: 'nope' }));
+    expect(wrong.body).toEqual({ error: 'invalid_client' });
+    const forged = await getJson('/v1/auth_tokens/token/', 401, form({ grant_type: 'client_credentials', client_id: 'x'.repeat(40), client_secret: app.client_secret }));
+    expect(forged.body).toEqual({ error: 'invalid_client' });
+    expect((await getJson('/v1/auth_tokens/token/', 400, form({ grant_type: 'password', client_id: app.client_id }))).body).toEqual({ error: 'unsupported_grant_type' });
+    expect((await getJson('/v1/auth_tokens/token/', 400, form({ client_id: app.client_id }))).body).toEqual({ error: 'invalid_request' });
+    await getJson('/v1/auth_tokens/token/', 401, form({ grant_type: 'client_credentials' }, { Authorization: 'Basic !!!' }));
+  });
+});
+
+describe('using a token', () => {
+  it('lifts the page-size limit to 500; a bad or expired token is anonymous', async () => {
+    const app = await register();
+    const { body: t } = await token(app.client_id, app.client_secret);
+    const auth = { headers: { Authorization: `Bearer ${t.access_token}` } };
+    expect((await getJson('/v1/images/?page_size=100', 200, auth)).body.page_size).toBe(100);
+    expect((await getJson('/v1/images/?page_size=501', 400, auth)).body).toEqual({ detail: { page_size: ['Ensure this value is less than or equal to 500.'] } });
+    await getJson('/v1/images/?page_size=100', 401, { headers: { Authorization: 'Bearer nottherealtoken' } });
+    await getJson('/v1/images/?page_size=100', 401, { headers: { Authorization: `Token ${t.access_token}` } });
+
+    const short = await fetchWith('/v1/auth_tokens/token/', form({ grant_type: 'client_credentials', client_id: app.client_id, client_secret: app.client_secret }), {
+      ACCESS_TOKEN_EXPIRE_SECONDS: '1',
+    });
+    const expiring = ((await short.json()) as { access_token: string }).access_token;
+    await getJson('/v1/images/?page_size=100', 200, { headers: { Authorization: `Bearer ${expiring}` } });
+    await new Promise((r) => setTimeout(r, 1200));
+    await getJson('/v1/images/?page_size=100', 401, { headers: { Authorization: `Bearer ${expiring}` } });
+  });
+
+  it('GET /v1/rate_limit/ describes the key; without one it is the string "Forbidden"', async () => {
+    const none = await getJson('/v1/rate_limit/', 403);
+    expect(none.body).toBe('Forbidden');
+    const app = await register();
+    const { body: t } = await token(app.client_id, app.client_secret);
+    const { body } = await getJson('/v1/rate_limit/', 200, { headers: { Authorization: `Bearer ${t.access_token}` } });
+    expect(body).toEqual({ requests_this_minute: null, requests_today: null, rate_limit_model: 'standard', verified: false });
+  });
+});
+
+describe('email verification', () => {
+  it('verifies with the mailed link once; secrets never reach the logs', async () => {
+    const lines: string[] = [];
+    const capture = (...args: unknown[]) => void lines.push(args.map(String).join(' '));
+    vi.spyOn(console, 'log').mockImplementation(capture);
+    vi.spyOn(console, 'error').mockImplementation(capture);
+    vi.spyOn(console, 'warn').mockImplementation(capture);
+    const app = await register();
+    const { body: t } = await token(app.client_id, app.client_secret);
+    await getJson('/v1/images/?page_size=1', 200, { headers: { Authorization: `Bearer ${t.access_token}` } });
+    vi.restoreAllMocks();
+    const mail = lines.find((l) => l.includes('verification mail'));
+    expect(mail, lines.join('\n')).toBeTruthy();
+    const link = new URL(JSON.parse(mail!).verify_url);
+    const first = await getJson(link.pathname, 200);
+    expect(first.body).toEqual({ msg: 'Successfully verified email. Your OAuth2 credentials are now active.' });
+    const again = await getJson(link.pathname, 404);
+    expect(again.body).toEqual({ msg: 'Invalid verification code. Did you validate your credentials already?' });
+    const all = lines.join('\n');
+    expect(all).not.toContain(app.client_secret);
+    expect(all).not.toContain(t.access_token);
+    const info = await getJson('/v1/rate_limit/', 200, { headers: { Authorization: `Bearer ${t.access_token}` } });
+    expect(info.body.verified).toBe(true);
+  });
+});
+
+describe('rate limits', () => {
+  it('are exact under concurrency: 50 parallel requests against a limit of 10', async () => {
+    const ip = uniqueIp();
+    const responses = await Promise.all(
+      Array.from({ length: 50 }, () => fetchWith('/v1/images/?page_size=1', { headers: { 'CF-Connecting-IP': ip } }, { THROTTLE_ANON_BURST: '10/min' })),
+    );
+    const statuses = responses.map((r) => r.status);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(10);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(40);
+    const refused = responses.find((r) => r.status === 429)!;
+    const wait = Number(refused.headers.get('retry-after'));
+    expect(wait).toBeGreaterThan(0);
+    expect(await refused.json()).toEqual({ detail: `Request was throttled. Expected available in ${wait} second${wait === 1 ? '' : 's'}.` });
+    expect(refused.headers.get('x-ratelimit-limit-anon_burst')).toBe('10');
+    expect(refused.headers.get('x-ratelimit-available-anon_burst')).toBe('0');
+  });
+
+  it('tells the remaining budget on every answer', async () => {
+    const ip = uniqueIp();
+    const res = await fetchWith('/v1/images/?page_size=1', { headers: { 'CF-Connecting-IP': ip } }, { THROTTLE_ANON_BURST: '5/hour', THROTTLE_ANON_SUSTAINED: '100/day' });
+    expect(res.headers.get('x-ratelimit-available-anon_burst')).toBe('4');
+    expect(res.headers.get('x-ratelimit-available-anon_sustained')).toBe('99');
+  });
+
+  it('a verified key draws on its own budget, an allow-listed address on none', async () => {
+    const lines: string[] = [];
+    vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void lines.push(a.map(String).join(' ')));
+    const app = await register();
+    vi.restoreAllMocks();
+    const link = new URL(JSON.parse(lines.find((l) => l.includes('verification mail'))!).verify_url);
+    await getJson(link.pathname, 200);
+    const { body: t } = await token(app.client_id, app.client_secret);
+    const ip = uniqueIp();
+    const limits = { THROTTLE_ANON_BURST: '1/min', THROTTLE_STANDARD_BURST: '3/min' };
+    const keyed = { headers: { 'CF-Connecting-IP': ip, Authorization: `Bearer ${t.access_token}` } };
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await fetchWith('/v1/images/?page_size=1', keyed, limits)).status);
+    expect(statuses).toEqual([200, 200, 200, 429]);
+
+    const listed = uniqueIp();
+    for (let i = 0; i < 3; i++) {
+      const res = await fetchWith('/v1/images/?page_size=1', { headers: { 'CF-Connecting-IP': listed } }, { ...limits, THROTTLE_ALLOWLIST: `192.0.2.1, ${listed}` });
+      expect(res.status).toBe(200);
+    }
+  });
+
+  it('limits registrations to 10 a day per address', async () => {
+    const ip = uniqueIp();
+    const statuses = [];
+    for (let i = 0; i < 11; i++) {
+      const res = await fetchWith(
+        '/v1/auth_tokens/register/',
+        json({ name: `r-${crypto.randomUUID()}`, description: 'd', email: 'a@b.co' }, { 'CF-Connecting-IP': ip }),
+        { THROTTLE_REGISTER: '10/day' },
+      );
+      statuses.push(res.status);
+    }
+    expect(statuses.slice(0, 10).every((s) => s === 201)).toBe(true);
+    expect(statuses[10]).toBe(429);
+  });
+
+  it('does not throttle the docs or the OpenAPI document', async () => {
+    const ip = uniqueIp();
+    for (let i = 0; i < 3; i++) {
+      const res = await fetchWith('/v1/openapi.json', { headers: { 'CF-Connecting-IP': ip } }, { THROTTLE_ANON_BURST: '1/min' });
+      expect(res.status).toBe(200);
+    }
+    expect((await get('/v1/')).status).toBe(200);
+  });
+});
