@@ -21,8 +21,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { applyMigrations } from '../drizzle/migrate.js';
-import { loadDemoCatalog } from '../ingest/demo/load-demo.js';
 import { MeiliAdmin } from '../ingest/meili-admin.js';
 import { generationIndexName, indexSettings, liveIndexName } from '../model/search-index.js';
 import {
@@ -35,17 +33,15 @@ import {
   REFRESH_MAX_IN_FLIGHT,
   writeRefreshDocuments,
 } from './lib/documents.js';
+import { prepareCatalog, SCHEMA } from './lib/catalog.js';
 import { runIngest, type IngestRun } from './lib/ingest-child.js';
 import { cpuSeconds, diskUsage, loadAverage, machineInfo, mb, memStatus } from './lib/proc.js';
 import { createDatabase, pickPostgres, scratchDir, startBenchMeili, Teardown } from './lib/services.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const RESULTS = path.join(ROOT, 'bench', 'RESULTS.md');
-const MEDIA_BASE = 'http://127.0.0.1:9';
-const SCHEMA = 'upstream';
 
 const log = (msg: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}`);
-const secs = (ms: number) => ms / 1000;
 const fmt = (n: number | null | undefined, digits = 1) => (n == null || !Number.isFinite(n) ? 'n/a' : n.toFixed(digits));
 const int = (n: number | null | undefined) => (n == null || !Number.isFinite(n) ? 'n/a' : Math.round(n).toLocaleString('en-US'));
 
@@ -124,33 +120,8 @@ async function benchOne(
   await client.connect();
   const closeClient = teardown.add('close benchmark connection', () => client.end());
   try {
-    await applyMigrations(db.url);
-
     // 1. Demo catalog (timed apart).
-    log(`loading ${rows.toLocaleString('en-US')} demo images into ${SCHEMA}.image…`);
-    let lastTenth = 0;
-    const demoStart = performance.now();
-    await loadDemoCatalog(client, {
-      schema: SCHEMA,
-      images: rows,
-      audio: 0,
-      mediaBaseUrl: MEDIA_BASE,
-      batchSize: 1000,
-      onProgress: (p) => {
-        const tenth = Math.floor((10 * p.rows) / Math.max(1, p.total));
-        if (p.table === 'image' && tenth > lastTenth) {
-          lastTenth = tenth;
-          log(`  demo load ${tenth * 10}%`);
-        }
-      },
-    });
-    const demoSeconds = secs(performance.now() - demoStart);
-    log(`demo load: ${demoSeconds.toFixed(1)} s`);
-    // A settled upstream table, as in production: hint bits set, no checkpoint pending.
-    await client.query(`vacuum (analyze) ${SCHEMA}.image`);
-    await client.query('checkpoint').catch(() => {});
-    const deleted = await client.query<{ n: string }>('select count(*)::text as n from deleted_media');
-    if (deleted.rows[0].n !== '0') throw new Error('deleted_media is not empty: the baseline documents would differ');
+    const demoSeconds = await prepareCatalog(client, db.url, rows, log);
 
     // 2. The refresh, as production runs it.
     log('ingest: npm run ingest -- refresh --media image');
