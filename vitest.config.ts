@@ -38,6 +38,7 @@ export default defineConfig({
                 THROTTLE_ANON_SUSTAINED: '1000000/day',
                 THROTTLE_REGISTER: '100000/day',
                 THROTTLE_RATE_LIMIT: '100000/second',
+                INGEST_SECRET: 'test-ingest-secret-0123456789',
               },
             },
           })),

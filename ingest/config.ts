@@ -14,6 +14,7 @@ export interface StackInfo {
   meiliMasterKey: string;
   upstreamSchema: string;
   apiUrl?: string;
+  ingestSecret?: string;
   pid?: number;
 }
 
@@ -33,6 +34,9 @@ export interface IngestConfig {
   meiliUrl: string;
   meiliMasterKey: string;
   indexPrefix: string;
+  /** The Worker to notify after data changes (cache generation), with the shared secret. */
+  workerUrl?: string;
+  workerSecret?: string;
 }
 
 export function ingestConfig(overrides: { source?: string } = {}): IngestConfig {
@@ -55,5 +59,7 @@ export function ingestConfig(overrides: { source?: string } = {}): IngestConfig 
     meiliUrl: meiliUrl!,
     meiliMasterKey: meiliMasterKey!,
     indexPrefix: process.env.INDEX_PREFIX ?? '',
+    workerUrl: process.env.WORKER_URL ?? stack?.apiUrl,
+    workerSecret: process.env.INGEST_SECRET ?? stack?.ingestSecret,
   };
 }

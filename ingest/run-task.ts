@@ -6,6 +6,7 @@ import pg from 'pg';
 import type { MediaType } from '../model/record.js';
 import type { IngestConfig } from './config.js';
 import { MeiliAdmin } from './meili-admin.js';
+import { bumpCacheGeneration } from './notify-worker.js';
 import type { ProgressListener } from './progress.js';
 import { refresh, type RefreshStats } from './refresh.js';
 import { rollback, type RollbackResult } from './rollback.js';
@@ -37,6 +38,13 @@ async function connect(url: string, what: string): Promise<pg.Client> {
 }
 
 export async function runTask(config: IngestConfig, action: TaskAction, mediaType: MediaType, opts: TaskOptions = {}): Promise<TaskResult> {
+  const result = await runTaskOnly(config, action, mediaType, opts);
+  const generation = 'to' in result ? String(result.to) : 'removed' in result ? `${result.generation}.${Date.now()}` : String(result.generation);
+  await bumpCacheGeneration(config, mediaType, generation);
+  return result;
+}
+
+async function runTaskOnly(config: IngestConfig, action: TaskAction, mediaType: MediaType, opts: TaskOptions): Promise<TaskResult> {
   const meili = new MeiliAdmin(config.meiliUrl, config.meiliMasterKey);
   try {
     await meili.request('GET', '/health');

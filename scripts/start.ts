@@ -157,7 +157,10 @@ async function main(): Promise<void> {
   });
   stops.push({ name: 'Worker', stop: () => worker.close() });
   const apiUrl = `http://localhost:${apiPort}`;
-  writeFileSync(STACK_FILE, JSON.stringify({ ...info, apiUrl }, null, 2), { mode: 0o600 });
+  // From now on, tasks (cron, CLI) tell the Worker when cached answers go stale.
+  ingest.workerUrl = worker.url;
+  ingest.workerSecret = ingestSecret;
+  writeFileSync(STACK_FILE, JSON.stringify({ ...info, apiUrl, ingestSecret }, null, 2), { mode: 0o600 });
 
   log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   log(`API      ${apiUrl}/v1/`);

@@ -4,11 +4,13 @@
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { appendTrailingSlash } from 'hono/trailing-slash';
+import { etag } from 'hono/etag';
 import { HTTPException } from 'hono/http-exception';
 import { resolveCaller } from './auth/caller.js';
 import { ApiError, errorResponse } from './errors.js';
 import { rateLimit } from './ratelimit/middleware.js';
 import { createAuthApp } from './routes/auth/index.js';
+import { registerInternal } from './routes/internal.js';
 import { registerLegacy } from './routes/legacy.js';
 import { services } from './middleware/services.js';
 import { registerDocs } from './routes/docs.js';
@@ -24,10 +26,13 @@ export function createApp() {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
   app.use('*', services);
+  // Strong ETags on every answer, and 304 for a matching If-None-Match.
+  app.use('*', etag());
   app.use('*', resolveCaller);
   app.use('*', rateLimit);
   // Legacy paths have no trailing slash: matched before the slash-appending middleware.
   registerLegacy(app);
+  registerInternal(app);
   // `/v1/images?q=dog` → 301 `/v1/images/?q=dog`, as Django's APPEND_SLASH does (§1.3).
   app.use('*', appendTrailingSlash());
 

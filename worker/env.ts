@@ -34,6 +34,8 @@ export const EnvSchema = z.object({
   THROTTLE_RATE_LIMIT: z.string().optional(),
   THROTTLE_REGISTER: z.string().optional(),
   THROTTLE_ALLOWLIST: z.string().optional(),
+  /** How long a cached search answer is fresh (seconds); stale copies serve outages. */
+  CACHE_FRESH_SECONDS: z.coerce.number().int().min(0).optional(),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

@@ -35,7 +35,7 @@ const STATUS: Record<ApiErrorCode, ContentfulStatusCode> = {
   search_failed: 502,
   search_unavailable: 503,
   database_unavailable: 503,
-  search_timeout: 504,
+  search_timeout: 503,
   internal: 500,
 };
 

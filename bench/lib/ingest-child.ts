@@ -106,6 +106,7 @@ export async function runIngest(
   let stderrTail = '';
   const phases: IngestRun['phases'] = { readDone: null, checking: null, promoting: null, done: null };
   let partial = '';
+  let lastLogged = 0;
   child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr!.on('data', (d: Buffer) => {
     const t = secs(performance.now() - t0);
@@ -121,7 +122,10 @@ export async function runIngest(
       if (phase === 'checking') phases.checking ??= t;
       if (phase === 'promoting') phases.promoting ??= t;
       if (phase === 'done') phases.done ??= t;
-      if (phase === 'reading' && Number(read) % 100000 < 5000) log(`  ${line.trim()}`);
+      if (t - lastLogged >= 30) {
+        lastLogged = t;
+        log(`  ${line.trim()}`);
+      }
     }
   });
 

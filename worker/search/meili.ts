@@ -28,7 +28,8 @@ export interface SearchEngine {
   search<T>(index: string, request: MeiliSearchRequest): Promise<MeiliSearchResponse<T>>;
 }
 
-export const DEFAULT_SEARCH_TIMEOUT_MS = 2000;
+// Under 2 s so a failing engine yields a 503 (or a stale answer) within 2 s.
+export const DEFAULT_SEARCH_TIMEOUT_MS = 1500;
 
 export function createMeiliClient(opts: { url: string; apiKey: string; timeoutMs?: number }): SearchEngine {
   const base = opts.url.replace(/\/+$/, '');

@@ -1,5 +1,6 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { MEDIA_PATH, type MediaType } from '../../../model/record.js';
+import { cachedJson } from '../../cache/search-cache.js';
 import { searchMedia } from '../../search/media-search.js';
 import type { Collection } from '../../search/query.js';
 import { isAuthenticated } from '../../auth/caller.js';
@@ -64,14 +65,15 @@ export function registerCollections(app: OpenAPIHono<AppEnv>, mediaType: MediaTy
         source: path.source?.toLowerCase(),
         creator: path.creator,
       };
-      const body = await searchMedia(mediaType, params, {
-        engine: c.get('engine'),
-        indexPrefix: c.get('config').INDEX_PREFIX,
-        baseUrl: baseUrlOf(c.req.url),
-        authenticated: isAuthenticated(c.get('caller')),
-        collection,
-      });
-      return c.json(body, 200);
+      return cachedJson(c, { mediaType, route: `collection:${JSON.stringify(collection)}`, params, kind: 'search' }, () =>
+        searchMedia(mediaType, params, {
+          engine: c.get('engine'),
+          indexPrefix: c.get('config').INDEX_PREFIX,
+          baseUrl: baseUrlOf(c.req.url),
+          authenticated: isAuthenticated(c.get('caller')),
+          collection,
+        }),
+      ) as never;
     });
   }
 }

@@ -2,6 +2,7 @@ import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { MEDIA_PATH, type MediaType } from '../../../model/record.js';
 import { mediaResult } from '../../../model/result.js';
 import { findRecord } from '../../db/media.js';
+import { PUBLIC_CACHE_CONTROL } from '../../cache/policy.js';
 import { ApiError } from '../../errors.js';
 import type { AppEnv } from '../../types.js';
 import { baseUrlOf } from './request.js';
@@ -33,6 +34,7 @@ export function registerDetail(app: OpenAPIHono<AppEnv>, mediaType: MediaType) {
       throw new ApiError('database_unavailable', 'The database is unavailable. Try again shortly.');
     }
     if (!record) throw ApiError.notFound();
+    c.header('Cache-Control', PUBLIC_CACHE_CONTROL.detail);
     return c.json(mediaResult(mediaType, record, { baseUrl: baseUrlOf(c.req.url) }) as never, 200);
   });
   return app;

@@ -2,6 +2,7 @@ import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { MEDIA_PATH, type MediaType } from '../../../model/record.js';
 import { ApiError } from '../../errors.js';
 import { RELATED_PAGE_SIZE, relatedMedia } from '../../search/related.js';
+import { cachedJson } from '../../cache/search-cache.js';
 import type { AppEnv } from '../../types.js';
 import { baseUrlOf, checkSearchRules } from './request.js';
 import { ErrorSchema, IdParamSchema, MAX_ANONYMOUS_PAGE_SIZE, searchQuerySchemaOf, searchResponseSchemaOf } from './schema.js';
@@ -53,16 +54,18 @@ export function registerRelated(app: OpenAPIHono<AppEnv>, mediaType: MediaType) 
     const { identifier } = c.req.valid('param');
     const params = c.req.valid('query');
     checkSearchRules(c.req.url);
-    const body = await relatedMedia(mediaType, identifier, {
-      engine: c.get('engine'),
-      indexPrefix: c.get('config').INDEX_PREFIX,
-      baseUrl: baseUrlOf(c.req.url),
-      // §2.3: `peaks=true` adds the field; no peaks are stored yet, so `[]` (as search does).
-      peaks: mediaType === 'audio' && 'peaks' in params && params.peaks ? [] : undefined,
-    });
-    // The original answered 500 "Could not find items." here (§7.2 quirk).
-    if (!body) throw ApiError.notFound();
-    return c.json(body as never, 200);
+    return cachedJson(c, { mediaType, route: `related:${identifier}`, params, kind: 'related' }, async () => {
+      const body = await relatedMedia(mediaType, identifier, {
+        engine: c.get('engine'),
+        indexPrefix: c.get('config').INDEX_PREFIX,
+        baseUrl: baseUrlOf(c.req.url),
+        // §2.3: `peaks=true` adds the field; no peaks are stored yet, so `[]` (as search does).
+        peaks: mediaType === 'audio' && 'peaks' in params && params.peaks ? [] : undefined,
+      });
+      // The original answered 500 "Could not find items." here (§7.2 quirk).
+      if (!body) throw ApiError.notFound();
+      return body;
+    }) as never;
   });
   return app;
 }

@@ -1,6 +1,7 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { MEDIA_PATH, type MediaType } from '../../../model/record.js';
 
+import { cachedJson } from '../../cache/search-cache.js';
 import { searchMedia } from '../../search/media-search.js';
 import { isAuthenticated } from '../../auth/caller.js';
 import type { AppEnv } from '../../types.js';
@@ -31,13 +32,14 @@ export function registerSearch(app: OpenAPIHono<AppEnv>, mediaType: MediaType) {
     const params = c.req.valid('query');
     checkSearchRules(c.req.url);
     const config = c.get('config');
-    const body = await searchMedia(mediaType, params, {
-      engine: c.get('engine'),
-      indexPrefix: config.INDEX_PREFIX,
-      baseUrl: baseUrlOf(c.req.url),
-      authenticated: isAuthenticated(c.get('caller')),
-    });
-    return c.json(body, 200);
+    return cachedJson(c, { mediaType, route: 'search', params, kind: 'search' }, () =>
+      searchMedia(mediaType, params, {
+        engine: c.get('engine'),
+        indexPrefix: config.INDEX_PREFIX,
+        baseUrl: baseUrlOf(c.req.url),
+        authenticated: isAuthenticated(c.get('caller')),
+      }),
+    ) as never;
   });
   return app;
 }

@@ -1,6 +1,7 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { MEDIA_PATH, type MediaType } from '../../../model/record.js';
 import { listVisibleSources, type SourceRow } from '../../db/sources.js';
+import { PUBLIC_CACHE_CONTROL } from '../../cache/policy.js';
 import { ApiError } from '../../errors.js';
 import { sourceCounts } from '../../search/source-counts.js';
 import type { AppEnv } from '../../types.js';
@@ -88,6 +89,7 @@ export function registerStats(app: OpenAPIHono<AppEnv>, mediaType: MediaType) {
         media_count: counts[s.provider_identifier] ?? null,
       }))
       .sort((a, b) => byCodePoint(a.source_name, b.source_name));
+    c.header('Cache-Control', PUBLIC_CACHE_CONTROL.stats);
     return c.json(body, 200);
   });
   return app;

@@ -1,0 +1,96 @@
+/**
+ * Serves search answers from KV when a query is popular, computes them otherwise, and
+ * falls back to a stale copy when the search engine fails.
+ */
+import type { Context } from 'hono';
+import type { MediaType } from '../../model/record.js';
+import { isAuthenticated } from '../auth/caller.js';
+import { sha256Hex } from '../auth/secrets.js';
+import { ApiError } from '../errors.js';
+import type { AppEnv } from '../types.js';
+import { cacheKey, generationKey } from './keys.js';
+import { Admission, FRESH_SECONDS, GENERATION_MEMO_MS, KEEP_SECONDS, PUBLIC_CACHE_CONTROL } from './policy.js';
+import { KvCacheStore, type CachedResponse } from './store.js';
+
+// Per-isolate state (the only mutable module state): admission counts and the memo of
+// the generation read from KV. Both are heuristics; losing them with the isolate is fine.
+const admission = new Admission();
+const generationMemo = new Map<MediaType, { value: string; until: number }>();
+
+async function currentGeneration(kv: KVNamespace, mediaType: MediaType): Promise<string> {
+  const memo = generationMemo.get(mediaType);
+  if (memo && memo.until > Date.now()) return memo.value;
+  const value = (await kv.get(generationKey(mediaType), { cacheTtl: 60 })) ?? '0';
+  generationMemo.set(mediaType, { value, until: Date.now() + GENERATION_MEMO_MS });
+  return value;
+}
+
+/** Forget the memo (after this isolate itself bumped the generation). */
+export function forgetGeneration(mediaType: MediaType): void {
+  generationMemo.delete(mediaType);
+}
+
+export type CacheStatus = 'HIT' | 'MISS' | 'STALE' | 'BYPASS';
+
+interface SearchLike {
+  page_size: number;
+  unstable__sort_by?: string;
+}
+
+/** Whether every caller would get this answer: no key privilege changes it. */
+export function shareable(c: Context<AppEnv>, params: SearchLike): boolean {
+  if (!isAuthenticated(c.get('caller'))) return true;
+  return params.page_size <= 20 && (params.unstable__sort_by ?? 'relevance') === 'relevance';
+}
+
+const ENGINE_DOWN = new Set(['search_unavailable', 'search_timeout', 'search_failed']);
+
+/**
+ * Answers a search-like request (`route` names it in the key) with a JSON body,
+ * `X-Cache`, and the route's `Cache-Control` when the answer is shared.
+ */
+export async function cachedJson(
+  c: Context<AppEnv>,
+  opts: { mediaType: MediaType; route: string; params: SearchLike & Record<string, unknown>; kind: keyof typeof PUBLIC_CACHE_CONTROL },
+  compute: () => Promise<unknown>,
+): Promise<Response> {
+  const kv = (c.env as { SEARCH_CACHE?: KVNamespace }).SEARCH_CACHE;
+  const shared = shareable(c, opts.params);
+  const respond = (body: string, status: CacheStatus) => {
+    c.header('X-Cache', status);
+    c.header('Cache-Control', shared ? PUBLIC_CACHE_CONTROL[opts.kind] : 'private, no-store');
+    c.header('Content-Type', 'application/json; charset=UTF-8');
+    return c.body(body, 200);
+  };
+  if (!kv || !shared) return respond(JSON.stringify(await compute()), 'BYPASS');
+
+  const store = new KvCacheStore(kv);
+  const fresh = (c.get('config').CACHE_FRESH_SECONDS ?? FRESH_SECONDS) * 1000;
+  let key: string;
+  let entry: CachedResponse | null = null;
+  try {
+    key = await cacheKey(opts.route, opts.mediaType, await currentGeneration(kv, opts.mediaType), opts.params);
+    entry = await store.get(key);
+  } catch (err) {
+    c.get('log').warn('cache read failed', { error: (err as Error).message });
+    return respond(JSON.stringify(await compute()), 'BYPASS');
+  }
+  if (entry && Date.now() - entry.storedAt < fresh) return respond(entry.body, 'HIT');
+
+  let body: string;
+  try {
+    body = JSON.stringify(await compute());
+  } catch (err) {
+    if (entry && err instanceof ApiError && ENGINE_DOWN.has(err.code)) {
+      c.get('log').warn('search engine failed; serving a stale answer', { code: err.code });
+      return respond(entry.body, 'STALE');
+    }
+    throw err;
+  }
+  // Refresh an expired entry, or admit a query seen often enough; writes are metered.
+  if ((entry || admission.seen(key)) && admission.mayWrite(key)) {
+    const value: CachedResponse = { body, etag: await sha256Hex(body), storedAt: Date.now() };
+    c.executionCtx.waitUntil(store.put(key, value, KEEP_SECONDS).catch((err: Error) => c.get('log').warn('cache write failed', { error: err.message })));
+  }
+  return respond(body, 'MISS');
+}
