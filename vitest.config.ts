@@ -39,6 +39,8 @@ export default defineConfig({
                 THROTTLE_REGISTER: '100000/day',
                 THROTTLE_RATE_LIMIT: '100000/second',
                 INGEST_SECRET: 'test-ingest-secret-0123456789',
+                // The fixture's media server is on loopback.
+                ALLOW_PRIVATE_MEDIA: 'true',
               },
             },
           })),

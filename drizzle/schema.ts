@@ -14,6 +14,7 @@ import {
   jsonb,
   pgTable,
   primaryKey,
+  serial,
   text,
   timestamp,
   uuid,
@@ -183,4 +184,31 @@ export const apiToken = pgTable(
     created_on: ts('created_on').notNull().defaultNow(),
   },
   (t) => [index('api_token_client_id_idx').on(t.client_id)],
+);
+
+/** Content reports from users (§7.5, §9); moderators resolve them with `npm run moderate`. */
+export const contentReport = pgTable(
+  'content_report',
+  {
+    id: serial('id').primaryKey(),
+    media_type: varchar('media_type', { length: 16 }).notNull(),
+    identifier: uuid('identifier').notNull(),
+    reason: varchar('reason', { length: 20 }).notNull(),
+    description: varchar('description', { length: 500 }),
+    status: varchar('status', { length: 20 }).notNull().default('pending_review'),
+    created_on: ts('created_on').notNull().defaultNow(),
+    resolved_on: ts('resolved_on'),
+  },
+  (t) => [index('content_report_status_idx').on(t.status, t.media_type), index('content_report_identifier_idx').on(t.identifier)],
+);
+
+/** Works moderators marked sensitive: served as `mature`, kept so by every refresh. */
+export const sensitiveMedia = pgTable(
+  'sensitive_media',
+  {
+    media_type: varchar('media_type', { length: 16 }).notNull(),
+    identifier: uuid('identifier').notNull(),
+    created_on: ts('created_on').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ name: 'sensitive_media_pkey', columns: [t.media_type, t.identifier] })],
 );

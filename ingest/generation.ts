@@ -156,3 +156,13 @@ export async function deletedAmong(api: pg.ClientBase, mediaType: MediaType, ids
   );
   return new Set(rows.map((r) => r.identifier));
 }
+
+/** Identifiers among `ids` that moderators marked sensitive. */
+export async function sensitiveAmong(api: pg.ClientBase, mediaType: MediaType, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const { rows } = await api.query<{ identifier: string }>(
+    'select identifier::text from sensitive_media where media_type = $1 and identifier = any($2::uuid[])',
+    [mediaType, ids],
+  );
+  return new Set(rows.map((r) => r.identifier));
+}

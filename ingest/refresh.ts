@@ -9,7 +9,7 @@ import { toDocument } from '../model/document.js';
 import type { MediaRecord, MediaType } from '../model/record.js';
 import { generationIndexName, indexSettings, liveIndexName } from '../model/search-index.js';
 import { MeiliAdmin } from './meili-admin.js';
-import { deletedAmong, markPending, readGeneration, recordPromotion, recover } from './generation.js';
+import { deletedAmong, sensitiveAmong, markPending, readGeneration, recordPromotion, recover } from './generation.js';
 import { countStaging, createStagingTables, dropStagingTables, loadRecords, swapTables } from './postgres-loader.js';
 import { ProgressTracker, type ProgressListener } from './progress.js';
 import type { CatalogSource } from './sources/source.js';
@@ -121,7 +121,11 @@ export async function refresh(opts: RefreshOptions): Promise<RefreshStats> {
       if (failure) throw failure;
       const records: MediaRecord[] = [];
       const cleaned = rows.map((row) => cleanRow(mediaType, row));
-      const deleted = await deletedAmong(api, mediaType, cleaned.flatMap((r) => (r.ok ? [r.record.identifier] : [])));
+      const ids = cleaned.flatMap((r) => (r.ok ? [r.record.identifier] : []));
+    const deleted = await deletedAmong(api, mediaType, ids);
+    // Moderators' sensitive marks outlive every refresh.
+    const sensitive = await sensitiveAmong(api, mediaType, ids);
+    for (const r of cleaned) if (r.ok && sensitive.has(r.record.identifier)) r.record.mature = true;
       for (const result of cleaned) {
         if (result.ok && deleted.has(result.record.identifier)) {
           skip(stats, { id: result.record.identifier, reason: 'deleted' });

@@ -8,7 +8,7 @@ import { cleanRow } from '../model/catalog-row.js';
 import { toDocument } from '../model/document.js';
 import type { MediaRecord, MediaType } from '../model/record.js';
 import { liveIndexName } from '../model/search-index.js';
-import { deletedAmong, readGeneration, recover } from './generation.js';
+import { deletedAmong, sensitiveAmong, readGeneration, recover } from './generation.js';
 import type { MeiliAdmin } from './meili-admin.js';
 import { loadRecords } from './postgres-loader.js';
 import { ProgressTracker, type ProgressListener } from './progress.js';
@@ -53,7 +53,11 @@ export async function update(opts: UpdateOptions): Promise<UpdateStats> {
   for await (const rows of source.batches()) {
     if (opts.signal?.aborted) throw new RefreshError('update aborted');
     const cleaned = rows.map((row) => cleanRow(mediaType, row));
-    const deleted = await deletedAmong(api, mediaType, cleaned.flatMap((r) => (r.ok ? [r.record.identifier] : [])));
+    const ids = cleaned.flatMap((r) => (r.ok ? [r.record.identifier] : []));
+    const deleted = await deletedAmong(api, mediaType, ids);
+    // Moderators' sensitive marks outlive every refresh.
+    const sensitive = await sensitiveAmong(api, mediaType, ids);
+    for (const r of cleaned) if (r.ok && sensitive.has(r.record.identifier)) r.record.mature = true;
     const upserts: MediaRecord[] = [];
     const removals: string[] = [];
     for (const result of cleaned) {

@@ -150,6 +150,8 @@ async function main(): Promise<void> {
       INGEST_URL: `http://127.0.0.1:${ingestPort}`,
       INGEST_SECRET: ingestSecret,
       ENVIRONMENT: 'local',
+      // The demo media server is on loopback: let the thumbnail proxy reach it.
+      ALLOW_PRIVATE_MEDIA: 'true',
       // Local development is not throttled like the public API (override to try limits).
       THROTTLE_ANON_BURST: process.env.THROTTLE_ANON_BURST ?? '10000/min',
       THROTTLE_ANON_SUSTAINED: process.env.THROTTLE_ANON_SUSTAINED ?? '1000000/day',

@@ -14,14 +14,16 @@ import { hasSharedData, sharedAudioFiles, sharedImageFiles, SHARED_DATA_MISSING 
 
 export const FIXTURE_IMAGES = 400;
 export const FIXTURE_AUDIO = 150;
-/** Never answers: the fixture's media URLs are not fetched by these tests. */
-export const FIXTURE_MEDIA_BASE = 'http://127.0.0.1:9';
-
-export async function loadFixtureCatalog(services: TestServices): Promise<{ images: number; audio: number; realRows: number }> {
+export async function loadFixtureCatalog(
+  services: TestServices,
+  mediaBaseUrl: string,
+): Promise<{ images: number; audio: number; realRows: number; deadImageId: string | null }> {
   const client = new pg.Client({ connectionString: services.databaseUrl });
   await client.connect();
   try {
-    await loadDemoCatalog(client, { schema: 'upstream', images: FIXTURE_IMAGES, audio: FIXTURE_AUDIO, mediaBaseUrl: FIXTURE_MEDIA_BASE });
+    await loadDemoCatalog(client, { schema: 'upstream', images: FIXTURE_IMAGES, audio: FIXTURE_AUDIO, mediaBaseUrl });
+    // A few works whose media the server answers with 404 (dead links).
+    await client.query(`update upstream.image set url = $1 || '/dead/' || identifier || '.jpg', meta_data = coalesce(meta_data, '{}'::jsonb) - 'mature' where id in (7, 77)`, [mediaBaseUrl]);
     // Enough mature works that the `mature` filters have something to hide.
     for (const table of ['image', 'audio']) {
       await client.query(
@@ -30,7 +32,7 @@ export async function loadFixtureCatalog(services: TestServices): Promise<{ imag
     }
     if (!hasSharedData) console.warn(SHARED_DATA_MISSING);
     const meili = new MeiliAdmin(services.meiliUrl, services.meiliMasterKey);
-    const counts = { images: 0, audio: 0, realRows: 0 };
+    const counts = { images: 0, audio: 0, realRows: 0, deadImageId: null as string | null };
     for (const mediaType of ['image', 'audio'] as const) {
       const files = mediaType === 'image' ? sharedImageFiles() : sharedAudioFiles();
       const stats = await refresh({
@@ -46,6 +48,9 @@ export async function loadFixtureCatalog(services: TestServices): Promise<{ imag
       counts[mediaType === 'image' ? 'images' : 'audio'] = stats.indexed;
       counts.realRows += stats.read - (mediaType === 'image' ? FIXTURE_IMAGES : FIXTURE_AUDIO);
     }
+    // One image whose media URL the media server answers with 404.
+    const dead = await client.query<{ identifier: string }>("select identifier::text from image where url like '%/dead/%' and not mature limit 1");
+    counts.deadImageId = dead.rows[0]?.identifier ?? null;
     return counts;
   } finally {
     await client.end();

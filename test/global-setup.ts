@@ -6,6 +6,7 @@
  */
 import type { TestProject } from 'vitest/node';
 import { applyMigrations } from '../drizzle/migrate.js';
+import { startMediaServer } from '../scripts/stack/media-server.js';
 import { startNeonBridge } from '../scripts/stack/neon-bridge.js';
 import { freePort } from '../scripts/stack/ports.js';
 import { loadFixtureCatalog } from './fixture-catalog.js';
@@ -20,15 +21,18 @@ declare module 'vitest' {
     meiliSearchKey: string;
     indexPrefix: string;
     bridgeUrl: string;
-    fixture: { images: number; audio: number; realRows: number };
+    fixture: { images: number; audio: number; realRows: number; deadImageId: string | null };
+    mediaUrl: string;
   }
 }
 
 export default async function setup(project: TestProject) {
   const services = await startTestServices();
+  // The fixture's media URLs point at a real local media server (thumbnails, dead links).
+  const media = await startMediaServer({ port: await freePort(), host: '127.0.0.1' });
   try {
     await applyMigrations(services.databaseUrl);
-    const fixture = await loadFixtureCatalog(services);
+    const fixture = await loadFixtureCatalog(services, media.url);
     const target = new URL(services.databaseUrl);
     const bridge = await startNeonBridge({ port: await freePort(), target: { host: target.hostname, port: Number(target.port || 5432) } });
     project.provide('databaseUrl', services.databaseUrl);
@@ -39,11 +43,14 @@ export default async function setup(project: TestProject) {
     project.provide('indexPrefix', services.indexPrefix);
     project.provide('bridgeUrl', bridge.url);
     project.provide('fixture', fixture);
+    project.provide('mediaUrl', media.url);
     return async () => {
       await bridge.close();
+      await media.close();
       await services.stop();
     };
   } catch (err) {
+    await media.close();
     await services.stop();
     throw err;
   }

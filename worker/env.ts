@@ -36,6 +36,8 @@ export const EnvSchema = z.object({
   THROTTLE_ALLOWLIST: z.string().optional(),
   /** How long a cached search answer is fresh (seconds); stale copies serve outages. */
   CACHE_FRESH_SECONDS: z.coerce.number().int().min(0).optional(),
+  /** Local and test only: let the thumbnail proxy fetch loopback/private addresses. */
+  ALLOW_PRIVATE_MEDIA: z.enum(['true', 'false']).optional(),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

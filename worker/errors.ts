@@ -15,6 +15,7 @@ export type ApiErrorCode =
   | 'gone'
   | 'payload_too_large'
   | 'unsupported_media_type'
+  | 'failed_dependency'
   | 'search_unavailable'
   | 'search_timeout'
   | 'search_failed'
@@ -32,6 +33,7 @@ const STATUS: Record<ApiErrorCode, ContentfulStatusCode> = {
   gone: 410,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  failed_dependency: 424,
   search_failed: 502,
   search_unavailable: 503,
   database_unavailable: 503,

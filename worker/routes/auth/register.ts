@@ -4,7 +4,7 @@ import { ApiError } from '../../errors.js';
 import { sendVerificationMail } from '../../auth/mailer.js';
 import type { AppEnv } from '../../types.js';
 import { baseUrlOf } from '../media/request.js';
-import { readFields } from './body.js';
+import { readFields } from '../body.js';
 
 const required = { error: 'This field is required.' };
 

@@ -2,7 +2,7 @@ import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { checkClientCredentials, issueToken } from '../../db/api-keys.js';
 import { ApiError } from '../../errors.js';
 import type { AppEnv } from '../../types.js';
-import { readFields } from './body.js';
+import { readFields } from '../body.js';
 
 const TokenRequestSchema = z
   .object({

@@ -1,6 +1,6 @@
 /**
- * The sub-app of one media type (`/v1/images`, `/v1/audio`): search and detail now;
- * related, stats, oEmbed, reports and thumbnails register here as they arrive.
+ * The sub-app of one media type (`/v1/images`, `/v1/audio`): search, collections,
+ * stats, oEmbed (images), related, reports, thumbnails and detail.
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { MediaType } from '../../../model/record.js';
@@ -10,6 +10,8 @@ import { registerCollections } from './collections.js';
 import { registerDetail } from './detail.js';
 import { registerOembed } from './oembed.js';
 import { registerRelated } from './related.js';
+import { registerReport } from './report.js';
+import { registerThumb } from './thumb.js';
 import { registerSearch } from './search.js';
 import { registerStats } from './stats.js';
 
@@ -22,6 +24,8 @@ export function createMediaApp(mediaType: MediaType) {
   registerStats(app, mediaType);
   if (mediaType === 'image') registerOembed(app);
   registerRelated(app, mediaType);
+  registerReport(app, mediaType);
+  registerThumb(app, mediaType);
   registerDetail(app, mediaType);
   return app;
 }

@@ -2,7 +2,7 @@
  * Request bodies of the auth routes: JSON or form-encoded, at most 64 KiB.
  */
 import type { Context } from 'hono';
-import { ApiError } from '../../errors.js';
+import { ApiError } from '../errors.js';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 

@@ -1,0 +1,134 @@
+/**
+ * Process-tree readings for the search benchmark: the processes `npm start` spawned
+ * (Meilisearch, workerd, wrangler, the stack's Node), their resident set and CPU time.
+ * Linux /proc only.
+ */
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+
+const CLK_TCK = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+export interface ProcInfo {
+  pid: number;
+  ppid: number;
+  /** Short role name: meilisearch, workerd, wrangler, stack (start.ts), npm, other. */
+  role: string;
+  cmdline: string;
+}
+
+function readProc(pid: number): ProcInfo | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ');
+    return { pid, ppid, role: roleOf(cmdline), cmdline };
+  } catch {
+    return null;
+  }
+}
+
+function roleOf(cmdline: string): string {
+  if (/meilisearch/.test(cmdline.split(' ')[0] ?? '')) return 'meilisearch';
+  if (/workerd/.test(cmdline.split(' ')[0] ?? '')) return 'workerd';
+  if (/wrangler/.test(cmdline)) return 'wrangler';
+  if (/scripts\/start\.ts/.test(cmdline)) return 'stack';
+  if (/^npm|npm-cli/.test(cmdline)) return 'npm';
+  return 'other';
+}
+
+/** Every live descendant of `root` (root included). */
+export function processTree(root: number): ProcInfo[] {
+  const all: ProcInfo[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const p = readProc(Number(name));
+    if (p) all.push(p);
+  }
+  const byParent = new Map<number, ProcInfo[]>();
+  for (const p of all) byParent.set(p.ppid, [...(byParent.get(p.ppid) ?? []), p]);
+  const out: ProcInfo[] = [];
+  const rootInfo = all.find((p) => p.pid === root);
+  if (!rootInfo) return out;
+  const stack = [rootInfo];
+  while (stack.length) {
+    const p = stack.pop()!;
+    out.push(p);
+    stack.push(...(byParent.get(p.pid) ?? []));
+  }
+  return out;
+}
+
+/** VmRSS and VmHWM in bytes, null when the process is gone. */
+export function memOf(pid: number): { rss: number; hwm: number } | null {
+  try {
+    const text = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? NaN) * 1024;
+    return { rss: kb('VmRSS'), hwm: kb('VmHWM') };
+  } catch {
+    return null;
+  }
+}
+
+/** User + system CPU seconds of one process, null when gone. */
+export function cpuOf(pid: number): number | null {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / CLK_TCK;
+  } catch {
+    return null;
+  }
+}
+
+/** CPU seconds per role over a process tree, plus this process (`loadgen`). */
+export function cpuByRole(tree: ProcInfo[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const p of tree) {
+    const s = cpuOf(p.pid);
+    if (s !== null) out[p.role] = (out[p.role] ?? 0) + s;
+  }
+  const self = process.cpuUsage();
+  out.loadgen = (self.user + self.system) / 1e6;
+  return out;
+}
+
+export function diskUsage(dir: string): number | null {
+  try {
+    return Number(execFileSync('du', ['-sk', dir], { encoding: 'utf8' }).split(/\s+/)[0]) * 1024;
+  } catch {
+    return null;
+  }
+}
+
+export function machine(): { cpus: number; cpuModel: string; memoryGiB: number; kernel: string } {
+  let cpuModel = os.cpus()[0]?.model ?? 'unknown';
+  try {
+    const m = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'));
+    if (m) cpuModel = m[1].trim();
+  } catch {
+    /* keep os.cpus() */
+  }
+  return { cpus: os.availableParallelism(), cpuModel, memoryGiB: os.totalmem() / 1024 ** 3, kernel: `${os.type()} ${os.release()}` };
+}
+
+export const loadAvg = (): string => os.loadavg().map((x) => x.toFixed(2)).join(' ');
+
+/** Other benchmark processes that would skew the figures (pgrep -f, our own pid excluded). */
+export function otherBenchmarks(pattern = 'bench/ingest'): string[] {
+  try {
+    const out = execFileSync('pgrep', ['-af', pattern], { encoding: 'utf8' });
+    return out
+      .split('\n')
+      .filter(Boolean)
+      .filter((l) => Number(l.split(' ')[0]) !== process.pid && !/pgrep/.test(l));
+  } catch {
+    return []; // pgrep exits 1 when nothing matches
+  }
+}

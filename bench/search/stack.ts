@@ -1,0 +1,178 @@
+/**
+ * The stack under test: `npm start` as a newcomer runs it, on a benchmark-specific state
+ * folder and free ports, torn down with SIGTERM (and waited for) whatever happens.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import pg from 'pg';
+import { freePort } from '../../scripts/stack/ports.js';
+import { processTree, type ProcInfo } from './procs.js';
+
+export interface StackOptions {
+  root: string;
+  stateDir: string;
+  images: number;
+  audio: number;
+  /** postgres://… of the machine's server (a database of our own is created), or null for PGlite. */
+  databaseUrl: string | null;
+  readyTimeoutMs: number;
+  log: (line: string) => void;
+}
+
+export interface Stack {
+  apiUrl: string;
+  meiliUrl: string;
+  meiliMasterKey: string;
+  databaseUrl: string;
+  ports: Record<string, number>;
+  readySeconds: number;
+  /** Lines `npm start` printed before "ready in" (the catalog and ingest progress). */
+  startupLines: string[];
+  /** Lines printed on stdout/stderr since `markOutput()`. */
+  outputSince(): number;
+  markOutput(): void;
+  tree(): ProcInfo[];
+  pid: number;
+  stop(): Promise<void>;
+}
+
+export async function startStack(opts: StackOptions): Promise<Stack> {
+  const ports = { PORT: await freePort(), MEDIA_PORT: await freePort(), MEILI_PORT: await freePort(), PG_PORT: await freePort() };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    EDGEVERSE_STATE_DIR: opts.stateDir,
+    DEMO_IMAGES: String(opts.images),
+    DEMO_AUDIO: String(opts.audio),
+    // Far above anything the load generator can reach, so nothing is throttled; the
+    // rate-limiter Durable Object is still called on every request, as in production.
+    THROTTLE_ANON_BURST: '100000000/min',
+    THROTTLE_ANON_SUSTAINED: '1000000000/day',
+  };
+  for (const [k, v] of Object.entries(ports)) env[k] = String(v);
+  delete env.MEILI_URL;
+  delete env.MEILI_MASTER_KEY;
+  if (opts.databaseUrl) env.DATABASE_URL = opts.databaseUrl;
+  else delete env.DATABASE_URL;
+
+  const started = Date.now();
+  // Own process group: a terminal Ctrl-C reaches the benchmark, which then stops the
+  // stack with SIGTERM (npm forwards it to start.ts) and waits.
+  const child: ChildProcess = spawn('npm', ['start'], { cwd: opts.root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const pid = child.pid!;
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  let dead = false;
+  void exited.then(() => (dead = true));
+
+  let ready = false;
+  let lines = 0;
+  let mark = 0;
+  const startupLines: string[] = [];
+  const tail: string[] = [];
+  const onLine = (line: string) => {
+    lines++;
+    tail.push(line);
+    if (tail.length > 40) tail.shift();
+    if (!ready) {
+      startupLines.push(line);
+      opts.log(`  | ${line}`);
+      if (line.includes('ready in')) ready = true;
+    }
+  };
+  for (const stream of [child.stdout!, child.stderr!]) {
+    let rest = '';
+    stream.on('data', (chunk: Buffer) => {
+      const parts = (rest + chunk.toString()).split('\n');
+      rest = parts.pop() ?? '';
+      for (const l of parts) onLine(l);
+    });
+  }
+
+  let stopping: Promise<void> | null = null;
+  const stop = () =>
+    (stopping ??= (async () => {
+      if (dead) return;
+      try {
+        process.kill(pid, 'SIGTERM');
+      } catch {
+        /* gone */
+      }
+      const timer = setTimeout(() => {
+        opts.log('npm start did not stop within 60 s of SIGTERM: killing its process group');
+        try {
+          process.kill(-pid, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
+      }, 60_000);
+      await exited;
+      clearTimeout(timer);
+    })());
+
+  try {
+    const deadline = Date.now() + opts.readyTimeoutMs;
+    while (!ready) {
+      if (dead) throw new Error(`npm start exited before it was ready:\n${tail.join('\n')}`);
+      if (Date.now() > deadline) throw new Error(`npm start was not ready within ${opts.readyTimeoutMs / 1000} s:\n${tail.join('\n')}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  const readySeconds = (Date.now() - started) / 1000;
+  const stackFile = path.join(opts.stateDir, 'stack.json');
+  if (!existsSync(stackFile)) {
+    await stop();
+    throw new Error(`${stackFile} missing after "ready in"`);
+  }
+  const info = JSON.parse(readFileSync(stackFile, 'utf8')) as { databaseUrl: string; meiliUrl: string; meiliMasterKey: string; apiUrl?: string };
+  return {
+    apiUrl: `http://127.0.0.1:${ports.PORT}`,
+    meiliUrl: info.meiliUrl,
+    meiliMasterKey: info.meiliMasterKey,
+    databaseUrl: info.databaseUrl,
+    ports,
+    readySeconds,
+    startupLines,
+    outputSince: () => lines - mark,
+    markOutput: () => void (mark = lines),
+    tree: () => processTree(pid),
+    pid,
+    stop,
+  };
+}
+
+/** The benchmark's own database on the machine's server: created (or kept with reuse), dropped by `drop`. */
+export async function ownDatabase(adminUrl: string, name: string, reuse: boolean): Promise<{ url: string; drop: () => Promise<void> }> {
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    const { rowCount } = await admin.query('select 1 from pg_database where datname = $1', [name]);
+    if (rowCount && !reuse) await admin.query(`drop database ${name} with (force)`);
+    if (!rowCount || !reuse) await admin.query(`create database ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const c = new pg.Client({ connectionString: adminUrl });
+      await c.connect();
+      try {
+        await c.query(`drop database if exists ${name} with (force)`);
+      } finally {
+        await c.end();
+      }
+    },
+  };
+}
+
+/** Fresh run: the whole state folder goes; reuse: only the Worker's local KV/DO state (old cache entries). */
+export function prepareStateDir(stateDir: string, reuse: boolean): void {
+  if (!reuse) rmSync(stateDir, { recursive: true, force: true });
+  else rmSync(path.join(stateDir, 'wrangler-state'), { recursive: true, force: true });
+  rmSync(path.join(stateDir, 'stack.json'), { force: true });
+}

@@ -1,0 +1,94 @@
+/**
+ * Fetches a stored media URL for the thumbnail proxy without becoming an open proxy:
+ * only http(s), never a loopback/private/link-local literal address or `localhost`
+ * (unless the local configuration allows them), redirects followed by hand and each
+ * hop checked the same way, a time budget, and image content types only.
+ *
+ * Workers cannot resolve DNS, so a public name that resolves to a private address is
+ * not caught here; on Cloudflare such fetches cannot reach private networks anyway.
+ */
+export class MediaFetchError extends Error {
+  override name = 'MediaFetchError';
+  constructor(
+    message: string,
+    readonly kind: 'refused' | 'timeout' | 'upstream' | 'not_image' | 'too_large',
+  ) {
+    super(message);
+  }
+}
+
+const MAX_REDIRECTS = 3;
+export const MAX_MEDIA_BYTES = 25 * 1024 * 1024;
+
+function isPrivateHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.local') || host.endsWith('.internal')) return true;
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
+  if (v4) {
+    const [a, b] = [Number(v4[1]), Number(v4[2])];
+    return a === 0 || a === 10 || a === 127 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127) || a >= 224;
+  }
+  if (host.includes(':')) {
+    return host === '::1' || host === '::' || host.startsWith('fc') || host.startsWith('fd') || host.startsWith('fe80') || host.startsWith('::ffff:');
+  }
+  // Decimal or hex encodings of an address (`2130706433`, `0x7f000001`) are refused too.
+  return /^(0x[0-9a-f]+|\d+)$/.test(host);
+}
+
+export function checkTarget(raw: string, allowPrivate: boolean): URL {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new MediaFetchError('the stored URL is not a valid URL', 'refused');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new MediaFetchError(`scheme ${url.protocol} is not fetched`, 'refused');
+  if (url.username || url.password) throw new MediaFetchError('URLs with credentials are not fetched', 'refused');
+  if (!allowPrivate && isPrivateHost(url.hostname)) throw new MediaFetchError(`${url.hostname} is a private address`, 'refused');
+  return url;
+}
+
+export interface FetchedMedia {
+  status: number;
+  contentType: string;
+  body: ReadableStream | null;
+}
+
+export async function fetchMedia(
+  raw: string,
+  opts: { allowPrivate: boolean; timeoutMs: number; userAgent: string; accept?: string; cf?: RequestInitCfProperties },
+): Promise<FetchedMedia> {
+  let url = checkTarget(raw, opts.allowPrivate);
+  const signal = AbortSignal.timeout(opts.timeoutMs);
+  for (let hop = 0; ; hop++) {
+    let res: Response;
+    try {
+      res = await fetch(url.toString(), {
+        redirect: 'manual',
+        signal,
+        headers: { 'User-Agent': opts.userAgent, Accept: opts.accept ?? 'image/*' },
+        cf: opts.cf,
+      });
+    } catch (err) {
+      const name = (err as Error).name;
+      if (name === 'TimeoutError' || name === 'AbortError') throw new MediaFetchError(`timed out after ${opts.timeoutMs} ms`, 'timeout');
+      throw new MediaFetchError((err as Error).message, 'upstream');
+    }
+    if (res.status >= 300 && res.status < 400 && res.headers.get('location')) {
+      await res.body?.cancel();
+      if (hop >= MAX_REDIRECTS) throw new MediaFetchError('too many redirects', 'upstream');
+      url = checkTarget(new URL(res.headers.get('location')!, url).toString(), opts.allowPrivate);
+      continue;
+    }
+    const contentType = res.headers.get('content-type') ?? '';
+    if (res.ok && !/^image\//i.test(contentType)) {
+      await res.body?.cancel();
+      throw new MediaFetchError(`the upstream answered ${contentType || 'no content type'}, not an image`, 'not_image');
+    }
+    if (Number(res.headers.get('content-length') ?? 0) > MAX_MEDIA_BYTES) {
+      await res.body?.cancel();
+      throw new MediaFetchError('the upstream image is too large', 'too_large');
+    }
+    return { status: res.status, contentType, body: res.body };
+  }
+}

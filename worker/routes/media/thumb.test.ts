@@ -1,0 +1,51 @@
+import { describe, expect, inject, it } from 'vitest';
+import { fetchWith, get, getJson } from '../../test-helpers.js';
+
+describe('GET /v1/images/{id}/thumb/', () => {
+  it('proxies the stored image with a long Cache-Control', async () => {
+    const { body } = await getJson('/v1/images/?page_size=20');
+    const item = body.results.find((r: { url: string; width: number | null }) => r.width && r.url.includes('/images/'));
+    const res = await get(`/v1/images/${item.id}/thumb/`);
+    expect(res.status, await res.clone().text().catch(() => '')).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^image\//);
+    expect(res.headers.get('cache-control')).toContain('max-age=2592000');
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    expect(bytes.length).toBeGreaterThan(50);
+  });
+
+  it('answers 424 when the source is dead, and 404 for unknown works', async () => {
+    const dead = inject('fixture').deadImageId;
+    expect(dead).toBeTruthy();
+    const { body } = await getJson(`/v1/images/${dead}/thumb/`, 424);
+    expect(body.detail).toMatch(/^Failed to render thumbnail: the source answered 404/);
+    await getJson('/v1/images/4bc43a04-ef46-4544-a0c1-63c63f56e276/thumb/', 404);
+    await getJson('/v1/images/not-a-uuid/thumb/', 404);
+  });
+
+  it('never fetches private addresses unless the configuration allows them', async () => {
+    const { body } = await getJson('/v1/images/?page_size=1');
+    const res = await fetchWith(`/v1/images/${body.results[0].id}/thumb/`, {}, { ALLOW_PRIVATE_MEDIA: 'false' });
+    expect(res.status).toBe(424);
+    expect(await res.json()).toEqual({ detail: 'Failed to render thumbnail: the stored image URL is not fetchable.' });
+  });
+
+  it('validates its own parameters', async () => {
+    const { body } = await getJson('/v1/images/?page_size=1');
+    const { body: err } = await getJson(`/v1/images/${body.results[0].id}/thumb/?full_size=perhaps`, 400);
+    expect(err).toEqual({ detail: { full_size: ['Must be a valid boolean.'] } });
+  });
+});
+
+describe('GET /v1/audio/{id}/thumb/', () => {
+  it('serves artwork or says there is none', async () => {
+    // Demo tracks (served by the local media server), not the real rows' remote artwork.
+    const pages = await Promise.all([1, 2, 3].map((page) => getJson(`/v1/audio/?page_size=20&page=${page}`)));
+    const body = { results: pages.flatMap((p) => p.body.results) };
+    const local = body.results.filter((r: { url: string }) => r.url.startsWith(inject('mediaUrl')));
+    const withArt = local.find((r: { thumbnail: string | null }) => r.thumbnail);
+    const without = local.find((r: { thumbnail: string | null }) => !r.thumbnail);
+    if (withArt) expect((await get(`/v1/audio/${withArt.id}/thumb/`)).status).toBe(200);
+    if (without) expect((await getJson(`/v1/audio/${without.id}/thumb/`, 404)).body).toEqual({ detail: 'Could not find artwork.' });
+    expect(withArt || without).toBeTruthy();
+  });
+});
