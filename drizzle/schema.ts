@@ -45,6 +45,8 @@ const mediaColumns = {
   filetype: varchar('filetype', { length: 80 }),
   tags: jsonb('tags').$type<{ name: string; accuracy: number | null }[]>().notNull().default(sql`'[]'::jsonb`),
   mature: boolean('mature').notNull().default(false),
+  user_reported_sensitive: boolean('user_reported_sensitive').notNull().default(false),
+  sensitive_text: boolean('sensitive_text').notNull().default(false),
   standardized_popularity: doublePrecision('standardized_popularity'),
 };
 

@@ -63,7 +63,7 @@ export async function resolveReport(
   try {
     if (resolution === 'sensitive') {
       await api.query(`insert into sensitive_media (media_type, identifier) values ($1, $2) on conflict do nothing`, [table, report.identifier]);
-      await api.query(`update ${table} set mature = true where identifier = $1`, [report.identifier]);
+      await api.query(`update ${table} set mature = true, user_reported_sensitive = true where identifier = $1`, [report.identifier]);
     } else if (resolution === 'deindex') {
       await api.query(`insert into deleted_media (media_type, identifier, reason) values ($1, $2, $3) on conflict do nothing`, [
         table,
@@ -80,7 +80,7 @@ export async function resolveReport(
     resolved = follow.rowCount ?? 0;
     // The search index changes inside the transaction window: if it fails, nothing commits.
     if (resolution === 'sensitive') {
-      await meili.run('PUT', `/indexes/${encodeURIComponent(live)}/documents`, [{ id: report.identifier, mature: true }]);
+      await meili.run('PUT', `/indexes/${encodeURIComponent(live)}/documents`, [{ id: report.identifier, mature: true, user_reported_sensitive: true }]);
     } else if (resolution === 'deindex') {
       await meili.run('POST', `/indexes/${encodeURIComponent(live)}/documents/delete-batch`, [report.identifier]);
     }

@@ -13,6 +13,7 @@ import { deletedAmong, sensitiveAmong, markPending, readGeneration, recordPromot
 import { countStaging, createStagingTables, dropStagingTables, loadRecords, swapTables } from './postgres-loader.js';
 import { ProgressTracker, type ProgressListener } from './progress.js';
 import type { CatalogSource } from './sources/source.js';
+import { sensitiveTextMatcher } from './sensitive-text.js';
 import { settingsDiffer } from './settings-check.js';
 import { upsertSources } from './sources-table.js';
 
@@ -74,6 +75,7 @@ export async function refresh(opts: RefreshOptions): Promise<RefreshStats> {
 
   const total = await opts.source.count();
   const progress = new ProgressTracker(total, opts.onProgress);
+  const isSensitiveText = await sensitiveTextMatcher();
   const stats: RefreshStats = {
     mediaType, generation, index: live, read: 0, loaded: 0, indexed: 0, skipped: 0,
     skippedByReason: {}, skippedSample: [], durationSeconds: 0,
@@ -125,7 +127,11 @@ export async function refresh(opts: RefreshOptions): Promise<RefreshStats> {
     const deleted = await deletedAmong(api, mediaType, ids);
     // Moderators' sensitive marks outlive every refresh.
     const sensitive = await sensitiveAmong(api, mediaType, ids);
-    for (const r of cleaned) if (r.ok && sensitive.has(r.record.identifier)) r.record.mature = true;
+    for (const r of cleaned) {
+      if (!r.ok) continue;
+      if (sensitive.has(r.record.identifier)) r.record.mature = r.record.user_reported_sensitive = true;
+      r.record.sensitive_text = isSensitiveText(r.record);
+    }
       for (const result of cleaned) {
         if (result.ok && deleted.has(result.record.identifier)) {
           skip(stats, { id: result.record.identifier, reason: 'deleted' });

@@ -14,6 +14,7 @@ import { loadRecords } from './postgres-loader.js';
 import { ProgressTracker, type ProgressListener } from './progress.js';
 import { RefreshError, type RefreshStats } from './refresh.js';
 import type { CatalogSource } from './sources/source.js';
+import { sensitiveTextMatcher } from './sensitive-text.js';
 
 export interface UpdateOptions {
   mediaType: MediaType;
@@ -45,6 +46,7 @@ export async function update(opts: UpdateOptions): Promise<UpdateStats> {
   const startedAt = (await api.query<{ now: string }>('select now()::text as now')).rows[0].now;
   const source = opts.source(since);
   const progress = new ProgressTracker(await source.count(), opts.onProgress);
+  const isSensitiveText = await sensitiveTextMatcher();
   const stats: UpdateStats = {
     mediaType, generation: current.generation, index: live, read: 0, loaded: 0, indexed: 0, skipped: 0,
     skippedByReason: {}, skippedSample: [], durationSeconds: 0, removed: 0, since,
@@ -57,7 +59,11 @@ export async function update(opts: UpdateOptions): Promise<UpdateStats> {
     const deleted = await deletedAmong(api, mediaType, ids);
     // Moderators' sensitive marks outlive every refresh.
     const sensitive = await sensitiveAmong(api, mediaType, ids);
-    for (const r of cleaned) if (r.ok && sensitive.has(r.record.identifier)) r.record.mature = true;
+    for (const r of cleaned) {
+      if (!r.ok) continue;
+      if (sensitive.has(r.record.identifier)) r.record.mature = r.record.user_reported_sensitive = true;
+      r.record.sensitive_text = isSensitiveText(r.record);
+    }
     const upserts: MediaRecord[] = [];
     const removals: string[] = [];
     for (const result of cleaned) {

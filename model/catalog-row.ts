@@ -169,6 +169,8 @@ function cleanCommon(row: CatalogRow): CleanResult<CommonFields> {
       filetype: str(row.filetype)?.toLowerCase() ?? null,
       tags: cleanTags(row.tags),
       mature: bool(meta?.mature),
+      user_reported_sensitive: false,
+      sensitive_text: false,
       standardized_popularity: Number.isFinite(popularity) ? Math.min(1, Math.max(0, popularity)) : null,
     },
   };

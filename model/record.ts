@@ -46,7 +46,12 @@ interface CommonRecord {
   filesize: number | null;
   filetype: string | null;
   tags: Tag[];
+  /** Hidden unless the caller asks for sensitive results: provider flag, moderation, or text. */
   mature: boolean;
+  /** A moderator marked the work sensitive after a report. */
+  user_reported_sensitive: boolean;
+  /** Title, description or tags contain a term of the sensitive list. */
+  sensitive_text: boolean;
   /** Upstream popularity in [0, 1]. */
   standardized_popularity: number | null;
 }

@@ -15,6 +15,16 @@ export interface ResultContext {
   fieldsMatched?: string[];
   /** Stored waveform peaks; present only when the caller asked with `peaks=true`. */
   peaks?: number[];
+  /** Add `unstable__sensitivity` (asked for with `unstable__include_sensitive_results`). */
+  sensitivity?: boolean;
+}
+
+/** Why a work counts as sensitive, as the newer Openverse API reports it. */
+export function sensitivityOf(record: MediaRecord): string[] {
+  const reasons: string[] = [];
+  if (record.user_reported_sensitive) reasons.push('user_reported_sensitive');
+  if (record.sensitive_text) reasons.push('sensitive_text');
+  return reasons;
 }
 
 export interface ImageResult {
@@ -42,6 +52,7 @@ export interface ImageResult {
   thumbnail: string;
   detail_url: string;
   related_url: string;
+  unstable__sensitivity?: string[];
 }
 
 export interface AudioResult {
@@ -75,6 +86,7 @@ export interface AudioResult {
   related_url: string;
   waveform: string;
   peaks?: number[];
+  unstable__sensitivity?: string[];
 }
 
 function licenseUrlOf(record: MediaRecord): string {
@@ -89,7 +101,7 @@ export function imageResult(record: ImageRecord, ctx: ResultContext): ImageResul
   const license = record.license.toLowerCase();
   const licenseUrl = licenseUrlOf(record);
   const base = `${ctx.baseUrl}/v1/${MEDIA_PATH.image}/${record.identifier}`;
-  return {
+  const result: ImageResult = {
     id: record.identifier,
     title: record.title,
     indexed_on: formatTimestamp(record.created_on),
@@ -121,6 +133,8 @@ export function imageResult(record: ImageRecord, ctx: ResultContext): ImageResul
     detail_url: `${base}/`,
     related_url: `${base}/related/`,
   };
+  if (ctx.sensitivity) result.unstable__sensitivity = sensitivityOf(record);
+  return result;
 }
 
 export function audioResult(record: AudioRecord, ctx: ResultContext): AudioResult {
@@ -167,6 +181,7 @@ export function audioResult(record: AudioRecord, ctx: ResultContext): AudioResul
     waveform: `${base}/waveform/`,
   };
   if (ctx.peaks) result.peaks = ctx.peaks;
+  if (ctx.sensitivity) result.unstable__sensitivity = sensitivityOf(record);
   return result;
 }
 

@@ -24,6 +24,8 @@ export async function loadFixtureCatalog(
     await loadDemoCatalog(client, { schema: 'upstream', images: FIXTURE_IMAGES, audio: FIXTURE_AUDIO, mediaBaseUrl });
     // A few works whose media the server answers with 404 (dead links).
     await client.query(`update upstream.image set url = $1 || '/dead/' || identifier || '.jpg', meta_data = coalesce(meta_data, '{}'::jsonb) - 'mature' where id in (7, 77)`, [mediaBaseUrl]);
+    // Works whose text holds a term of the sensitive list (hidden like mature ones).
+    await client.query(`update upstream.image set title = 'Beach party NSFW edition', meta_data = coalesce(meta_data, '{}'::jsonb) - 'mature' where id in (33, 133)`);
     // Enough mature works that the `mature` filters have something to hide.
     for (const table of ['image', 'audio']) {
       await client.query(

@@ -60,6 +60,7 @@ export async function searchMedia(mediaType: MediaType, params: SearchQuery, ctx
       baseUrl: ctx.baseUrl,
       fieldsMatched: fieldsMatched(hit._matchesPosition),
       peaks,
+      sensitivity: params.unstable__include_sensitive_results,
     }),
   );
   return envelope(response.totalHits ?? response.estimatedTotalHits ?? results.length, params.page, params.page_size, results);

@@ -15,7 +15,7 @@ describe('buildSearchRequest', () => {
   it('requires every word of q over the text fields and hides mature works', () => {
     const req = buildSearchRequest('image', parse({ q: 'red fox' }), { authenticated: false });
     expect(req).toMatchObject({ q: 'red fox', matchingStrategy: 'all', attributesToSearchOn: ['title', 'tag_names', 'description'] });
-    expect(req.filter).toEqual(['mature = false']);
+    expect(req.filter).toEqual(['mature = false AND sensitive_text = false']);
     expect(req.sort).toBeUndefined();
   });
 
@@ -37,7 +37,7 @@ describe('buildSearchRequest', () => {
 
   it('narrows collections with exact, quoted filters', () => {
     const req = buildSearchRequest('image', parse({}), { authenticated: false, collection: { source: 'flickr', creator: 'Jo "J" Lee' } });
-    expect(req.filter).toEqual(['mature = false', 'source = "flickr"', 'creator = "Jo \\"J\\" Lee"']);
+    expect(req.filter).toEqual(['mature = false AND sensitive_text = false', 'source = "flickr"', 'creator = "Jo \\"J\\" Lee"']);
     expect(req.sort).toEqual(['indexed_on_ts:desc']);
   });
 });

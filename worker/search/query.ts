@@ -33,7 +33,7 @@ export interface QueryOptions {
 
 export function buildFilters(params: SearchQuery, collection?: Collection): string[] {
   const filters: string[] = [];
-  if (!params.mature && !params.unstable__include_sensitive_results) filters.push('mature = false');
+  if (!params.mature && !params.unstable__include_sensitive_results) filters.push('mature = false AND sensitive_text = false');
   if (params.license || params.license_type) {
     let licenses: readonly string[] = params.license ?? LICENSE_SLUGS;
     if (params.license_type) {

@@ -229,3 +229,15 @@ describe('hostile input never reaches the engine raw', () => {
     expect(body.result_count).toBe(0);
   });
 });
+
+describe('sensitive text', () => {
+  it('is hidden by default and flagged when sensitive results are asked for', async () => {
+    const hidden = await allPages('/v1/images/?q=NSFW');
+    expect(hidden.some((x) => /nsfw/i.test(x.title))).toBe(false);
+    const shown = await allPages('/v1/images/?q=NSFW&unstable__include_sensitive_results=true');
+    const flagged = shown.filter((x) => /nsfw/i.test(x.title));
+    expect(flagged.length).toBeGreaterThan(0);
+    for (const x of flagged) expect(x.unstable__sensitivity).toContain('sensitive_text');
+    for (const x of hidden) expect('unstable__sensitivity' in x).toBe(false);
+  });
+});

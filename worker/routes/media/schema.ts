@@ -156,6 +156,7 @@ export const ImageResultSchema = z
     thumbnail: z.string(),
     detail_url: z.string(),
     related_url: z.string(),
+    unstable__sensitivity: z.array(z.enum(['user_reported_sensitive', 'sensitive_text'])).optional(),
   })
   .strict()
   .openapi('Image');
@@ -192,6 +193,7 @@ export const AudioResultSchema = z
     related_url: z.string(),
     waveform: z.string(),
     peaks: z.array(z.number()).optional(),
+    unstable__sensitivity: z.array(z.enum(['user_reported_sensitive', 'sensitive_text'])).optional(),
   })
   .strict()
   .openapi('Audio');
