@@ -4,6 +4,7 @@
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { appendTrailingSlash } from 'hono/trailing-slash';
+import { DrizzleQueryError } from 'drizzle-orm/errors';
 import { etag } from 'hono/etag';
 import { HTTPException } from 'hono/http-exception';
 import { resolveCaller } from './auth/caller.js';
@@ -20,6 +21,16 @@ import type { AppEnv } from './types.js';
 import { validationHook } from './validation.js';
 
 export const API_VERSION = '0.1.0';
+
+/**
+ * A query that failed without a Postgres error code never reached the database
+ * (connection refused, dropped, timed out): that is an outage (503), not a bug (500).
+ */
+function isDatabaseUnreachable(err: Error): boolean {
+  if (!(err instanceof DrizzleQueryError)) return false;
+  const code = (err.cause as { code?: unknown } | undefined)?.code;
+  return !(typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code));
+}
 export const OPENAPI_PATH = '/v1/openapi.json';
 
 export function createApp() {
@@ -67,6 +78,10 @@ export function createApp() {
     if (err instanceof ApiError) return errorResponse(c, err);
     // Hono's own request errors (e.g. a malformed JSON body): their status, JSON body.
     if (err instanceof HTTPException && err.status < 500) return c.json({ detail: err.message || 'Bad request.' }, err.status);
+    if (isDatabaseUnreachable(err)) {
+      c.get('log')?.error('database unreachable', { error: String((err as { cause?: Error }).cause?.message ?? err.message) });
+      return errorResponse(c, new ApiError('database_unavailable', 'The database is unavailable. Try again shortly.'));
+    }
     const log = c.get('log');
     const detail = { error: err.message, name: err.name };
     if (log) log.error('unhandled error', detail);
