@@ -214,3 +214,10 @@ export const sensitiveMedia = pgTable(
   },
   (t) => [primaryKey({ name: 'sensitive_media_pkey', columns: [t.media_type, t.identifier] })],
 );
+
+/** Waveform peaks of audio tracks (`/waveform/`, `peaks=true`), computed by `npm run waveforms`. */
+export const audioWaveform = pgTable('audio_waveform', {
+  identifier: uuid('identifier').primaryKey(),
+  peaks: jsonb('peaks').$type<number[]>().notNull(),
+  created_on: ts('created_on').notNull().defaultNow(),
+});

@@ -5,6 +5,7 @@
 import pg from 'pg';
 import { loadDemoCatalog } from '../ingest/demo/load-demo.js';
 import { MeiliAdmin } from '../ingest/meili-admin.js';
+import { computeWaveforms } from '../ingest/waveform-job.js';
 import { refresh } from '../ingest/refresh.js';
 import { fileSource } from '../ingest/sources/files.js';
 import { chainSources } from '../ingest/sources/source.js';
@@ -50,6 +51,8 @@ export async function loadFixtureCatalog(
       counts[mediaType === 'image' ? 'images' : 'audio'] = stats.indexed;
       counts.realRows += stats.read - (mediaType === 'image' ? FIXTURE_IMAGES : FIXTURE_AUDIO);
     }
+    // Waveforms of the demo tracks (served by the media server); remote real rows fail.
+    await computeWaveforms(client, { concurrency: 8 });
     // One image whose media URL the media server answers with 404.
     const dead = await client.query<{ identifier: string }>("select identifier::text from image where url like '%/dead/%' and not mature limit 1");
     counts.deadImageId = dead.rows[0]?.identifier ?? null;

@@ -25,6 +25,8 @@ export interface SearchContext {
   baseUrl: string;
   authenticated: boolean;
   collection?: Collection;
+  /** Looks up stored waveform peaks (audio, `peaks=true`): one query for the page. */
+  peaksFor?: (ids: string[]) => Promise<Map<string, number[]>>;
 }
 
 /** Maps `_matchesPosition` keys (`tag_names.3`, `title`) to Openverse's field names. */
@@ -53,13 +55,13 @@ export function envelope(total: number, page: number, pageSize: number, results:
 export async function searchMedia(mediaType: MediaType, params: SearchQuery, ctx: SearchContext): Promise<SearchEnvelope> {
   const request = buildSearchRequest(mediaType, params, { authenticated: ctx.authenticated, collection: ctx.collection });
   const response = await ctx.engine.search<SearchDocument>(liveIndexName(mediaType, ctx.indexPrefix), request);
-  // Waveform peaks are stored by the waveform job (not yet built): none are stored, so `[]`.
-  const peaks = mediaType === 'audio' && params.peaks ? [] : undefined;
+  // Stored peaks when asked for; `[]` for a track the waveform job has not done yet.
+  const stored = mediaType === 'audio' && params.peaks && ctx.peaksFor ? await ctx.peaksFor(response.hits.map((h) => h.id)) : null;
   const results = response.hits.map((hit) =>
     mediaResult(mediaType, hit as unknown as MediaRecord, {
       baseUrl: ctx.baseUrl,
       fieldsMatched: fieldsMatched(hit._matchesPosition),
-      peaks,
+      peaks: stored ? (stored.get(hit.id) ?? []) : undefined,
       sensitivity: params.unstable__include_sensitive_results,
     }),
   );

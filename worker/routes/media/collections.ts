@@ -1,6 +1,7 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { MEDIA_PATH, type MediaType } from '../../../model/record.js';
 import { cachedJson } from '../../cache/search-cache.js';
+import { peaksFor } from '../../db/waveforms.js';
 import { searchMedia } from '../../search/media-search.js';
 import type { Collection } from '../../search/query.js';
 import { isAuthenticated } from '../../auth/caller.js';
@@ -71,6 +72,7 @@ export function registerCollections(app: OpenAPIHono<AppEnv>, mediaType: MediaTy
           indexPrefix: c.get('config').INDEX_PREFIX,
           baseUrl: baseUrlOf(c.req.url),
           authenticated: isAuthenticated(c.get('caller')),
+        peaksFor: (ids) => peaksFor(c.get('db')(), ids),
           collection,
         }),
       ) as never;

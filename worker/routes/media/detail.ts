@@ -2,11 +2,12 @@ import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { MEDIA_PATH, type MediaType } from '../../../model/record.js';
 import { mediaResult } from '../../../model/result.js';
 import { findRecord } from '../../db/media.js';
+import { peaksFor } from '../../db/waveforms.js';
 import { PUBLIC_CACHE_CONTROL } from '../../cache/policy.js';
 import { ApiError } from '../../errors.js';
 import type { AppEnv } from '../../types.js';
 import { baseUrlOf } from './request.js';
-import { ErrorSchema, IdParamSchema, SearchQuerySchema, resultSchemaOf } from './schema.js';
+import { ErrorSchema, IdParamSchema, resultSchemaOf, searchQuerySchemaOf } from './schema.js';
 
 export function registerDetail(app: OpenAPIHono<AppEnv>, mediaType: MediaType) {
   const plural = MEDIA_PATH[mediaType];
@@ -17,7 +18,7 @@ export function registerDetail(app: OpenAPIHono<AppEnv>, mediaType: MediaType) {
     tags: [plural],
     summary: `Get one ${mediaType === 'image' ? 'image' : 'audio track'}`,
     description: 'The record as stored, including mature works. Search parameters are validated here too (§2.3).',
-    request: { params: IdParamSchema, query: SearchQuerySchema },
+    request: { params: IdParamSchema, query: searchQuerySchemaOf(mediaType) },
     responses: {
       200: { description: 'The record.', content: { 'application/json': { schema: resultSchemaOf(mediaType) } } },
       404: { description: 'No record has this identifier.', content: { 'application/json': { schema: ErrorSchema } } },
@@ -35,7 +36,9 @@ export function registerDetail(app: OpenAPIHono<AppEnv>, mediaType: MediaType) {
     }
     if (!record) throw ApiError.notFound();
     c.header('Cache-Control', PUBLIC_CACHE_CONTROL.detail);
-    return c.json(mediaResult(mediaType, record, { baseUrl: baseUrlOf(c.req.url) }) as never, 200);
+    const query = c.req.valid('query') as { peaks?: boolean };
+    const peaks = mediaType === 'audio' && query.peaks ? ((await peaksFor(c.get('db')(), [identifier])).get(identifier) ?? []) : undefined;
+    return c.json(mediaResult(mediaType, record, { baseUrl: baseUrlOf(c.req.url), peaks }) as never, 200);
   });
   return app;
 }

@@ -12,6 +12,7 @@ import { registerOembed } from './oembed.js';
 import { registerRelated } from './related.js';
 import { registerReport } from './report.js';
 import { registerThumb } from './thumb.js';
+import { registerWaveform } from './waveform.js';
 import { registerSearch } from './search.js';
 import { registerStats } from './stats.js';
 
@@ -26,6 +27,7 @@ export function createMediaApp(mediaType: MediaType) {
   registerRelated(app, mediaType);
   registerReport(app, mediaType);
   registerThumb(app, mediaType);
+  if (mediaType === 'audio') registerWaveform(app);
   registerDetail(app, mediaType);
   return app;
 }

@@ -2,6 +2,7 @@ import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { MEDIA_PATH, type MediaType } from '../../../model/record.js';
 
 import { cachedJson } from '../../cache/search-cache.js';
+import { peaksFor } from '../../db/waveforms.js';
 import { searchMedia } from '../../search/media-search.js';
 import { isAuthenticated } from '../../auth/caller.js';
 import type { AppEnv } from '../../types.js';
@@ -38,6 +39,7 @@ export function registerSearch(app: OpenAPIHono<AppEnv>, mediaType: MediaType) {
         indexPrefix: config.INDEX_PREFIX,
         baseUrl: baseUrlOf(c.req.url),
         authenticated: isAuthenticated(c.get('caller')),
+        peaksFor: (ids) => peaksFor(c.get('db')(), ids),
       }),
     ) as never;
   });

@@ -1,0 +1,52 @@
+/**
+ * `npm run waveforms -- [--limit N] [--concurrency N]`: computes and stores peaks for
+ * audio tracks that have none. Each failure is reported by id; the job goes on.
+ */
+import pg from 'pg';
+import { MAX_AUDIO_BYTES, waveformOf } from './waveform.js';
+
+export interface WaveformJobStats {
+  done: number;
+  failed: { id: string; error: string }[];
+}
+
+async function download(url: string): Promise<Buffer> {
+  const res = await fetch(url, { signal: AbortSignal.timeout(30_000), headers: { 'User-Agent': 'EdgeverseWaveform/0.1' } });
+  if (!res.ok) throw new Error(`HTTP ${res.status}`);
+  if (Number(res.headers.get('content-length') ?? 0) > MAX_AUDIO_BYTES) throw new Error('file too large');
+  const buf = Buffer.from(await res.arrayBuffer());
+  if (buf.length > MAX_AUDIO_BYTES) throw new Error('file too large');
+  return buf;
+}
+
+export async function computeWaveforms(
+  client: pg.ClientBase,
+  opts: { limit?: number; concurrency?: number; onProgress?: (done: number, total: number) => void } = {},
+): Promise<WaveformJobStats> {
+  const { rows } = await client.query<{ identifier: string; url: string }>(
+    `select a.identifier::text, a.url from audio a left join audio_waveform w using (identifier)
+      where w.identifier is null order by a.identifier limit $1`,
+    [opts.limit ?? 1_000_000],
+  );
+  const stats: WaveformJobStats = { done: 0, failed: [] };
+  let next = 0;
+  const worker = async () => {
+    while (next < rows.length) {
+      const row = rows[next++];
+      try {
+        const peaks = await waveformOf(await download(row.url));
+        await client.query(
+          `insert into audio_waveform (identifier, peaks) values ($1, $2::jsonb)
+           on conflict (identifier) do update set peaks = excluded.peaks, created_on = now()`,
+          [row.identifier, JSON.stringify(peaks)],
+        );
+        stats.done++;
+      } catch (err) {
+        stats.failed.push({ id: row.identifier, error: (err as Error).message });
+      }
+      opts.onProgress?.(stats.done + stats.failed.length, rows.length);
+    }
+  };
+  await Promise.all(Array.from({ length: opts.concurrency ?? 4 }, worker));
+  return stats;
+}
