@@ -2,7 +2,7 @@ import type { MediaType } from '../model/record.js';
 import { indexSettings } from '../model/search-index.js';
 import type { MeiliAdmin } from './meili-admin.js';
 
-const CHECKED = ['searchableAttributes', 'filterableAttributes', 'sortableAttributes', 'rankingRules'] as const;
+const CHECKED = ['searchableAttributes', 'filterableAttributes', 'sortableAttributes', 'rankingRules', 'facetSearch'] as const;
 
 /** Names of the index settings that differ from what this code version applies. */
 export async function settingsDiffer(meili: MeiliAdmin, uid: string, mediaType: MediaType): Promise<string[]> {
