@@ -66,6 +66,29 @@ export async function recordPromotion(api: pg.ClientBase, mediaType: MediaType, 
   );
 }
 
+/**
+ * The table side of a rollback, after its index swap: exchange live and previous
+ * tables and record the previous generation as live (and this one as previous).
+ */
+export async function completeRollback(api: pg.ClientBase, meili: MeiliAdmin, row: GenerationRow, live: string): Promise<void> {
+  await api.query('begin');
+  try {
+    await exchangePrevious(api, row.media_type);
+    await recordPromotion(api, row.media_type, {
+      generation: row.previous_generation ?? row.generation,
+      live,
+      previousIndex: row.previous_index,
+      previousGeneration: row.generation,
+      documentCount: await meili.documentCount(live),
+      updatedThrough: null,
+    });
+    await api.query('commit');
+  } catch (err) {
+    await api.query('rollback').catch(() => {});
+    throw err;
+  }
+}
+
 /** Whether Meilisearch finished a swap involving `index` after `since`. */
 async function swapSucceeded(meili: MeiliAdmin, index: string, since: string): Promise<boolean> {
   const after = new Date(new Date(since).getTime() - 1000).toISOString();
@@ -97,22 +120,7 @@ export async function recover(
     const swapped = await swapSucceeded(meili, target, row.pending_since);
     const wasRollback = target === row.previous_index;
     if (swapped && wasRollback) {
-      await api.query('begin');
-      try {
-        await exchangePrevious(api, mediaType);
-        await recordPromotion(api, mediaType, {
-          generation: row.previous_generation ?? row.generation,
-          live,
-          previousIndex: target,
-          previousGeneration: row.generation,
-          documentCount: await meili.documentCount(live),
-          updatedThrough: null,
-        });
-        await api.query('commit');
-      } catch (err) {
-        await api.query('rollback').catch(() => {});
-        throw err;
-      }
+      await completeRollback(api, meili, row, live);
       outcome = 'completed';
     } else if (swapped && (await stagingExists(api, mediaType))) {
       const hadLive = row.generation > 0;

@@ -4,16 +4,17 @@
  * the promotion; a failure leaves the live tables and index as they were.
  */
 import type pg from 'pg';
-import { cleanRow, type SkipReason } from '../model/catalog-row.js';
+import type { SkipReason } from '../model/catalog-row.js';
 import { toDocument } from '../model/document.js';
-import type { MediaRecord, MediaType } from '../model/record.js';
+import type { MediaType } from '../model/record.js';
 import { generationIndexName, indexSettings, liveIndexName } from '../model/search-index.js';
 import { MeiliAdmin } from './meili-admin.js';
-import { deletedAmong, sensitiveAmong, markPending, readGeneration, recordPromotion, recover } from './generation.js';
+import { markPending, readGeneration, recordPromotion, recover } from './generation.js';
 import { countStaging, createStagingTables, dropStagingTables, loadRecords, swapTables } from './postgres-loader.js';
 import { ProgressTracker, type ProgressListener } from './progress.js';
 import type { CatalogSource } from './sources/source.js';
 import { sensitiveTextMatcher } from './sensitive-text.js';
+import { cleanBatch, countSkip, type SkippedRow } from './clean-batch.js';
 import { settingsDiffer } from './settings-check.js';
 import { upsertSources } from './sources-table.js';
 
@@ -34,10 +35,7 @@ export interface RefreshOptions {
   signal?: AbortSignal;
 }
 
-export interface SkippedRow {
-  id: string;
-  reason: SkipReason;
-}
+export type { SkippedRow };
 
 export interface RefreshStats {
   mediaType: MediaType;
@@ -57,7 +55,6 @@ export class RefreshError extends Error {
   override name = 'RefreshError';
 }
 
-const MAX_SKIPPED_SAMPLE = 1000;
 
 export async function refresh(opts: RefreshOptions): Promise<RefreshStats> {
   const started = Date.now();
@@ -121,26 +118,11 @@ export async function refresh(opts: RefreshOptions): Promise<RefreshStats> {
     for await (const rows of opts.source.batches()) {
       if (opts.signal?.aborted) throw new RefreshError('refresh aborted');
       if (failure) throw failure;
-      const records: MediaRecord[] = [];
-      const cleaned = rows.map((row) => cleanRow(mediaType, row));
-      const ids = cleaned.flatMap((r) => (r.ok ? [r.record.identifier] : []));
-    const deleted = await deletedAmong(api, mediaType, ids);
-    // Moderators' sensitive marks outlive every refresh.
-    const sensitive = await sensitiveAmong(api, mediaType, ids);
-    for (const r of cleaned) {
-      if (!r.ok) continue;
-      if (sensitive.has(r.record.identifier)) r.record.mature = r.record.user_reported_sensitive = true;
-      r.record.sensitive_text = isSensitiveText(r.record);
-    }
-      for (const result of cleaned) {
-        if (result.ok && deleted.has(result.record.identifier)) {
-          skip(stats, { id: result.record.identifier, reason: 'deleted' });
-        } else if (result.ok) {
-          records.push(result.record);
-          if (result.record.source) sources.set(result.record.source, (sources.get(result.record.source) ?? 0) + 1);
-        } else {
-          skip(stats, result);
-        }
+      const batch = await cleanBatch(api, mediaType, rows, isSensitiveText);
+      for (const row of batch.skipped) countSkip(stats, row);
+      const records = batch.records;
+      for (const record of records) {
+        if (record.source) sources.set(record.source, (sources.get(record.source) ?? 0) + 1);
       }
       stats.read += rows.length;
       stats.loaded += await loadRecords(api, mediaType, records);
@@ -197,12 +179,6 @@ export async function refresh(opts: RefreshOptions): Promise<RefreshStats> {
   stats.durationSeconds = (Date.now() - started) / 1000;
   progress.update({ phase: 'done' }, true);
   return stats;
-}
-
-function skip(stats: RefreshStats, row: SkippedRow): void {
-  stats.skipped++;
-  stats.skippedByReason[row.reason] = (stats.skippedByReason[row.reason] ?? 0) + 1;
-  if (stats.skippedSample.length < MAX_SKIPPED_SAMPLE) stats.skippedSample.push({ id: row.id, reason: row.reason });
 }
 
 /** Count equality, settings and one sample query before anything is promoted. */

@@ -6,9 +6,8 @@
 import type pg from 'pg';
 import type { MediaType } from '../model/record.js';
 import { liveIndexName } from '../model/search-index.js';
-import { markPending, readGeneration, recordPromotion, recover } from './generation.js';
+import { completeRollback, markPending, readGeneration, recover } from './generation.js';
 import type { MeiliAdmin } from './meili-admin.js';
-import { exchangePrevious } from './postgres-loader.js';
 import { RefreshError } from './refresh.js';
 
 export interface RollbackResult {
@@ -30,20 +29,9 @@ export async function rollback(opts: { api: pg.ClientBase; meili: MeiliAdmin; me
   const kept = row.previous_index;
   await markPending(api, mediaType, live, kept);
   await meili.swap(kept, live);
-  await api.query('begin');
   try {
-    await exchangePrevious(api, mediaType);
-    await recordPromotion(api, mediaType, {
-      generation: row.previous_generation,
-      live,
-      previousIndex: kept,
-      previousGeneration: row.generation,
-      documentCount: await meili.documentCount(live),
-      updatedThrough: null,
-    });
-    await api.query('commit');
+    await completeRollback(api, meili, row, live);
   } catch (err) {
-    await api.query('rollback').catch(() => {});
     // Put the index back so index and tables agree again.
     await meili.swap(kept, live).catch(() => {});
     await api.query('update search_generation set pending_index = null, pending_since = null where media_type = $1', [mediaType]);

@@ -4,11 +4,11 @@
  * deleted list are removed from both. No rebuild, no swap.
  */
 import type pg from 'pg';
-import { cleanRow } from '../model/catalog-row.js';
 import { toDocument } from '../model/document.js';
-import type { MediaRecord, MediaType } from '../model/record.js';
+import type { MediaType } from '../model/record.js';
 import { liveIndexName } from '../model/search-index.js';
-import { deletedAmong, sensitiveAmong, readGeneration, recover } from './generation.js';
+import { readGeneration, recover } from './generation.js';
+import { cleanBatch, countSkip } from './clean-batch.js';
 import type { MeiliAdmin } from './meili-admin.js';
 import { loadRecords } from './postgres-loader.js';
 import { ProgressTracker, type ProgressListener } from './progress.js';
@@ -54,28 +54,10 @@ export async function update(opts: UpdateOptions): Promise<UpdateStats> {
   const tasks: number[] = [];
   for await (const rows of source.batches()) {
     if (opts.signal?.aborted) throw new RefreshError('update aborted');
-    const cleaned = rows.map((row) => cleanRow(mediaType, row));
-    const ids = cleaned.flatMap((r) => (r.ok ? [r.record.identifier] : []));
-    const deleted = await deletedAmong(api, mediaType, ids);
-    // Moderators' sensitive marks outlive every refresh.
-    const sensitive = await sensitiveAmong(api, mediaType, ids);
-    for (const r of cleaned) {
-      if (!r.ok) continue;
-      if (sensitive.has(r.record.identifier)) r.record.mature = r.record.user_reported_sensitive = true;
-      r.record.sensitive_text = isSensitiveText(r.record);
-    }
-    const upserts: MediaRecord[] = [];
-    const removals: string[] = [];
-    for (const result of cleaned) {
-      if (result.ok && !deleted.has(result.record.identifier)) upserts.push(result.record);
-      else if (result.ok) removals.push(result.record.identifier);
-      else if (result.reason === 'removed_from_source') removals.push(result.id);
-      else {
-        stats.skipped++;
-        stats.skippedByReason[result.reason] = (stats.skippedByReason[result.reason] ?? 0) + 1;
-        if (stats.skippedSample.length < 1000) stats.skippedSample.push({ id: result.id, reason: result.reason });
-      }
-    }
+    const batch = await cleanBatch(api, mediaType, rows, isSensitiveText);
+    const upserts = batch.records;
+    const removals = batch.removals;
+    for (const row of batch.skipped) if (row.reason !== 'removed_from_source' && row.reason !== 'deleted') countSkip(stats, row);
     stats.read += rows.length;
     stats.loaded += await loadRecords(api, mediaType, upserts, { live: true });
     if (upserts.length) {

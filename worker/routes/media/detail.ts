@@ -27,13 +27,8 @@ export function registerDetail(app: OpenAPIHono<AppEnv>, mediaType: MediaType) {
   });
   app.openapi(route, async (c) => {
     const { identifier } = c.req.valid('param');
-    let record;
-    try {
-      record = await findRecord(c.get('db')(), mediaType, identifier);
-    } catch (err) {
-      c.get('log').error('detail lookup failed', { error: (err as Error).message });
-      throw new ApiError('database_unavailable', 'The database is unavailable. Try again shortly.');
-    }
+    // A database outage surfaces as a 503 from the app's error mapper.
+    const record = await findRecord(c.get('db')(), mediaType, identifier);
     if (!record) throw ApiError.notFound();
     c.header('Cache-Control', PUBLIC_CACHE_CONTROL.detail);
     const query = c.req.valid('query') as { peaks?: boolean };

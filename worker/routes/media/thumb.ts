@@ -43,13 +43,8 @@ export function registerThumb(app: OpenAPIHono<AppEnv>, mediaType: MediaType) {
     const query = c.req.valid('query');
     const fullSize = query.full_size;
     const compressed = c.req.query('compressed') === undefined ? !fullSize : query.compressed;
-    let record;
-    try {
-      record = await findRecord(c.get('db')(), mediaType, identifier);
-    } catch (err) {
-      c.get('log').error('thumbnail lookup failed', { error: (err as Error).message });
-      throw new ApiError('database_unavailable', 'The database is unavailable. Try again shortly.');
-    }
+    // A database outage surfaces as a 503 from the app's error mapper.
+    const record = await findRecord(c.get('db')(), mediaType, identifier);
     if (!record) throw ApiError.notFound();
     let source = mediaType === 'image' ? record.url : record.thumbnail;
     if (!source) throw ApiError.notFound(mediaType === 'image' ? 'Could not find image.' : 'Could not find artwork.');
