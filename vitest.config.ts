@@ -39,6 +39,9 @@ export default defineConfig({
                 THROTTLE_REGISTER: '100000/day',
                 THROTTLE_RATE_LIMIT: '100000/second',
                 INGEST_SECRET: 'test-ingest-secret-0123456789',
+                // A loaded 2-core CI machine can be slow: engine timeouts are tested with
+                // dead addresses, not by racing the clock.
+                MEILI_TIMEOUT_MS: '10000',
                 // The fixture's media server is on loopback.
                 ALLOW_PRIVATE_MEDIA: 'true',
               },
