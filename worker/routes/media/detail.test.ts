@@ -33,3 +33,11 @@ describe.each([
     await getJson(`/v1/${path}/${search.results[0].id}/?page_size=100`, 401);
   });
 });
+
+describe('GET /v1/images/{id}/watermark/', () => {
+  it('answers the documented 404 (the feature is off, as in Openverse)', async () => {
+    const { body: search } = await getJson('/v1/images/?page_size=1');
+    const { body } = await getJson(`/v1/images/${search.results[0].id}/watermark/`, 404);
+    expect(body).toEqual({ detail: 'The watermark feature is currently disabled.' });
+  });
+});

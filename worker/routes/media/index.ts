@@ -12,6 +12,7 @@ import { registerOembed } from './oembed.js';
 import { registerRelated } from './related.js';
 import { registerReport } from './report.js';
 import { registerThumb } from './thumb.js';
+import { registerWatermark } from './watermark.js';
 import { registerWaveform } from './waveform.js';
 import { registerSearch } from './search.js';
 import { registerStats } from './stats.js';
@@ -28,6 +29,7 @@ export function createMediaApp(mediaType: MediaType) {
   registerReport(app, mediaType);
   registerThumb(app, mediaType);
   if (mediaType === 'audio') registerWaveform(app);
+  if (mediaType === 'image') registerWatermark(app);
   registerDetail(app, mediaType);
   return app;
 }
