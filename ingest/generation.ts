@@ -89,14 +89,21 @@ export async function completeRollback(api: pg.ClientBase, meili: MeiliAdmin, ro
   }
 }
 
-/** Whether Meilisearch finished a swap involving `index` after `since`. */
-async function swapSucceeded(meili: MeiliAdmin, index: string, since: string): Promise<boolean> {
-  const after = new Date(new Date(since).getTime() - 1000).toISOString();
-  const { results } = await meili.request<{ results: { details?: { swaps?: { indexes: string[] }[] } }[] }>(
-    'GET',
-    `/tasks?types=indexSwap&statuses=succeeded&afterEnqueuedAt=${encodeURIComponent(after)}&limit=100`,
-  );
-  return results.some((t) => t.details?.swaps?.some((s) => s.indexes.includes(index)));
+type SwapTask = { uid: number; status: string; details?: { swaps?: { indexes: string[] }[] } };
+
+/**
+ * How many times Meilisearch swapped `index` since the promotion was marked pending
+ * (queued swaps are waited for first). An odd count means the swap is in effect.
+ * The window starts ten minutes early: the database's and the engine's clocks differ.
+ */
+async function swapsSince(meili: MeiliAdmin, index: string, since: string): Promise<number> {
+  const after = encodeURIComponent(new Date(new Date(since).getTime() - 600_000).toISOString());
+  const list = async (statuses: string) =>
+    (await meili.request<{ results: SwapTask[] }>('GET', `/tasks?types=indexSwap&statuses=${statuses}&afterEnqueuedAt=${after}&limit=100`)).results.filter(
+      (t) => t.details?.swaps?.some((s) => s.indexes.includes(index)),
+    );
+  for (const task of await list('enqueued,processing')) await meili.waitTask(task.uid).catch(() => {});
+  return (await list('succeeded')).length;
 }
 
 export type Recovery = 'none' | 'completed' | 'undone';
@@ -117,7 +124,7 @@ export async function recover(
   let outcome: Recovery = 'none';
   if (row?.pending_index && row.pending_since) {
     const target = row.pending_index;
-    const swapped = await swapSucceeded(meili, target, row.pending_since);
+    const swapped = (await swapsSince(meili, target, row.pending_since)) % 2 === 1;
     const wasRollback = target === row.previous_index;
     if (swapped && wasRollback) {
       await completeRollback(api, meili, row, live);
@@ -143,6 +150,8 @@ export async function recover(
       }
       outcome = 'completed';
     } else {
+      // Swapped but nothing to promote with it: put the index back before forgetting.
+      if (swapped && !wasRollback) await meili.swap(target, live);
       await api.query('update search_generation set pending_index = null, pending_since = null where media_type = $1', [mediaType]);
       outcome = 'undone';
     }

@@ -92,3 +92,39 @@ export async function resolveReport(
   if (resolution !== 'no_action') await bumpCacheGeneration(config, report.media_type, `moderation.${Date.now()}`);
   return { report, status, resolved };
 }
+
+/**
+ * Applies the deleted and sensitive lists entries made since `since` to a generation
+ * being built (its staging table and index), so a decision taken during a refresh is
+ * not lost when that refresh is promoted.
+ */
+export async function reapplyModeration(api: pg.ClientBase, meili: MeiliAdmin, mediaType: MediaType, index: string, since: string): Promise<void> {
+  const staging = `${mediaType}_new`;
+  const deleted = (
+    await api.query<{ identifier: string }>(
+      'select identifier::text from deleted_media where media_type = $1 and created_on >= $2',
+      [mediaType, since],
+    )
+  ).rows.map((r) => r.identifier);
+  const sensitive = (
+    await api.query<{ identifier: string }>(
+      'select identifier::text from sensitive_media where media_type = $1 and created_on >= $2',
+      [mediaType, since],
+    )
+  ).rows.map((r) => r.identifier);
+  if (deleted.length) {
+    await api.query(`delete from ${staging} where identifier = any($1::uuid[])`, [deleted]);
+    await meili.run('POST', `/indexes/${encodeURIComponent(index)}/documents/delete-batch`, deleted);
+  }
+  if (sensitive.length) {
+    const present = (
+      await api.query<{ identifier: string }>(
+        `update ${staging} set mature = true, user_reported_sensitive = true where identifier = any($1::uuid[]) returning identifier::text`,
+        [sensitive],
+      )
+    ).rows.map((r) => r.identifier);
+    if (present.length) {
+      await meili.run('PUT', `/indexes/${encodeURIComponent(index)}/documents`, present.map((id) => ({ id, mature: true, user_reported_sensitive: true })));
+    }
+  }
+}

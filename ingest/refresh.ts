@@ -9,8 +9,9 @@ import { toDocument } from '../model/document.js';
 import type { MediaType } from '../model/record.js';
 import { generationIndexName, indexSettings, liveIndexName } from '../model/search-index.js';
 import { MeiliAdmin } from './meili-admin.js';
+import { reapplyModeration } from './moderation.js';
 import { markPending, readGeneration, recordPromotion, recover } from './generation.js';
-import { countStaging, createStagingTables, dropStagingTables, loadRecords, swapTables } from './postgres-loader.js';
+import { countStaging, createStagingTables, loadRecords, swapTables } from './postgres-loader.js';
 import { ProgressTracker, type ProgressListener } from './progress.js';
 import type { CatalogSource } from './sources/source.js';
 import { sensitiveTextMatcher } from './sensitive-text.js';
@@ -142,6 +143,9 @@ export async function refresh(opts: RefreshOptions): Promise<RefreshStats> {
     progress.update({ phase: 'checking' }, true);
     await checkBeforePromotion(opts, target, mediaType);
 
+    // Moderation decided while this refresh ran applies to the new generation too.
+    await reapplyModeration(api, meili, mediaType, target, startedAt);
+
     progress.update({ phase: 'promoting' }, true);
     const hasLive = (current?.generation ?? 0) > 0 && (await meili.indexExists(live));
     // (1) Committed before the swap, so a crash after it is found and completed.
@@ -171,9 +175,9 @@ export async function refresh(opts: RefreshOptions): Promise<RefreshStats> {
       if (uid.startsWith(`${live}__`) && uid !== target) await meili.deleteIndex(uid);
     }
   } catch (err) {
-    // Before the swap this undoes everything; after it, recovery completes the promotion.
+    // Before the swap this undoes everything; after it, recovery completes the promotion
+    // (or, if that fails too, the next run does: the staging tables are left for it).
     await recover(api, meili, mediaType, prefix).catch(() => {});
-    await dropStagingTables(api, mediaType).catch(() => {});
     throw err;
   }
   stats.durationSeconds = (Date.now() - started) / 1000;

@@ -32,9 +32,10 @@ export async function rollback(opts: { api: pg.ClientBase; meili: MeiliAdmin; me
   try {
     await completeRollback(api, meili, row, live);
   } catch (err) {
-    // Put the index back so index and tables agree again.
+    // Put the index back so index and tables agree again. If the database is down, the
+    // pending mark stays and the next run sees an even number of swaps: undone.
     await meili.swap(kept, live).catch(() => {});
-    await api.query('update search_generation set pending_index = null, pending_since = null where media_type = $1', [mediaType]);
+    await api.query('update search_generation set pending_index = null, pending_since = null where media_type = $1', [mediaType]).catch(() => {});
     throw err;
   }
   return { mediaType, from: row.generation, to: row.previous_generation, documents: await meili.documentCount(live) };

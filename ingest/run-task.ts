@@ -19,6 +19,9 @@ export const TASK_ACTIONS = ['refresh', 'update', 'rollback'] as const;
 export type TaskAction = (typeof TASK_ACTIONS)[number];
 export type TaskResult = RefreshStats | UpdateStats | RollbackResult;
 
+/** Postgres advisory-lock keys (session locks, released when the connection closes). */
+const TASK_LOCKS: Record<MediaType, number> = { image: 72_100_001, audio: 72_100_002 };
+
 export interface TaskOptions {
   onProgress?: ProgressListener;
   signal?: AbortSignal;
@@ -39,7 +42,9 @@ async function connect(url: string, what: string): Promise<pg.Client> {
 
 export async function runTask(config: IngestConfig, action: TaskAction, mediaType: MediaType, opts: TaskOptions = {}): Promise<TaskResult> {
   const result = await runTaskOnly(config, action, mediaType, opts);
-  const generation = 'to' in result ? String(result.to) : 'removed' in result ? `${result.generation}.${Date.now()}` : String(result.generation);
+  // Unique per change: a rollback returns to an older number, whose cached answers
+  // must not come back.
+  const generation = `${'to' in result ? result.to : result.generation}.${Date.now()}`;
   await bumpCacheGeneration(config, mediaType, generation);
   return result;
 }
@@ -53,6 +58,9 @@ async function runTaskOnly(config: IngestConfig, action: TaskAction, mediaType: 
   }
   const api = await connect(config.databaseUrl, 'API');
   try {
+    // One refresh, update or rollback per media type at a time, across processes.
+    const { rows } = await api.query<{ locked: boolean }>('select pg_try_advisory_lock($1) as locked', [TASK_LOCKS[mediaType]]);
+    if (!rows[0].locked) throw new Error(`another refresh, update or rollback of ${mediaType} is running; try again when it ends`);
     if (action === 'rollback') return await rollback({ api, meili, mediaType, indexPrefix: config.indexPrefix });
     const upstream = opts.files?.length ? null : await connect(config.upstreamUrl, 'upstream');
     try {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { getJson } from './test-helpers.js';
+import { get, getJson } from './test-helpers.js';
 
 describe('service routes', () => {
   it('GET /healthcheck/ checks the database', async () => {
@@ -26,5 +26,19 @@ describe('service routes', () => {
   it('answers unknown paths with a JSON 404', async () => {
     const { body } = await getJson('/v1/nothing-here/', 404);
     expect(body).toEqual({ detail: 'Not found.' });
+  });
+});
+
+describe('CORS (§2.5)', () => {
+  it('answers preflights and marks answers readable from any origin', async () => {
+    const pre = await get('/v1/images/', {
+      method: 'OPTIONS',
+      headers: { Origin: 'https://example.org', 'Access-Control-Request-Method': 'GET' },
+    });
+    expect(pre.status).toBeLessThan(300);
+    expect(pre.headers.get('access-control-allow-origin')).toBe('*');
+    expect(pre.headers.get('access-control-max-age')).toBe('86400');
+    const res = await get('/v1/images/?page_size=1', { headers: { Origin: 'https://example.org' } });
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
   });
 });

@@ -5,6 +5,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { appendTrailingSlash } from 'hono/trailing-slash';
 import { DrizzleQueryError } from 'drizzle-orm/errors';
+import { cors } from 'hono/cors';
 import { etag } from 'hono/etag';
 import { HTTPException } from 'hono/http-exception';
 import { resolveCaller } from './auth/caller.js';
@@ -22,6 +23,9 @@ import { validationHook } from './validation.js';
 
 export const API_VERSION = '0.1.0';
 
+const etagMiddleware = etag();
+const corsMiddleware = cors({ origin: '*', allowMethods: ['DELETE', 'GET', 'OPTIONS', 'PATCH', 'POST', 'PUT'], maxAge: 86_400 });
+
 /**
  * A query that failed without a Postgres error code never reached the database
  * (connection refused, dropped, timed out): that is an outage (503), not a bug (500).
@@ -37,8 +41,13 @@ export function createApp() {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
   app.use('*', services);
-  // Strong ETags on every answer, and 304 for a matching If-None-Match.
-  app.use('*', etag());
+  // Any origin may call the API (§2.5); preflights are answered before rate limiting.
+  // A plain OPTIONS (no Access-Control-Request-Method) is not a preflight: routes answer it.
+  app.use('*', (c, next) =>
+    c.req.method === 'OPTIONS' && !c.req.header('access-control-request-method') ? next() : corsMiddleware(c, next),
+  );
+  // Strong ETags and 304 for a matching If-None-Match; thumbnails stream instead.
+  app.use('*', async (c, next) => (c.req.path.endsWith('/thumb/') ? next() : etagMiddleware(c, next)));
   app.use('*', resolveCaller);
   app.use('*', rateLimit);
   // Legacy paths have no trailing slash: matched before the slash-appending middleware.

@@ -18,7 +18,17 @@ export interface Caller {
  * call in tests) the caller is `unknown`, and all such callers share one budget.
  */
 export function clientIp(headers: Headers): string {
-  return headers.get('cf-connecting-ip')?.trim() || 'unknown';
+  const ip = headers.get('cf-connecting-ip')?.trim() || 'unknown';
+  return ip.includes(':') ? ipv6Prefix(ip) : ip;
+}
+
+/** An IPv6 client owns its whole /64, so limits key on the prefix, not the address. */
+function ipv6Prefix(ip: string): string {
+  const [head, tail = ''] = ip.split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const full = [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right];
+  return `${full.slice(0, 4).map((g) => g.toLowerCase().replace(/^0+(?=.)/, '')).join(':')}::/64`;
 }
 
 const BEARER = /^Bearer ([A-Za-z0-9]{1,200})$/;

@@ -6,8 +6,9 @@ import { sha256Hex } from '../auth/secrets.js';
  * bump) makes every older entry unreachable without a purge.
  */
 export async function cacheKey(route: string, mediaType: MediaType, generation: string, params: Record<string, unknown>): Promise<string> {
-  const canonical = JSON.stringify(Object.keys(params).sort().map((k) => [k, params[k]]));
-  return `v1:${mediaType}:${route}:g${generation}:${await sha256Hex(canonical)}`;
+  // Route (origin, collection names) and parameters are hashed: KV keys stay under 512 bytes.
+  const canonical = JSON.stringify([route, Object.keys(params).sort().map((k) => [k, params[k]])]);
+  return `v1:${mediaType}:g${generation}:${await sha256Hex(canonical)}`;
 }
 
 export function generationKey(mediaType: MediaType): string {

@@ -69,7 +69,8 @@ export async function cachedJson(
   let key: string;
   let entry: CachedResponse | null = null;
   try {
-    key = await cacheKey(opts.route, opts.mediaType, await currentGeneration(kv, opts.mediaType), opts.params);
+    // Answers hold absolute links, so the origin they were built for is part of the key.
+    key = await cacheKey(`${new URL(c.req.url).origin} ${opts.route}`, opts.mediaType, await currentGeneration(kv, opts.mediaType), opts.params);
     entry = await store.get(key);
   } catch (err) {
     c.get('log').warn('cache read failed', { error: (err as Error).message });

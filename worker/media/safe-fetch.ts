@@ -74,10 +74,18 @@ export async function fetchMedia(
       if (name === 'TimeoutError' || name === 'AbortError') throw new MediaFetchError(`timed out after ${opts.timeoutMs} ms`, 'timeout');
       throw new MediaFetchError((err as Error).message, 'upstream');
     }
-    if (res.status >= 300 && res.status < 400 && res.headers.get('location')) {
+    if (res.status >= 300 && res.status < 400) {
       await res.body?.cancel();
+      const location = res.headers.get('location');
+      if (!location) throw new MediaFetchError(`the source answered ${res.status} without a Location`, 'upstream');
       if (hop >= MAX_REDIRECTS) throw new MediaFetchError('too many redirects', 'upstream');
-      url = checkTarget(new URL(res.headers.get('location')!, url).toString(), opts.allowPrivate);
+      let next: string;
+      try {
+        next = new URL(location, url).toString();
+      } catch {
+        throw new MediaFetchError('the source redirected to an invalid URL', 'upstream');
+      }
+      url = checkTarget(next, opts.allowPrivate);
       continue;
     }
     const contentType = res.headers.get('content-type') ?? '';

@@ -76,6 +76,7 @@ describe('POST /v1/auth_tokens/token/', () => {
     expect((await getJson('/v1/auth_tokens/token/', 400, form({ grant_type: 'password', client_id: app.client_id }))).body).toEqual({ error: 'unsupported_grant_type' });
     expect((await getJson('/v1/auth_tokens/token/', 400, form({ client_id: app.client_id }))).body).toEqual({ error: 'invalid_request' });
     await getJson('/v1/auth_tokens/token/', 401, form({ grant_type: 'client_credentials' }, { Authorization: 'Basic !!!' }));
+    await getJson('/v1/auth_tokens/token/', 401, form({ grant_type: 'client_credentials' }, { Authorization: `Basic ${btoa('abc:%zz')}` }));
   });
 });
 

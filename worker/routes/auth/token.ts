@@ -40,7 +40,11 @@ function credentials(header: string | undefined, fields: Record<string, unknown>
     }
     const colon = decoded.indexOf(':');
     if (colon < 0) return null;
-    return { id: decodeURIComponent(decoded.slice(0, colon)), secret: decodeURIComponent(decoded.slice(colon + 1)) };
+    try {
+      return { id: decodeURIComponent(decoded.slice(0, colon)), secret: decodeURIComponent(decoded.slice(colon + 1)) };
+    } catch {
+      return null; // malformed percent-encoding: treated as bad credentials
+    }
   }
   const id = fields.client_id;
   const secret = fields.client_secret;

@@ -79,7 +79,13 @@ export function registerThumb(app: OpenAPIHono<AppEnv>, mediaType: MediaType) {
     }
     return new Response(fetched.body, {
       status: 200,
-      headers: { 'Content-Type': fetched.contentType, 'Cache-Control': THUMB_CACHE_CONTROL },
+      headers: {
+        'Content-Type': fetched.contentType,
+        'Cache-Control': THUMB_CACHE_CONTROL,
+        // Third-party bytes served from the API's origin (an SVG can carry script): inert.
+        'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; sandbox",
+        'X-Content-Type-Options': 'nosniff',
+      },
     }) as never;
   });
 }
