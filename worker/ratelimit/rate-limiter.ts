@@ -24,11 +24,13 @@ type Log = Record<string, number[]>;
 
 export class RateLimiter extends DurableObject {
   private log: Log = {};
+  private alarmSet = false;
 
   constructor(ctx: DurableObjectState, env: unknown) {
     super(ctx, env as never);
     void ctx.blockConcurrencyWhile(async () => {
       this.log = (await ctx.storage.get<Log>('log')) ?? {};
+      this.alarmSet = (await ctx.storage.getAlarm()) !== null;
     });
   }
 
@@ -59,10 +61,13 @@ export class RateLimiter extends DurableObject {
     if (allowed) for (const r of rules) (this.log[r.scope] ??= []).push(now);
     const scopes = rules.map((r) => ({ scope: r.scope, limit: r.limit, available: Math.max(0, r.limit - (this.log[r.scope]?.length ?? 0)) }));
     if (allowed) {
-      // Not awaited: the output gate holds the response until the write is durable.
-      void this.ctx.storage.put('log', this.log);
-      const longest = Math.max(...rules.map((r) => r.windowMs));
-      if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(now + longest);
+      // Counting is exact in memory (one call at a time); the copy on disk only has to
+      // survive an eviction, so the answer does not wait for the write to be durable.
+      void this.ctx.storage.put('log', this.log, { allowUnconfirmed: true });
+      if (!this.alarmSet) {
+        this.alarmSet = true;
+        await this.ctx.storage.setAlarm(now + Math.max(...rules.map((r) => r.windowMs)));
+      }
     }
     return { allowed, retryAfterSeconds: allowed ? 0 : Math.ceil(retryMs / 1000), scopes };
   }
@@ -87,8 +92,10 @@ export class RateLimiter extends DurableObject {
       if (kept.length) this.log[scope] = kept;
       else delete this.log[scope];
     }
-    if (Object.keys(this.log).length === 0) await this.ctx.storage.deleteAll();
-    else {
+    if (Object.keys(this.log).length === 0) {
+      await this.ctx.storage.deleteAll();
+      this.alarmSet = false;
+    } else {
       await this.ctx.storage.put('log', this.log);
       await this.ctx.storage.setAlarm(now + day);
     }
