@@ -11,7 +11,9 @@ import { fileURLToPath } from 'node:url';
 import { applyMigrations } from '../drizzle/migrate.js';
 import { STACK_FILE, STATE_DIR, readStackInfo, type IngestConfig, type StackInfo } from '../ingest/config.js';
 import { serve } from '@hono/node-server';
+import pg from 'pg';
 import { createTaskService } from '../ingest/service.js';
+import { computeWaveforms } from '../ingest/waveform-job.js';
 import { ensureDemoData } from './stack/demo-data.js';
 import { startMediaServer } from './stack/media-server.js';
 import { searchOnlyKey, startMeilisearch } from './stack/meilisearch.js';
@@ -165,11 +167,26 @@ async function main(): Promise<void> {
   writeFileSync(STACK_FILE, JSON.stringify({ ...info, apiUrl, ingestSecret }, null, 2), { mode: 0o600 });
 
   log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  void backfillWaveforms(databaseUrl);
   log(`API      ${apiUrl}/v1/`);
   log(`OpenAPI  ${apiUrl}/v1/openapi.json`);
   log(`try      curl '${apiUrl}/v1/images/?q=mountain'`);
   log(`cron     curl '${apiUrl}/__scheduled?cron=0+*+*+*+*'   (hourly update; '0+3+*+*+0' = weekly refresh)`);
   log('Ctrl-C stops everything');
+}
+
+/** Demo tracks get their waveforms in the background once the API is up (idempotent). */
+async function backfillWaveforms(databaseUrl: string): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  client.on('error', () => {});
+  stops.push({ name: 'waveform job', stop: () => client.end().catch(() => {}) });
+  try {
+    await client.connect();
+    const stats = await computeWaveforms(client, { concurrency: 4 });
+    if (stats.done || stats.failed.length) log(`waveforms: ${stats.done} computed, ${stats.failed.length} failed (npm run waveforms retries)`);
+  } catch (err) {
+    if (!stopping) log(`waveforms: stopped (${(err as Error).message})`);
+  }
 }
 
 function isAlive(pid: number): boolean {
