@@ -1,12 +1,13 @@
 /**
  * Where an ingest's time goes: the refresh's stages timed one by one on the same data.
  *
- *   node --import tsx bench/ingest-stages.ts --rows 100000 [--only loop,refresh,postgres,meili,memory]
+ *   node --import tsx bench/ingest-stages.ts --rows 100000 [--only loop,refresh,postgres,meili,memory] [--meili default,lean,…] [--memory default,old192,…] [--tuning default,inflight8,mib64,…]
  *
  * Sets up like bench/ingest.ts (own database, embedded Meilisearch, N demo images), then:
  *
  *   loop      the refresh's read loop without Meilisearch, stage by stage, in one pass:
- *             read a batch (upstream keyset query), cleanRow, deletedAmong, loadRecords
+ *             read a batch (upstream keyset query), cleanRow, deletedAmong,
+ *             sensitiveAmong + the sensitive-text matcher, loadRecords
  *             (the json_populate_recordset upsert into image_new), toDocument +
  *             JSON.stringify. Sequential, so each figure is that stage alone.
  *   refresh   refresh() in this process with timing wrappers around its connections,
@@ -15,9 +16,13 @@
  *   postgres  the staging load alone, same records, several ways: as the refresh does,
  *             plain INSERT (no ON CONFLICT), 20,000-row statements, an UNLOGGED table,
  *             no secondary indexes during the load, and COPY (psql \copy, text format).
- *   meili     the raw push alone with other payload sizes / concurrency, and on a second
- *             Meilisearch started with MEILI_MAX_INDEXING_MEMORY.
+ *   meili     the raw push alone with other payload sizes / concurrency / index settings,
+ *             and on a second Meilisearch started with MEILI_MAX_INDEXING_MEMORY
+ *             (`--meili default,lean,…` picks variants; see MEILI_VARIANTS).
  *   memory    the CLI refresh as a child process under a few V8 heap settings: peak RSS.
+ *   tuning    refresh() end to end in a child process (bench/lib/refresh-child.ts) with
+ *             its existing batchBytes / maxInFlight options changed: time, peak RSS,
+ *             Meilisearch batch count (`--tuning default,inflight8,mib64,…`).
  *
  * Prints a report (markdown) to stdout; tears everything down like bench/ingest.ts.
  */
@@ -26,12 +31,14 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { parseArgs } from 'node:util';
+import v8 from 'node:v8';
 import pg from 'pg';
 import { cleanRow } from '../model/catalog-row.js';
 import { toDocument } from '../model/document.js';
 import type { MediaRecord } from '../model/record.js';
 import { indexSettings } from '../model/search-index.js';
-import { deletedAmong } from '../ingest/generation.js';
+import { deletedAmong, sensitiveAmong } from '../ingest/generation.js';
+import { sensitiveTextMatcher } from '../ingest/sensitive-text.js';
 import { MeiliAdmin } from '../ingest/meili-admin.js';
 import { createStagingTables, dropStagingTables, loadRecords, resetColumnCache } from '../ingest/postgres-loader.js';
 import { refresh } from '../ingest/refresh.js';
@@ -54,10 +61,15 @@ const out = (line = '') => {
   console.log(line);
 };
 
-const ALL = ['loop', 'refresh', 'postgres', 'meili', 'memory'] as const;
+const ALL = ['loop', 'refresh', 'postgres', 'meili', 'memory', 'tuning'] as const;
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { rows: { type: 'string', default: '100000' }, only: { type: 'string' } } });
+  const { values } = parseArgs({
+    options: { rows: { type: 'string', default: '100000' }, only: { type: 'string' }, meili: { type: 'string' }, memory: { type: 'string' }, tuning: { type: 'string' } },
+  });
+  const memoryNames = values.memory ? values.memory.split(',') : Object.keys(MEMORY_VARIANTS);
+  const tuningNames = values.tuning ? values.tuning.split(',') : Object.keys(TUNING_VARIANTS);
+  const meiliNames = values.meili ? values.meili.split(',') : ['default', 'inflight1', 'inflight8', 'mib32', 'mib64', 'nofacetsearch', 'lean', 'memory1g'];
   const rows = Number(values.rows!.replace(/[_,]/g, ''));
   const only = new Set(values.only ? values.only.split(',') : ALL);
   const teardown = new Teardown();
@@ -83,8 +95,9 @@ async function main(): Promise<void> {
     if (only.has('loop')) await loopStages(db, rows);
     if (only.has('refresh')) await instrumentedRefresh(db, meili);
     if (only.has('postgres')) await postgresVariants(db, client, scratch.dir);
-    if (only.has('meili')) await meiliVariants(client, meili, scratch.dir, teardown);
-    if (only.has('memory')) await memoryVariants(db, meili, scratch.dir, teardown);
+    if (only.has('meili')) await meiliVariants(client, meili, scratch.dir, teardown, meiliNames);
+    if (only.has('memory')) await memoryVariants(db, meili, scratch.dir, teardown, memoryNames);
+    if (only.has('tuning')) await tuningVariants(db, meili, scratch.dir, teardown, tuningNames);
   } finally {
     await teardown.runAll();
   }
@@ -119,7 +132,8 @@ async function loopStages(db: BenchDatabase, rows: number): Promise<void> {
     resetColumnCache();
     await createStagingTables(api, 'image');
     const pgCpu = await backendCpu([upstream, api], db);
-    const t = { read: 0, clean: 0, deleted: 0, load: 0, serialize: 0 };
+    const t = { read: 0, clean: 0, deleted: 0, sensitive: 0, load: 0, serialize: 0 };
+    const isSensitiveText = await sensitiveTextMatcher();
     let docs = 0;
     let bytes = 0;
     const cpu0 = process.cpuUsage();
@@ -134,8 +148,17 @@ async function loopStages(db: BenchDatabase, rows: number): Promise<void> {
       const cleaned = next.value.map((row) => cleanRow('image', row));
       t.clean += now() - t0;
       t0 = now();
-      const deleted = await deletedAmong(api, 'image', cleaned.flatMap((r) => (r.ok ? [r.record.identifier] : [])));
+      const ids = cleaned.flatMap((r) => (r.ok ? [r.record.identifier] : []));
+      const deleted = await deletedAmong(api, 'image', ids);
       t.deleted += now() - t0;
+      t0 = now();
+      const sensitive = await sensitiveAmong(api, 'image', ids);
+      for (const r of cleaned) {
+        if (!r.ok) continue;
+        if (sensitive.has(r.record.identifier)) r.record.mature = r.record.user_reported_sensitive = true;
+        r.record.sensitive_text = isSensitiveText(r.record);
+      }
+      t.sensitive += now() - t0;
       const records: MediaRecord[] = cleaned.flatMap((r) => (r.ok && !deleted.has(r.record.identifier) ? [r.record] : []));
       t0 = now();
       await loadRecords(api, 'image', records);
@@ -157,6 +180,7 @@ async function loopStages(db: BenchDatabase, rows: number): Promise<void> {
       'read upstream (keyset select of 5,000 rows)': t.read,
       'cleanRow': t.clean,
       'deletedAmong (uuid = any)': t.deleted,
+      'sensitiveAmong + sensitive-text matcher': t.sensitive,
       'loadRecords (json_populate_recordset upsert)': t.load,
       'toDocument + JSON.stringify': t.serialize,
     })) {
@@ -260,10 +284,18 @@ async function instrumentedRefresh(db: BenchDatabase, meili: BenchMeili): Promis
     },
   };
   const mem = { rss: 0, heapTotal: 0, heapUsed: 0, external: 0, arrayBuffers: 0 };
+  const spaces = new Map<string, { used: number; committed: number }>();
   const timer = setInterval(() => {
     const u = process.memoryUsage();
     for (const k of Object.keys(mem) as (keyof typeof mem)[]) mem[k] = Math.max(mem[k], u[k]);
+    for (const sp of v8.getHeapSpaceStatistics()) {
+      const e = spaces.get(sp.space_name) ?? { used: 0, committed: 0 };
+      e.used = Math.max(e.used, sp.space_used_size);
+      e.committed = Math.max(e.committed, sp.space_size);
+      spaces.set(sp.space_name, e);
+    }
   }, 100);
+  const rss0 = process.memoryUsage().rss;
   const pgCpu = await backendCpu([api, upstream], db);
   const cpu0 = process.cpuUsage();
   const meiliCpu0 = meili.pid ? cpuSeconds(meili.pid) : null;
@@ -280,6 +312,7 @@ async function instrumentedRefresh(db: BenchDatabase, meili: BenchMeili): Promis
   const meiliSeconds = meili.pid && meiliCpu0 !== null ? (cpuSeconds(meili.pid) ?? meiliCpu0) - meiliCpu0 : null;
   const live = `${meili.indexPrefix}inproc_images`;
   const busy = await meiliBusySeconds(admin, [live, `${live}__${stats.generation}`]);
+  const batches = await meiliBatches(admin, [live, `${live}__${stats.generation}`]);
   const loopMs = lastRead - (firstRead ?? start);
   const awaited = readMs + (api.times.get('deletedAmong')?.ms ?? 0) + (api.times.get('loadRecords (upsert into image_new)')?.ms ?? 0);
   await api.end();
@@ -299,7 +332,18 @@ async function instrumentedRefresh(db: BenchDatabase, meili: BenchMeili): Promis
       `CPU seconds: Node ${((cpu.user + cpu.system) / 1e6).toFixed(1)}, Postgres backends ${pgSeconds?.toFixed(1) ?? 'n/a'}, Meilisearch ${meiliSeconds?.toFixed(1) ?? 'n/a'}.`,
   );
   out(
-    `Memory of this process during the refresh (peaks, MB): rss ${mb(mem.rss)}, heapTotal ${mb(mem.heapTotal)}, heapUsed ${mb(mem.heapUsed)}, external ${mb(mem.external)}, arrayBuffers ${mb(mem.arrayBuffers)}.`,
+    `Memory of this process during the refresh (peaks, MB): rss ${mb(mem.rss)} (${mb(rss0)} before), heapTotal ${mb(mem.heapTotal)}, heapUsed ${mb(mem.heapUsed)}, external ${mb(mem.external)}, arrayBuffers ${mb(mem.arrayBuffers)}.`,
+  );
+  out(
+    `Meilisearch batches (seconds, of which not attributed to a trace step): ${batches.perBatch
+      .map((b) => `${b.seconds.toFixed(1)} (${b.unattributed.toFixed(1)})`)
+      .join(', ')}.`,
+  );
+  out(
+    `V8 heap spaces (peak used / peak committed, MB): ${[...spaces.entries()]
+      .filter(([, e]) => e.committed > 1024 ** 2)
+      .map(([name, e]) => `${name} ${mb(e.used)} / ${mb(e.committed)}`)
+      .join(', ')}.`,
   );
   out();
 }
@@ -401,51 +445,112 @@ async function postgresVariants(db: BenchDatabase, client: pg.Client, scratch: s
 
 // ---------------------------------------------------------------------------------------
 
-async function meiliVariants(client: pg.Client, meili: BenchMeili, scratch: string, teardown: Teardown): Promise<void> {
-  log('meili: raw pushes with other payload sizes and concurrency');
+const MiB = 2 ** 20;
+
+/** Index settings with `id` filterable for equality only and facet search off everywhere. */
+function leanSettings() {
+  const base = indexSettings('image');
+  return {
+    ...base,
+    facetSearch: false,
+    filterableAttributes: [
+      { attributePatterns: ['id'], features: { facetSearch: false, filter: { equality: true, comparison: false } } },
+      ...base.filterableAttributes.filter((a) => a !== 'id'),
+    ],
+  };
+}
+
+interface MeiliVariant {
+  label: string;
+  bytes: number;
+  inFlight: number;
+  settings?: () => object;
+  /** Start a separate server with this environment. */
+  env?: Record<string, string>;
+}
+
+const MEILI_VARIANTS: Record<string, MeiliVariant> = {
+  default: { label: '8 MiB payloads, 2 in flight (the refresh default)', bytes: 8 * MiB, inFlight: 2 },
+  inflight1: { label: '8 MiB payloads, 1 in flight', bytes: 8 * MiB, inFlight: 1 },
+  inflight8: { label: '8 MiB payloads, 8 in flight (Meilisearch auto-batches the queued ones)', bytes: 8 * MiB, inFlight: 8 },
+  mib32: { label: '32 MiB payloads, 2 in flight', bytes: 32 * MiB, inFlight: 2 },
+  mib64: { label: '64 MiB payloads, 2 in flight', bytes: 64 * MiB, inFlight: 2 },
+  nofacetsearch: {
+    label: 'settings + facetSearch: false',
+    bytes: 8 * MiB,
+    inFlight: 2,
+    settings: () => ({ ...indexSettings('image'), facetSearch: false }),
+  },
+  lean: {
+    label: 'settings + facetSearch: false + `id` equality-only filter',
+    bytes: 8 * MiB,
+    inFlight: 2,
+    settings: leanSettings,
+  },
+  lean64: { label: 'lean settings (as above) and 64 MiB payloads, 2 in flight', bytes: 64 * MiB, inFlight: 2, settings: leanSettings },
+  memory1g: {
+    label: 'server with MEILI_MAX_INDEXING_MEMORY=1GiB, 8 MiB payloads, 2 in flight',
+    bytes: 8 * MiB,
+    inFlight: 2,
+    env: { MEILI_MAX_INDEXING_MEMORY: '1GiB' },
+  },
+};
+
+async function meiliVariants(
+  client: pg.Client,
+  meili: BenchMeili,
+  scratch: string,
+  teardown: Teardown,
+  names: string[],
+): Promise<void> {
+  log(`meili: raw pushes (${names.join(', ')})`);
   const results: [string, number, number, string][] = [];
   const files = new Map<number, NdjsonFile>();
   const fileFor = async (bytes: number) => {
     if (!files.has(bytes)) files.set(bytes, await writeRefreshDocuments(client, 'image', SCHEMA, path.join(scratch, `docs-${bytes}.ndjson`), bytes, 0));
     return files.get(bytes)!;
   };
-  const push = async (server: BenchMeili, name: string, bytes: number, inFlight: number) => {
-    const file = await fileFor(bytes);
-    const admin = new MeiliAdmin(server.url, server.masterKey, 300_000);
-    const index = `${server.indexPrefix}raw_${results.length}`;
-    await admin.createIndex(index, indexSettings('image'));
-    const cpu0 = server.pid ? cpuSeconds(server.pid) : null;
-    const { seconds } = await pushBatches(admin, index, file, inFlight);
-    const cpu = server.pid && cpu0 !== null ? (cpuSeconds(server.pid) ?? cpu0) - cpu0 : NaN;
-    const b = await meiliBatches(admin, [index]);
-    results.push([name, seconds, file.documents / seconds, `${file.batches.length} payloads → ${b.batches} batches; Meilisearch CPU ${cpu.toFixed(1)} s`]);
-    log(`  ${name}: ${seconds.toFixed(1)} s`);
-    await admin.deleteIndex(index);
-  };
-  const MiB = 2 ** 20;
-  await push(meili, '8 MiB payloads, 2 in flight (the refresh default)', 8 * MiB, 2);
-  await push(meili, '8 MiB payloads, 1 in flight', 8 * MiB, 1);
-  await push(meili, '8 MiB payloads, 4 in flight', 8 * MiB, 4);
-  await push(meili, '32 MiB payloads, 2 in flight', 32 * MiB, 2);
-  await push(meili, '64 MiB payloads, 2 in flight', 64 * MiB, 2);
-  // A second server with a bounded indexing memory (default: 2/3 of the machine's RAM).
-  const saved = process.env.MEILI_MAX_INDEXING_MEMORY;
-  process.env.MEILI_MAX_INDEXING_MEMORY = '1GiB';
-  let bounded: BenchMeili;
-  try {
-    bounded = await startBenchMeili('bounded', teardown);
-  } finally {
-    if (saved === undefined) delete process.env.MEILI_MAX_INDEXING_MEMORY;
-    else process.env.MEILI_MAX_INDEXING_MEMORY = saved;
-  }
-  try {
-    await push(bounded, 'MEILI_MAX_INDEXING_MEMORY=1GiB: 8 MiB payloads, 2 in flight', 8 * MiB, 2);
-  } finally {
-    await bounded.close();
+  for (const name of names) {
+    const v = MEILI_VARIANTS[name];
+    if (!v) throw new Error(`unknown Meilisearch variant "${name}"; known: ${Object.keys(MEILI_VARIANTS).join(', ')}`);
+    let server = meili;
+    if (v.env) {
+      const saved = Object.fromEntries(Object.keys(v.env).map((k) => [k, process.env[k]]));
+      Object.assign(process.env, v.env);
+      try {
+        server = await startBenchMeili(name, teardown);
+      } finally {
+        for (const [k, val] of Object.entries(saved)) {
+          if (val === undefined) delete process.env[k];
+          else process.env[k] = val;
+        }
+      }
+    }
+    try {
+      const file = await fileFor(v.bytes);
+      const admin = new MeiliAdmin(server.url, server.masterKey, 600_000);
+      const index = `${server.indexPrefix}raw_${name}`;
+      await admin.createIndex(index, v.settings ? v.settings() : indexSettings('image'));
+      const cpu0 = server.pid ? cpuSeconds(server.pid) : null;
+      const { seconds } = await pushBatches(admin, index, file, v.inFlight);
+      const cpu = server.pid && cpu0 !== null ? (cpuSeconds(server.pid) ?? cpu0) - cpu0 : NaN;
+      const b = await meiliBatches(admin, [index]);
+      const top = [...b.steps.slice(0, 3), ...b.substeps.slice(0, 3)].map(([k, sec]) => `${k} ${sec.toFixed(1)}`).join(', ');
+      results.push([
+        `${name}: ${v.label}`,
+        seconds,
+        file.documents / seconds,
+        `${file.batches.length} payloads → ${b.batches} batches; Meilisearch CPU ${cpu.toFixed(1)} s; top steps (s): ${top}`,
+      ]);
+      log(`  ${name}: ${seconds.toFixed(1)} s`);
+      await admin.deleteIndex(index);
+    } finally {
+      if (server !== meili) await server.close();
+    }
   }
   out(`### Raw Meilisearch push alone (same documents)`);
   out();
-  out('| way | seconds | docs/s | notes |');
+  out('| variant | seconds | docs/s | notes |');
   out('|---|---:|---:|---|');
   for (const [name, sec, r, note] of results) out(`| ${name} | ${sec.toFixed(1)} | ${Math.round(r).toLocaleString('en-US')} | ${note} |`);
   out();
@@ -453,13 +558,21 @@ async function meiliVariants(client: pg.Client, meili: BenchMeili, scratch: stri
 
 // ---------------------------------------------------------------------------------------
 
-async function memoryVariants(db: BenchDatabase, meili: BenchMeili, scratch: string, teardown: Teardown): Promise<void> {
-  log('memory: the CLI refresh under V8 heap settings');
-  const variants: [string, string[]][] = [
-    ['default', []],
-    ['--max-semi-space-size=4 (MB)', ['--max-semi-space-size=4']],
-    ['--max-old-space-size=192 (MB)', ['--max-old-space-size=192']],
-  ];
+const MEMORY_VARIANTS: Record<string, string[]> = {
+  default: [],
+  semi4: ['--max-semi-space-size=4'],
+  semi1: ['--max-semi-space-size=1'],
+  old192: ['--max-old-space-size=192'],
+  old128semi4: ['--max-old-space-size=128', '--max-semi-space-size=4'],
+};
+
+async function memoryVariants(db: BenchDatabase, meili: BenchMeili, scratch: string, teardown: Teardown, names: string[]): Promise<void> {
+  log(`memory: the CLI refresh under V8 heap settings (${names.join(', ')})`);
+  const variants: [string, string[]][] = names.map((n) => {
+    const flags = MEMORY_VARIANTS[n];
+    if (!flags) throw new Error(`unknown memory variant "${n}"; known: ${Object.keys(MEMORY_VARIANTS).join(', ')}`);
+    return [flags.length ? flags.join(' ') : 'default', flags];
+  });
   out('### CLI refresh peak RSS by V8 heap setting');
   out();
   out('| node flags | seconds | docs/s | peak RSS MB |');
@@ -467,6 +580,53 @@ async function memoryVariants(db: BenchDatabase, meili: BenchMeili, scratch: str
   for (const [name, flags] of variants) {
     const r = await runIngest(db, meili, scratch, teardown, { nodeArgs: flags });
     out(`| ${name} | ${r.seconds.toFixed(1)} | ${rate(r.documents, r.seconds * 1000)} | ${mb(r.peakRss)} |`);
+    log(`  ${name}: ${r.seconds.toFixed(1)} s, ${mb(r.peakRss)} MB`);
+  }
+  out();
+}
+
+// ---------------------------------------------------------------------------------------
+
+interface TuningVariant {
+  label: string;
+  batchBytes?: number;
+  maxInFlight?: number;
+  nodeArgs?: string[];
+}
+
+const TUNING_VARIANTS: Record<string, TuningVariant> = {
+  default: { label: 'refresh defaults (8 MiB, 2 in flight)' },
+  inflight8: { label: 'maxInFlight 8', maxInFlight: 8 },
+  mib32: { label: 'batchBytes 32 MiB', batchBytes: 32 * MiB },
+  mib64: { label: 'batchBytes 64 MiB', batchBytes: 64 * MiB },
+  mib64old256: { label: 'batchBytes 64 MiB, --max-old-space-size=256', batchBytes: 64 * MiB, nodeArgs: ['--max-old-space-size=256'] },
+  inflight8old192: { label: 'maxInFlight 8, --max-old-space-size=192', maxInFlight: 8, nodeArgs: ['--max-old-space-size=192'] },
+};
+
+/** refresh() end to end in a child process with its existing tuning options changed. */
+async function tuningVariants(db: BenchDatabase, meili: BenchMeili, scratch: string, teardown: Teardown, names: string[]): Promise<void> {
+  log(`tuning: refresh() with other batchBytes / maxInFlight (${names.join(', ')})`);
+  out('### refresh() end to end with its tuning options changed (child process, bench/lib/refresh-child.ts)');
+  out();
+  out('| variant | seconds | docs/s | peak RSS MB | Meilisearch batches | Node / Postgres / Meilisearch CPU s |');
+  out('|---|---:|---:|---:|---:|---|');
+  for (const name of names) {
+    const v = TUNING_VARIANTS[name];
+    if (!v) throw new Error(`unknown tuning variant "${name}"; known: ${Object.keys(TUNING_VARIANTS).join(', ')}`);
+    const env: Record<string, string> = {};
+    if (v.batchBytes) env.BENCH_BATCH_BYTES = String(v.batchBytes);
+    if (v.maxInFlight) env.BENCH_MAX_IN_FLIGHT = String(v.maxInFlight);
+    const since = new Date();
+    const r = await runIngest(db, meili, scratch, teardown, { nodeArgs: v.nodeArgs, env, script: ['bench/lib/refresh-child.ts'] });
+    const admin = new MeiliAdmin(meili.url, meili.masterKey);
+    // Only this refresh indexes documents in that window.
+    const own = await meiliBatches(admin, [], { since })
+      .then((b) => String(b.batches))
+      .catch(() => 'n/a');
+    out(
+      `| ${name}: ${v.label} | ${r.seconds.toFixed(1)} | ${rate(r.documents, r.seconds * 1000)} | ${mb(r.peakRss)} | ${own} | ` +
+        `${r.nodeCpu?.toFixed(1) ?? 'n/a'} / ${r.postgresCpu?.toFixed(1) ?? 'n/a'} / ${r.meiliCpu?.toFixed(1) ?? 'n/a'} |`,
+    );
     log(`  ${name}: ${r.seconds.toFixed(1)} s, ${mb(r.peakRss)} MB`);
   }
   out();

@@ -16,6 +16,7 @@
  * Prints a table and appends a dated section to bench/RESULTS.md (not with --quick).
  * Everything it starts is torn down, on failure and on Ctrl-C too.
  */
+import { execFileSync } from 'node:child_process';
 import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -81,6 +82,8 @@ async function main(): Promise<void> {
   teardown.installSignalHandlers();
   const started = new Date();
   const loadAtStart = loadAverage();
+  // The ingest code measured (it changes while others work): commit, plus local edits.
+  const code = codeVersion();
   log(`load average at start: ${loadAtStart}`);
   const pgChoice = await pickPostgres();
   log(`Postgres: ${pgChoice.kind}${pgChoice.adminUrl ? ` (${pgChoice.adminUrl.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@')})` : ''}`);
@@ -96,7 +99,7 @@ async function main(): Promise<void> {
   } finally {
     await teardown.runAll();
   }
-  const report = section({ started, command, loadAtStart, versions, results, quick: values.quick! });
+  const report = section({ started, command, loadAtStart, versions, results, quick: values.quick!, code });
   console.log(report.join('\n'));
   if (!values.quick) {
     if (!existsSync(RESULTS)) writeFileSync(RESULTS, '# Benchmark results\n\nNewest last. See bench/README.md for what each figure means.\n');
@@ -196,6 +199,16 @@ async function benchOne(
   }
 }
 
+function codeVersion(): string {
+  try {
+    const sha = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'ingest', 'model', 'drizzle'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    return `git ${sha}${dirty ? ' + uncommitted changes in ingest/, model/ or drizzle/' : ''}`;
+  } catch {
+    return 'unknown (no git)';
+  }
+}
+
 function table(results: Result[]): string[] {
   const lines = [
     '| N | demo load s | ingest s | ingest docs/s | raw Meili s | raw docs/s | ingest/raw | ingest peak RSS MB | Meili data MB | Meili RSS MB (peak / after) |',
@@ -267,7 +280,19 @@ function batchLine(b: BatchSummary | null): string {
     .slice(0, 5)
     .map(([step, s]) => `${step} ${s.toFixed(1)}`)
     .join(', ');
-  return `${b.batches} batches for ${b.tasks} tasks, ${b.seconds.toFixed(1)} s in all; top steps (s): ${top}; unattributed ${b.unattributed.toFixed(1)}`;
+  const sub = b.substeps
+    .slice(0, 4)
+    .map(([step, s]) => `${step} ${s.toFixed(1)}`)
+    .join(', ');
+  const one = (x: BatchSummary['perBatch'][number]) => `${x.seconds.toFixed(1)} (${x.unattributed.toFixed(1)})`;
+  const per =
+    b.perBatch.length <= 8
+      ? b.perBatch.map(one).join(', ')
+      : `${b.perBatch.slice(0, 5).map(one).join(', ')} … ${b.perBatch.slice(-3).map(one).join(', ')}`;
+  return (
+    `${b.batches} batches for ${b.tasks} tasks, ${b.seconds.toFixed(1)} s in all; top steps (s): ${top}; unattributed ${b.unattributed.toFixed(1)}; ` +
+    `top sub-steps (s): ${sub}; per batch s (unattributed): ${per}`
+  );
 }
 
 function section(opts: {
@@ -277,6 +302,7 @@ function section(opts: {
   versions: { postgres: string; meili: string };
   results: Result[];
   quick: boolean;
+  code: string;
 }): string[] {
   const m = machineInfo();
   return [
@@ -284,7 +310,7 @@ function section(opts: {
     '',
     `- command: \`${opts.command}\``,
     `- machine: ${m.cpus} CPUs (${m.cpuModel}), ${m.memoryGiB.toFixed(1)} GiB RAM, ${m.kernel}; load average at start ${opts.loadAtStart} (other processes, e.g. test runs, may share the CPUs)`,
-    `- versions: Node ${process.version}, Meilisearch ${opts.versions.meili}, ${opts.versions.postgres}`,
+    `- versions: Node ${process.version}, Meilisearch ${opts.versions.meili}, ${opts.versions.postgres}; code: ${opts.code}`,
     `- refresh defaults: upstream read batches of 5,000 rows, Meilisearch payloads ≥ ${REFRESH_BATCH_BYTES / 2 ** 20} MiB, ${REFRESH_MAX_IN_FLIGHT} in flight`,
     '',
     ...table(opts.results),

@@ -36,7 +36,9 @@ export async function prepareCatalog(client: pg.ClientBase, databaseUrl: string,
   // A settled upstream table, as in production: hint bits set, no checkpoint pending.
   await client.query(`vacuum (analyze) ${SCHEMA}.image`);
   await client.query('checkpoint').catch(() => {});
-  const deleted = await client.query<{ n: string }>('select count(*)::text as n from deleted_media');
-  if (deleted.rows[0].n !== '0') throw new Error('deleted_media is not empty: the baseline documents would differ');
+  for (const table of ['deleted_media', 'sensitive_media']) {
+    const { rows } = await client.query<{ n: string }>(`select count(*)::text as n from ${table}`).catch(() => ({ rows: [{ n: '0' }] }));
+    if (rows[0].n !== '0') throw new Error(`${table} is not empty: the baseline documents would differ`);
+  }
   return seconds;
 }

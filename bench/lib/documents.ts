@@ -5,10 +5,11 @@
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import type pg from 'pg';
-import { cleanRow } from '../../model/catalog-row.js';
 import { toDocument } from '../../model/document.js';
 import type { MediaType } from '../../model/record.js';
+import { cleanBatch } from '../../ingest/clean-batch.js';
 import type { MeiliAdmin } from '../../ingest/meili-admin.js';
+import { sensitiveTextMatcher } from '../../ingest/sensitive-text.js';
 import { readUpstream } from '../../ingest/sources/upstream-postgres.js';
 
 /** The refresh's defaults (ingest/refresh.ts): 8 MiB payloads, 2 in flight. */
@@ -27,9 +28,10 @@ export interface NdjsonFile {
 
 /**
  * Rebuilds the documents exactly as `refresh()` does (same reader and batch size, same
- * `cleanRow` → `toDocument` → `JSON.stringify`, same payload cut rule, which counts
- * UTF-16 units plus one per newline), writing them to `file`. Rows a refresh would skip
- * are skipped; `deleted_media` must be empty (checked by the caller).
+ * `cleanBatch` → `toDocument` → `JSON.stringify`, same payload cut rule, which counts
+ * UTF-16 units plus one per newline), writing them to `file`. `upstream` is also the API
+ * database here (deleted and sensitive lists). The caller checks a sample against the
+ * live index, so a change of the refresh this function does not follow is caught.
  */
 export async function writeRefreshDocuments(
   upstream: pg.ClientBase,
@@ -56,12 +58,13 @@ export async function writeRefreshDocuments(
     pendingBytes = 0;
     pendingDocs = 0;
   };
+  const isSensitiveText = await sensitiveTextMatcher();
   try {
     for await (const rows of readUpstream(upstream, mediaType, { schema })) {
-      for (const row of rows) {
-        const result = cleanRow(mediaType, row);
-        if (!result.ok) continue;
-        const line = JSON.stringify(toDocument(mediaType, result.record));
+      // The refresh's own cleaning step (cleanRow, deleted and sensitive lists, matcher).
+      const { records } = await cleanBatch(upstream, mediaType, rows, isSensitiveText);
+      for (const record of records) {
+        const line = JSON.stringify(toDocument(mediaType, record));
         buffer.push(line, '\n');
         pendingBytes += line.length + 1;
         pendingDocs++;
@@ -259,39 +262,73 @@ export interface BatchSummary {
   seconds: number;
   /** Seconds per `processing tasks > indexing > <step>`, summed over batches, largest first. */
   steps: [string, number][];
+  /** Seconds per `… > indexing > <step> > <substep>`, largest first. */
+  substeps: [string, number][];
   /** Indexing time the trace does not attribute to a step. */
   unattributed: number;
+  /** Per batch, oldest first: documents, seconds, seconds not attributed to a step. */
+  perBatch: { docs: number; seconds: number; unattributed: number }[];
 }
 
-/** What Meilisearch's batches for `indexes` did (GET /batches, progress traces). */
-export async function meiliBatches(meili: MeiliAdmin, indexes: string[]): Promise<BatchSummary> {
+/**
+ * What Meilisearch's batches for `indexes` (all indexes when empty), optionally only
+ * those of tasks enqueued after `since`, did (GET /batches, progress traces).
+ */
+export async function meiliBatches(meili: MeiliAdmin, indexes: string[], opts: { since?: Date } = {}): Promise<BatchSummary> {
   const all: BatchInfo[] = [];
   let from: number | null = null;
-  const index = indexes.map(encodeURIComponent).join(',');
+  const filter = [
+    indexes.length ? `indexUids=${indexes.map(encodeURIComponent).join(',')}` : '',
+    opts.since ? `afterEnqueuedAt=${encodeURIComponent(opts.since.toISOString())}` : '',
+  ]
+    .filter(Boolean)
+    .join('&');
   for (;;) {
     const page: { results: BatchInfo[]; next: number | null } = await meili.request(
       'GET',
-      `/batches?indexUids=${index}&types=documentAdditionOrUpdate&limit=1000${from !== null ? `&from=${from}` : ''}`,
+      `/batches?${filter}&types=documentAdditionOrUpdate&limit=1000${from !== null ? `&from=${from}` : ''}`,
     );
     all.push(...page.results);
     if (page.next === null) break;
     from = page.next;
   }
   const steps = new Map<string, number>();
+  const substeps = new Map<string, number>();
   let seconds = 0;
   let indexing = 0;
   let tasks = 0;
-  for (const b of all) {
+  const perBatch: BatchSummary['perBatch'] = [];
+  for (const b of [...all].sort((x, y) => x.uid - y.uid)) {
     tasks += b.stats.totalNbTasks;
-    if (b.duration) seconds += traceSeconds(b.duration.replace(/^PT/, '').toLowerCase());
+    const own = b.duration ? traceSeconds(b.duration.replace(/^PT/, '').toLowerCase()) : 0;
+    seconds += own;
+    let ownIndexing = 0;
+    let ownSteps = 0;
     for (const [key, value] of Object.entries(b.stats.progressTrace ?? {})) {
       const parts = key.split(' > ');
-      if (parts.length === 2 && parts[1] === 'indexing') indexing += traceSeconds(value);
+      if (parts.length === 3 && parts[1] === 'indexing') ownSteps += traceSeconds(value);
+      if (parts.length === 2 && parts[1] === 'indexing') {
+        indexing += traceSeconds(value);
+        ownIndexing += traceSeconds(value);
+      }
+      if (parts.length === 4 && parts[1] === 'indexing') {
+        const key4 = `${parts[2]} > ${parts[3]}`;
+        substeps.set(key4, (substeps.get(key4) ?? 0) + traceSeconds(value));
+      }
       if (parts.length !== 3 || parts[1] !== 'indexing') continue;
       steps.set(parts[2], (steps.get(parts[2]) ?? 0) + traceSeconds(value));
     }
+    perBatch.push({ docs: b.details?.receivedDocuments ?? 0, seconds: own, unattributed: Math.max(0, ownIndexing - ownSteps) });
   }
   const sorted = [...steps.entries()].sort((a, b) => b[1] - a[1]);
   const attributed = sorted.reduce((a, [, s]) => a + s, 0);
-  return { batches: all.length, tasks, seconds, steps: sorted, unattributed: Math.max(0, indexing - attributed) };
+  return {
+    batches: all.length,
+    tasks,
+    seconds,
+    steps: sorted,
+    substeps: [...substeps.entries()].sort((a, b) => b[1] - a[1]),
+    unattributed: Math.max(0, indexing - attributed),
+    perBatch,
+  };
 }

@@ -20,6 +20,8 @@ export interface IngestChildOptions {
   nodeArgs?: string[];
   /** Extra environment for the child. */
   env?: Record<string, string>;
+  /** Script and arguments instead of the production CLI (`ingest/cli.ts refresh --media image`). */
+  script?: string[];
   log?: (line: string) => void;
 }
 
@@ -57,8 +59,8 @@ export async function runIngest(
     BENCH_RUSAGE_FILE: path.join(scratch, 'rusage.json'),
     ...opts.env,
   };
-  delete env.UPSTREAM_DATABASE_URL;
-  delete env.UPSTREAM_SCHEMA;
+  // Upstream = DATABASE_URL, schema `upstream`; no Worker to notify.
+  for (const key of ['UPSTREAM_DATABASE_URL', 'UPSTREAM_SCHEMA', 'WORKER_URL', 'INGEST_SECRET', 'SENSITIVE_TERMS_FILE']) delete env[key];
 
   // Backend CPU of the ingest's Postgres connections (local server only).
   const monitor = db.local && db.name ? new pg.Client({ connectionString: db.url }) : null;
@@ -88,7 +90,14 @@ export async function runIngest(
   const t0 = performance.now();
   const child = spawn(
     process.execPath,
-    [...(opts.nodeArgs ?? []), '--import', 'tsx', '--import', './bench/lib/exit-rusage.ts', 'ingest/cli.ts', 'refresh', '--media', 'image'],
+    [
+      ...(opts.nodeArgs ?? []),
+      '--import',
+      'tsx',
+      '--import',
+      './bench/lib/exit-rusage.ts',
+      ...(opts.script ?? ['ingest/cli.ts', 'refresh', '--media', 'image']),
+    ],
     { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

@@ -4,7 +4,7 @@
  * Linux /proc only.
  */
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import os from 'node:os';
 
 const CLK_TCK = (() => {
@@ -87,16 +87,31 @@ export function cpuOf(pid: number): number | null {
   }
 }
 
-/** CPU seconds per role over a process tree, plus this process (`loadgen`). */
-export function cpuByRole(tree: ProcInfo[]): Record<string, number> {
-  const out: Record<string, number> = {};
+/** CPU seconds per process of a tree, plus this process (role `loadgen`). */
+export function cpuSnapshot(tree: ProcInfo[]): Map<number, { role: string; seconds: number }> {
+  const out = new Map<number, { role: string; seconds: number }>();
   for (const p of tree) {
     const s = cpuOf(p.pid);
-    if (s !== null) out[p.role] = (out[p.role] ?? 0) + s;
+    if (s !== null) out.set(p.pid, { role: p.role, seconds: s });
   }
   const self = process.cpuUsage();
-  out.loadgen = (self.user + self.system) / 1e6;
+  out.set(process.pid, { role: 'loadgen', seconds: (self.user + self.system) / 1e6 });
   return out;
+}
+
+/**
+ * CPU seconds per role between two snapshots; processes that appeared count from zero,
+ * and `restarted` lists roles with a process that went away (e.g. wrangler restarting
+ * workerd after a source change).
+ */
+export function cpuDelta(
+  before: Map<number, { role: string; seconds: number }>,
+  after: Map<number, { role: string; seconds: number }>,
+): { cpu: Record<string, number>; restarted: string[] } {
+  const cpu: Record<string, number> = {};
+  for (const [pid, a] of after) cpu[a.role] = (cpu[a.role] ?? 0) + a.seconds - (before.get(pid)?.seconds ?? 0);
+  const restarted = [...before].filter(([pid]) => !after.has(pid)).map(([, b]) => b.role);
+  return { cpu, restarted: [...new Set(restarted)] };
 }
 
 export function diskUsage(dir: string): number | null {
@@ -130,5 +145,48 @@ export function otherBenchmarks(pattern = 'bench/ingest'): string[] {
       .filter((l) => Number(l.split(' ')[0]) !== process.pid && !/pgrep/.test(l));
   } catch {
     return []; // pgrep exits 1 when nothing matches
+  }
+}
+
+/** TCP ports a process listens on (IPv4/IPv6), from its socket inodes and /proc/net/tcp*. */
+export function listeningPorts(pid: number): number[] {
+  const inodes = new Set<string>();
+  try {
+    for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+      try {
+        const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+        if (m) inodes.add(m[1]);
+      } catch {
+        /* fd closed meanwhile */
+      }
+    }
+  } catch {
+    return [];
+  }
+  const ports = new Set<number>();
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let text = '';
+    try {
+      text = readFileSync(table, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const line of text.split('\n').slice(1)) {
+      const f = line.trim().split(/\s+/);
+      if (f.length < 10 || f[3] !== '0A') continue; // LISTEN
+      if (inodes.has(f[9])) ports.add(parseInt(f[1].split(':')[1], 16));
+    }
+  }
+  return [...ports];
+}
+
+/** CPU seconds the whole machine has been busy (all CPUs, /proc/stat: everything but idle and iowait). */
+export function machineBusySeconds(): number {
+  try {
+    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    const [user, nice, system, , , irq, softirq, steal] = f;
+    return (user + nice + system + irq + softirq + (steal ?? 0)) / CLK_TCK;
+  } catch {
+    return NaN;
   }
 }

@@ -79,8 +79,10 @@ export function meiliRequestFor(media: 'image' | 'audio', params: [string, strin
  * Variant `v` of a search: parameters that are part of the Worker's cache key but do
  * not change what it asks Meilisearch (`qa`, `filter_dead`, and the sort parameters an
  * anonymous caller cannot use), then, beyond 16 variants, page_size 19…11 — which the
- * raw twin mirrors. Variant 0 is the search as generated.
+ * raw twin mirrors. Variant 0 is the search as generated; 1…159 are distinct from it
+ * and from each other (`VARIANTS`).
  */
+export const VARIANTS = 160;
 export function variant(params: [string, string][], v: number): [string, string][] {
   if (v === 0) return params;
   const bits = v % 16;
@@ -91,7 +93,6 @@ export function variant(params: [string, string][], v: number): [string, string]
   if (bits & 4) extra.push(['unstable__sort_by', 'indexed_on']);
   if (bits & 8) extra.push(['unstable__sort_dir', 'asc']);
   if (sizeStep > 0) extra.push(['page_size', String(20 - sizeStep)]);
-  if (bits === 0 && sizeStep === 0) extra.push(['qa', 'false']); // v = 160, 320, …: still distinct from variant 0
   return [...params, ...extra];
 }
 

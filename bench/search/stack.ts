@@ -2,8 +2,9 @@
  * The stack under test: `npm start` as a newcomer runs it, on a benchmark-specific state
  * folder and free ports, torn down with SIGTERM (and waited for) whatever happens.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { freePort } from '../../scripts/stack/ports.js';
@@ -16,6 +17,8 @@ export interface StackOptions {
   audio: number;
   /** postgres://… of the machine's server (a database of our own is created), or null for PGlite. */
   databaseUrl: string | null;
+  /** Media server port to use (kept between runs: the catalog stores media URLs). */
+  mediaPort?: number;
   readyTimeoutMs: number;
   log: (line: string) => void;
 }
@@ -38,7 +41,7 @@ export interface Stack {
 }
 
 export async function startStack(opts: StackOptions): Promise<Stack> {
-  const ports = { PORT: await freePort(), MEDIA_PORT: await freePort(), MEILI_PORT: await freePort(), PG_PORT: await freePort() };
+  const ports = { PORT: await freePort(), MEDIA_PORT: opts.mediaPort ?? (await freePort()), MEILI_PORT: await freePort(), PG_PORT: await freePort() };
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     EDGEVERSE_STATE_DIR: opts.stateDir,
@@ -175,4 +178,35 @@ export function prepareStateDir(stateDir: string, reuse: boolean): void {
   if (!reuse) rmSync(stateDir, { recursive: true, force: true });
   else rmSync(path.join(stateDir, 'wrangler-state'), { recursive: true, force: true });
   rmSync(path.join(stateDir, 'stack.json'), { force: true });
+}
+
+/**
+ * A copy of the working tree (tracked and untracked, not ignored files; node_modules
+ * linked) for the stack to run from: `wrangler dev` rebuilds and restarts workerd when a
+ * source file changes, so edits made elsewhere during a run would restart the Worker
+ * mid-measurement and change the code under test. Returns the folder and a description.
+ */
+export function snapshotSource(root: string): { dir: string; describe: string; remove: () => void } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'edgeverse-bench-src-'));
+  const list = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: root, encoding: 'utf8' })
+    .split('\0')
+    .filter(Boolean);
+  let copied = 0;
+  for (const rel of list) {
+    const from = path.join(root, rel);
+    if (!existsSync(from)) continue; // deleted in the working tree
+    mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    cpSync(from, path.join(dir, rel));
+    copied++;
+  }
+  symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'));
+  const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
+  const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: root, encoding: 'utf8' })
+    .split('\n')
+    .filter(Boolean).length;
+  return {
+    dir,
+    describe: `working tree at ${new Date().toISOString().slice(11, 19)} UTC: HEAD ${head}${dirty ? ` + ${dirty} modified tracked files` : ''} (${copied} files copied to ${dir})`,
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }

@@ -1,0 +1,565 @@
+/**
+ * `npm run bench -- [--docs 10000|100000|1000000] [--quick] [--reuse]`
+ *
+ * Search latency and throughput of the Worker against raw Meilisearch on the same
+ * queries: brings up the local stack (`npm start`) on a benchmark state folder, drives
+ * it with autocannon at fixed concurrency levels, and reports p50/p95/p99 and req/s for
+ * raw Meilisearch, the Worker with its cache defeated, and the Worker serving cached
+ * answers; related and detail requests separately; no-op requests to show the fixed
+ * cost of the local Worker chain; CPU per request of each process; the Worker bundle
+ * size, Meilisearch's RSS and index size. Appends a dated section to bench/RESULTS.md.
+ * See bench/README.md.
+ */
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { searchOnlyKey } from '../scripts/stack/meilisearch.js';
+import { isPortTaken } from '../scripts/stack/ports.js';
+import { runPhase, stats, type LoadRequest, type PhaseResult } from './search/load.js';
+import { cpuOf, diskUsage, listeningPorts, loadAvg, machine, memOf, otherBenchmarks } from './search/procs.js';
+import {
+  generateQueries,
+  indexOf,
+  interleave,
+  loadQueries,
+  meiliRequestFor,
+  saveQueries,
+  variant,
+  VARIANTS,
+  workerPath,
+  type SearchEntry,
+} from './search/queries.js';
+import {
+  cachedSubsetLine,
+  cpuTable,
+  fmtMs,
+  headlineTable,
+  overheadBreakdown,
+  probeTable,
+  routeTable,
+  verdicts,
+  workloadLegend,
+  workloadTable,
+  type Level,
+  type Probe,
+} from './search/report.js';
+import { ownDatabase, prepareStateDir, snapshotSource, startStack, type Stack } from './search/stack.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const QUERIES_FILE = path.join(ROOT, 'bench', 'queries.json');
+const RESULTS_FILE = path.join(ROOT, 'bench', 'RESULTS.md');
+const MACHINE_POSTGRES = 'postgres://postgres@127.0.0.1:5432/postgres';
+
+// ------------------------------------------------------------------ arguments
+
+function usage(): never {
+  console.log(`usage: npm run bench -- [--docs 10000|100000|1000000] [--quick] [--reuse] [options]
+
+  --docs N          demo images (audio: N/4); default 10000
+  --quick           concurrency 1 and 8, 5 s each (default: 1, 4, 16 for 20 s each)
+  --reuse           keep the catalog and indexes of .state/bench-<N> (and its database)
+  --connections L   comma-separated concurrency levels (overrides the default)
+  --duration S      seconds per measured phase (overrides the default)
+  --pg machine|embedded   Postgres for the stack (default: embedded PGlite below 1M docs,
+                    the machine's server at 1M: a database of its own, dropped unless --reuse)
+  --regen-queries   regenerate bench/queries.json from this catalog
+  --no-wait         do not wait for a running bench/ingest to finish
+  --no-record       do not append to bench/RESULTS.md`);
+  process.exit(0);
+}
+
+const argv = process.argv.slice(2);
+const flag = (name: string) => argv.includes(`--${name}`);
+const option = (name: string): string | undefined => {
+  const i = argv.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+  if (i < 0) return undefined;
+  return argv[i].includes('=') ? argv[i].split('=')[1] : argv[i + 1];
+};
+if (flag('help') || flag('h')) usage();
+const docs = Number(option('docs') ?? 10_000);
+if (!Number.isInteger(docs) || docs < 1000) throw new Error(`--docs ${option('docs')}: give a whole number ≥ 1000`);
+const quick = flag('quick');
+const reuse = flag('reuse');
+const levels = (option('connections') ?? (quick ? '1,8' : '1,4,16')).split(',').map(Number);
+const seconds = Number(option('duration') ?? (quick ? 5 : 20));
+const pgChoice = option('pg') ?? (docs >= 1_000_000 ? 'machine' : 'embedded');
+const record = !flag('no-record');
+const command = `npm run bench -- ${argv.join(' ')}`.trim();
+
+// ------------------------------------------------------------------ helpers
+
+const t0 = Date.now();
+const log = (msg: string) => console.log(`[bench ${((Date.now() - t0) / 1000).toFixed(0).padStart(4)} s] ${msg}`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+let waitedMs = 0;
+async function waitForOtherBenchmarks(): Promise<void> {
+  if (flag('no-wait')) return;
+  let said = false;
+  const started = Date.now();
+  for (;;) {
+    const others = otherBenchmarks();
+    if (!others.length) {
+      waitedMs += Date.now() - started;
+      if (said) log(`the other benchmark is done: going on (waited ${((Date.now() - started) / 1000).toFixed(0)} s)`);
+      return;
+    }
+    if (!said) log(`waiting for another benchmark to finish: ${others.map((l) => l.slice(0, 90)).join(' | ')}`);
+    said = true;
+    await sleep(5000);
+  }
+}
+
+function shuffled<T>(xs: T[], seed: number): T[] {
+  let a = seed >>> 0;
+  const rand = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const out = [...xs];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
+
+function version(pkg: string): string {
+  try {
+    const file = path.join(ROOT, 'node_modules', pkg, 'package.json');
+    return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+  } catch {
+    return 'n/a';
+  }
+}
+
+const mb = (bytes: number | null | undefined) => (bytes == null || Number.isNaN(bytes) ? 'n/a' : `${(bytes / 1024 ** 2).toFixed(0)} MB`);
+
+/** `wrangler deploy --dry-run`: what would be uploaded. */
+function bundleSize(cwd: string): { bytes: number | null; upload: string } {
+  const out = mkdtempSync(path.join(os.tmpdir(), 'edgeverse-bundle-'));
+  try {
+    const res = spawnSync('npx', ['wrangler', 'deploy', '--dry-run', '--outdir', out, '-c', 'wrangler.toml'], {
+      cwd,
+      encoding: 'utf8',
+      env: { ...process.env, WRANGLER_SEND_METRICS: 'false', XDG_CONFIG_HOME: out + '-config' },
+    });
+    const text = `${res.stdout}\n${res.stderr}`;
+    const upload = /Total Upload:\s*([^\n]+)/.exec(text)?.[1]?.trim() ?? `(not reported; exit ${res.status})`;
+    const bytes = Number(execFileSync('du', ['-sb', out], { encoding: 'utf8' }).split(/\s+/)[0]);
+    return { bytes, upload };
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+    rmSync(out + '-config', { recursive: true, force: true });
+  }
+}
+
+/** bench/search/app-server.ts in a child process: the Worker's app on Node. */
+async function startNodeApp(root: string, meiliUrl: string, searchKey: string): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--import', './bench/search/text-hooks.mjs', 'bench/search/app-server.ts'], {
+    cwd: root,
+    env: { ...process.env, MEILI_URL: meiliUrl, MEILI_SEARCH_KEY: searchKey },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const port = await new Promise<number>((resolve, reject) => {
+    let err = '';
+    const timer = setTimeout(() => reject(new Error(`app-server did not start: ${err}`)), 30_000);
+    child.stderr!.on('data', (d: Buffer) => {
+      err += d.toString();
+      const m = /listening (\d+)/.exec(err);
+      if (m) {
+        clearTimeout(timer);
+        resolve(Number(m[1]));
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`app-server exited (${code}): ${err}`)));
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    pid: child.pid!,
+    async stop() {
+      child.kill('SIGTERM');
+      const t = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(t);
+    },
+  };
+}
+
+// ------------------------------------------------------------------ main
+
+const stateDir = path.join(ROOT, '.state', `bench-${docs}`);
+const cleanups: (() => Promise<void>)[] = [];
+let stack: Stack | null = null;
+let tearingDown: Promise<void> | null = null;
+
+function teardown(): Promise<void> {
+  tearingDown ??= (async () => {
+    while (cleanups.length) {
+      try {
+        await cleanups.pop()!();
+      } catch (err) {
+        console.error(`[bench] teardown: ${(err as Error).message}`);
+      }
+    }
+  })();
+  return tearingDown;
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    console.error(`\n[bench] ${signal}: stopping the stack…`);
+    void teardown().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  });
+}
+
+async function main(): Promise<void> {
+  const mach = machine();
+  log(`search benchmark: ${docs.toLocaleString('en')} images + ${Math.floor(docs / 4).toLocaleString('en')} audio, levels ${levels.join('/')}, ${seconds} s per phase${quick ? ' (quick)' : ''}${reuse ? ', reusing the catalog' : ''}`);
+  await waitForOtherBenchmarks();
+  const loadAtStart = loadAvg();
+  const startedAt = new Date();
+
+  // State folder; the media port is kept because the demo catalog stores media URLs
+  // (a new port means a new catalog fingerprint, so a reload).
+  prepareStateDir(stateDir, reuse);
+  mkdirSync(stateDir, { recursive: true });
+  const portsFile = path.join(stateDir, 'bench-ports.json');
+  let mediaPort: number | undefined;
+  if (existsSync(portsFile)) {
+    const kept = (JSON.parse(readFileSync(portsFile, 'utf8')) as { MEDIA_PORT?: number }).MEDIA_PORT;
+    if (kept && !(await isPortTaken(kept))) mediaPort = kept;
+  }
+
+  let databaseUrl: string | null = null;
+  let pgLabel = `embedded PGlite ${version('@electric-sql/pglite')}`;
+  if (pgChoice === 'machine') {
+    const db = await ownDatabase(MACHINE_POSTGRES, `edgeverse_bench_search_${docs}`, reuse);
+    databaseUrl = db.url;
+    if (!reuse) cleanups.push(() => db.drop());
+    const c = new pg.Client({ connectionString: db.url });
+    await c.connect();
+    pgLabel = `machine PostgreSQL (${((await c.query<{ v: string }>('select version() as v')).rows[0].v.split(' on ')[0])}), database ${new URL(db.url).pathname.slice(1)}${reuse ? ' (kept for --reuse)' : ' (dropped at the end)'}`;
+    await c.end();
+  }
+
+  const src = snapshotSource(ROOT);
+  cleanups.push(async () => src.remove());
+  log(`code under test: ${src.describe}`);
+  log(`starting the stack (npm start, state ${path.relative(ROOT, stateDir)}, ${pgLabel.split(',')[0]})`);
+  stack = await startStack({
+    root: src.dir,
+    stateDir,
+    images: docs,
+    audio: Math.floor(docs / 4),
+    databaseUrl,
+    mediaPort,
+    readyTimeoutMs: Math.max(300_000, docs * 8),
+    log: (line) => console.log(line),
+  });
+  const s = stack;
+  cleanups.push(() => s.stop());
+  writeFileSync(portsFile, JSON.stringify({ MEDIA_PORT: s.ports.MEDIA_PORT }));
+  log(`stack ready in ${s.readySeconds.toFixed(1)} s (API ${s.apiUrl}, Meilisearch ${s.meiliUrl})`);
+
+  const master = s.meiliMasterKey;
+  const searchKey = await searchOnlyKey(s.meiliUrl, master);
+  const meiliVersion = ((await (await fetch(`${s.meiliUrl}/version`, { headers: { Authorization: `Bearer ${master}` } })).json()) as { pkgVersion: string }).pkgVersion;
+  const indexStats = async (index: string) =>
+    ((await (await fetch(`${s.meiliUrl}/indexes/${index}/stats`, { headers: { Authorization: `Bearer ${master}` } })).json()) as { numberOfDocuments: number }).numberOfDocuments;
+  const counts = { images: await indexStats('images'), audio: await indexStats('audio') };
+  log(`indexes: images ${counts.images}, audio ${counts.audio}`);
+
+  // wrangler dev puts a proxy Worker (its own workerd) in front of the user Worker's
+  // workerd; the latter's entry socket is found to measure the Worker without that hop.
+  let directUrl: string | null = null;
+  for (const p of s.tree().filter((x) => x.role === 'workerd')) {
+    for (const port of listeningPorts(p.pid)) {
+      if (port === s.ports.PORT) continue;
+      try {
+        const res = await fetch(`http://127.0.0.1:${port}/nope/`, { signal: AbortSignal.timeout(2000) });
+        await res.arrayBuffer();
+        if (res.status === 404 && res.headers.get('x-request-id')) directUrl ??= `http://127.0.0.1:${port}`;
+      } catch {
+        /* not an HTTP entry */
+      }
+    }
+  }
+  log(`user Worker's own workerd entry (behind wrangler's proxy): ${directUrl ?? 'not found'}`);
+
+  // ---------------------------------------------------------------- the queries
+  let queries = flag('regen-queries') ? null : loadQueries(QUERIES_FILE);
+  if (!queries) {
+    log('generating bench/queries.json from this catalog');
+    queries = await generateQueries(s.meiliUrl, master);
+    saveQueries(QUERIES_FILE, queries);
+  }
+  let drift = 0;
+  for (const q of queries.searches) {
+    const now = meiliRequestFor(q.media, q.params);
+    if (JSON.stringify(now) !== JSON.stringify(q.meili)) drift++;
+    q.meili = now;
+  }
+  if (drift) log(`note: the Worker now builds a different Meilisearch request for ${drift} queries than when bench/queries.json was made; using today's`);
+  const base: SearchEntry[] = interleave(queries.searches);
+  const B = base.length;
+  log(`query mix: ${B} searches (${queries.catalog.images} images when generated)`);
+
+  const rawHeaders = { Authorization: `Bearer ${searchKey}`, 'Content-Type': 'application/json' };
+  const rawSearch = async (media: 'image' | 'audio', body: unknown) => {
+    const res = await fetch(`${s.meiliUrl}/indexes/${indexOf(media)}/search`, { method: 'POST', headers: rawHeaders, body: JSON.stringify(body) });
+    return (await res.json()) as { hits: { id: string }[]; totalHits?: number };
+  };
+
+  // Ids for related and detail, found by searching.
+  const idSet = new Set<string>();
+  for (const q of base) {
+    if (q.media !== 'image') continue;
+    const r = await rawSearch('image', { ...q.meili, page: 1, hitsPerPage: 100, attributesToRetrieve: ['id'], showMatchesPosition: false });
+    for (const h of r.hits) idSet.add(h.id);
+  }
+  const ids = shuffled([...idSet].sort(), 7);
+  log(`ids for related/detail: ${ids.length} found by the mix's searches`);
+
+  // Same answers both ways (also the warm-up of every query).
+  let mismatches = 0;
+  const mismatchExamples: string[] = [];
+  for (const q of base) {
+    const w = await fetch(`${s.apiUrl}${q.path}`);
+    const wb = (await w.json()) as { results?: { id: string }[]; result_count?: number };
+    const rb = await rawSearch(q.media, q.meili);
+    const a = (wb.results ?? []).map((x) => x.id).join(',');
+    const b = rb.hits.map((x) => x.id).join(',');
+    if (w.status !== 200 || a !== b) {
+      mismatches++;
+      if (mismatchExamples.length < 3) mismatchExamples.push(`${q.path}: Worker ${w.status} ${wb.results?.length ?? '-'} results, raw ${rb.hits.length} hits`);
+    }
+  }
+  for (const id of ids.slice(0, 5)) {
+    for (const p of [`/v1/images/${id}/`, `/v1/images/${id}/related/`]) {
+      const res = await fetch(`${s.apiUrl}${p}`);
+      await res.arrayBuffer();
+      if (res.status !== 200) {
+        mismatches++;
+        mismatchExamples.push(`${p}: ${res.status}`);
+      }
+    }
+  }
+  log(`equivalence: ${B - mismatches}/${B} searches give the same ids through the Worker as raw${mismatches ? ` — ${mismatchExamples.join('; ')}` : ''}`);
+
+  // ---------------------------------------------------------------- request rotations
+  // Uncached: request k is base query k mod B in variant 1 + ⌊k/B⌋ mod 159 — a URL the
+  // Worker has not seen in the last minute, so its admission rule (cache after a second
+  // sighting within 60 s) never stores it. The raw phase replays the same k's.
+  let searchK = 0;
+  const rawBodies = new Map<number, string>();
+  const searchAt = (k: number) => {
+    const i = k % B;
+    const v = 1 + (Math.floor(k / B) % (VARIANTS - 1));
+    return { i, v, q: base[i] };
+  };
+  const rawRequest = (k: number): LoadRequest => {
+    const { i, v, q } = searchAt(k);
+    const id = i * VARIANTS + v;
+    let body = rawBodies.get(id);
+    if (!body) rawBodies.set(id, (body = JSON.stringify(meiliRequestFor(q.media, variant(q.params, v)))));
+    return { method: 'POST', path: `/indexes/${indexOf(q.media)}/search`, headers: rawHeaders, body, tag: q.tag, key: i };
+  };
+  const workerRequest = (k: number): LoadRequest => {
+    const { i, v, q } = searchAt(k);
+    return { method: 'GET', path: workerPath(q.media, variant(q.params, v)), tag: q.tag, key: i };
+  };
+  // Cached: a small set, each made a HIT before measuring.
+  const cachedSet = base.slice(0, 24).map((q, i) => ({ q, i }));
+  let relatedK = 0;
+  let detailK = 0;
+
+  const phase = async (name: string, url: string, connections: number, secs: number, next: () => LoadRequest, expect404 = false) => {
+    const tree = () => [...s.tree(), ...(nodeAppPid ? [{ pid: nodeAppPid, ppid: process.pid, role: 'nodeapp', cmdline: 'app-server' }] : [])];
+    const p = await runPhase({ name, baseUrl: url, connections, seconds: secs, next, tree, okStatus: expect404 ? 404 : undefined });
+    log(
+      `  ${name.padEnd(16)} c=${String(connections).padEnd(3)} ${p.rps.toFixed(0).padStart(5)} req/s  p50 ${fmtMs(p.all.p50)}  p95 ${fmtMs(p.all.p95)}  p99 ${fmtMs(p.all.p99)} ms  errors ${p.errors}${p.errorDetail ? ` (${p.errorDetail})` : ''}  [other processes: ${p.othersCpu.toFixed(2)} CPUs${p.restarted.length ? `; restarted: ${p.restarted.join(',')}` : ''}]`,
+    );
+    return p;
+  };
+
+  let nodeAppPid = 0;
+  // Warm-up (not recorded): JIT, connection pools, page cache.
+  log('warm-up');
+  const warm = Math.min(2, seconds);
+  const kWarm = searchK;
+  await phase('warm raw', s.meiliUrl, 4, warm, () => rawRequest(kWarm + searchK++));
+  const kWarm2 = searchK;
+  searchK = kWarm;
+  await phase('warm Worker', s.apiUrl, 4, warm, () => workerRequest(searchK++));
+  searchK = Math.max(searchK, kWarm2);
+  await phase('warm related', s.apiUrl, 4, warm, () => ({ method: 'GET', path: `/v1/images/${ids[relatedK++ % ids.length]}/related/`, tag: 'related', key: -1 }));
+  await phase('warm detail', s.apiUrl, 4, warm, () => ({ method: 'GET', path: `/v1/images/${ids[detailK++ % ids.length]}/`, tag: 'detail', key: -1 }));
+
+  // Entries are fresh for 5 minutes, so this is redone before every cached phase (a
+  // stale entry answers MISS once and is rewritten).
+  const makeHits = async (quiet = false) => {
+    if (!quiet) log(`making the cached set (${cachedSet.length} searches) HITs`);
+    for (let round = 0; round < 15; round++) {
+      let hits = 0;
+      for (const { q } of cachedSet) {
+        const res = await fetch(`${s.apiUrl}${q.path}`);
+        await res.arrayBuffer();
+        if (res.headers.get('x-cache') === 'HIT') hits++;
+      }
+      if (hits === cachedSet.length) return;
+      await sleep(1100); // the Worker writes at most 5 entries a second, one per key a second
+    }
+    log('warning: the cached set did not become all HITs');
+  };
+  await makeHits();
+
+  // The same app code served by Node (no wrangler/workerd, no Durable Object, no local KV).
+  const nodeApp = await startNodeApp(src.dir, s.meiliUrl, searchKey);
+  cleanups.push(() => nodeApp.stop());
+  nodeAppPid = nodeApp.pid;
+  await phase('warm Node app', nodeApp.url, 4, warm, () => workerRequest(searchK++));
+
+  // ---------------------------------------------------------------- measure
+  const results: Level[] = [];
+  const probes: Probe[] = [];
+  const allPhases: PhaseResult[] = [];
+  const outputBefore = s.outputSince();
+  s.markOutput();
+  let measuredRequests = 0;
+  for (const c of levels) {
+    await waitForOtherBenchmarks();
+    const concurrent: string[] = [];
+    const k0 = searchK;
+    let k = k0;
+    const raw = await phase('raw Meilisearch', s.meiliUrl, c, seconds, () => rawRequest(k++));
+    const kRawEnd = k;
+    k = k0;
+    const uncached = await phase('Worker uncached', s.apiUrl, c, seconds, () => workerRequest(k++));
+    const kWorkerEnd = k;
+    k = kWorkerEnd;
+    const direct = directUrl ? await phase('Worker direct', directUrl, c, seconds, () => workerRequest(k++)) : null;
+    const kDirectEnd = k;
+    k = k0;
+    const nodeApp_ = await phase('Worker code Node', nodeApp.url, c, seconds, () => workerRequest(k++));
+    searchK = Math.max(k, kRawEnd, kWorkerEnd, kDirectEnd);
+    let ci = 0;
+    await makeHits(true);
+    const cached = await phase('Worker cached', s.apiUrl, c, seconds, () => {
+      const { q, i } = cachedSet[ci++ % cachedSet.length];
+      return { method: 'GET', path: q.path, tag: q.tag, key: i };
+    });
+    const related = await phase('related', s.apiUrl, c, seconds, () => ({ method: 'GET', path: `/v1/images/${ids[relatedK++ % ids.length]}/related/`, tag: 'related', key: -1 }));
+    const detail = await phase('detail', s.apiUrl, c, seconds, () => ({ method: 'GET', path: `/v1/images/${ids[detailK++ % ids.length]}/`, tag: 'detail', key: -1 }));
+    concurrent.push(...otherBenchmarks());
+    const rawOfCachedSet = stats(cachedSet.flatMap(({ i }) => raw.byKey.get(i) ?? []));
+    results.push({ connections: c, raw, uncached, direct, nodeApp: nodeApp_, cached, related, detail, rawOfCachedSet, concurrent });
+    allPhases.push(...[raw, uncached, direct, nodeApp_, cached, related, detail].filter((x): x is PhaseResult => !!x));
+    measuredRequests += uncached.count + cached.count + related.count + detail.count;
+    if (uncached.xcache.HIT) log(`  warning: ${uncached.xcache.HIT} uncached requests were cache HITs`);
+    if (cached.xcache.HIT !== cached.count) log(`  warning: ${cached.count - (cached.xcache.HIT ?? 0)} cached-phase requests were not HITs`);
+  }
+  const stackLinesDuringLoad = s.outputSince();
+
+  // No-op requests: the fixed cost of each hop, at the lowest and highest level.
+  const probeSecs = quick ? 3 : 10;
+  for (const c of [...new Set([levels[0], levels[levels.length - 1]])]) {
+    await waitForOtherBenchmarks();
+    const meiliHealth = await phase('Meili /health', s.meiliUrl, c, probeSecs, () => ({ method: 'GET', path: '/health', tag: 'noop', key: -1 }));
+    const workerNoop = await phase('Worker /nope/', s.apiUrl, c, probeSecs, () => ({ method: 'GET', path: '/nope/', tag: 'noop', key: -1 }), true);
+    const workerNoopLimited = await phase('Worker /v1/nope/', s.apiUrl, c, probeSecs, () => ({ method: 'GET', path: '/v1/nope/', tag: 'noop', key: -1 }), true);
+    const directNoop = directUrl
+      ? await phase('direct /nope/', directUrl, c, probeSecs, () => ({ method: 'GET', path: '/nope/', tag: 'noop', key: -1 }), true)
+      : null;
+    probes.push({ connections: c, meiliHealth, workerNoop, workerNoopLimited, directNoop });
+    allPhases.push(...[meiliHealth, workerNoop, workerNoopLimited, directNoop].filter((x): x is PhaseResult => !!x));
+  }
+
+  // Memory and disk.
+  const tree = s.tree();
+  const meiliProc = tree.find((p) => p.role === 'meilisearch');
+  const meiliMem = meiliProc ? memOf(meiliProc.pid) : null;
+  const workerdMem = tree.filter((p) => p.role === 'workerd').map((p) => memOf(p.pid)?.rss ?? 0);
+  const meiliCpuTotal = meiliProc ? cpuOf(meiliProc.pid) : null;
+  const meiliDisk = diskUsage(path.join(stateDir, 'meilisearch'));
+  const loadAtEnd = loadAvg();
+
+  log('Worker bundle: wrangler deploy --dry-run');
+  const bundle = bundleSize(src.dir);
+  log('stopping the stack');
+  await teardown();
+  stack = null;
+  const totalSeconds = (Date.now() - t0 - waitedMs) / 1000;
+
+  // ---------------------------------------------------------------- report
+  const v = verdicts(results);
+  const restarts = allPhases.filter((p) => p.restarted.length).map((p) => `${p.name} c=${p.connections} (${p.restarted.join('/')})`);
+  const lines: string[] = [];
+  const date = startedAt.toISOString().replace('T', ' ').slice(0, 16);
+  lines.push(`## ${date} UTC — search: Worker vs raw Meilisearch, ${docs.toLocaleString('en')} images${quick ? ' (quick)' : ''}`);
+  lines.push('');
+  lines.push(`- command: \`${command}\` — ${totalSeconds.toFixed(0)} s in all${waitedMs > 1000 ? ` (plus ${(waitedMs / 1000).toFixed(0)} s waiting for bench/ingest)` : ''} (stack ready after ${s.readySeconds.toFixed(1)} s${reuse ? ', reused catalog' : ''})`);
+  lines.push(`- machine: ${mach.cpus} CPUs (${mach.cpuModel}), ${mach.memoryGiB.toFixed(1)} GiB RAM, ${mach.kernel}; load average at start ${loadAtStart}, at end ${loadAtEnd}; the load generator (autocannon, in this Node process) shares the CPUs with the stack`);
+  lines.push(`- code: ${src.describe.replace(/ \(\d+ files copied.*$/, '')}; the stack ran from that copy, so edits during the run could not restart the Worker${restarts.length ? ` — yet processes restarted during: ${restarts.join(', ')}` : ''}`);
+  lines.push(`- versions: Node ${process.version}, Meilisearch ${meiliVersion}, wrangler ${version('wrangler')} (workerd ${version('workerd')}), hono ${version('hono')}, autocannon ${version('autocannon')}; Postgres: ${pgLabel}`);
+  lines.push(`- catalog: ${counts.images.toLocaleString('en')} images and ${counts.audio.toLocaleString('en')} audio documents indexed; query mix: ${B} searches from bench/queries.json (${workloadLegend()}); ${ids.length} ids for related/detail`);
+  lines.push(`- phases: ${seconds} s each at ${levels.join(', ')} connections (pipelining 1), after a warm-up; equivalence check: ${B - mismatches}/${B} searches return the same ids through the Worker as raw${mismatches ? ` (${mismatchExamples.join('; ')})` : ''}`);
+  lines.push(`- Worker bundle (\`wrangler deploy --dry-run\`): ${bundle.upload}; output folder ${bundle.bytes == null ? 'n/a' : `${(bundle.bytes / 1024).toFixed(0)} KiB`} (\`du -sb\`, bundle + source map). Meilisearch: RSS ${mb(meiliMem?.rss)} (peak ${mb(meiliMem?.hwm)}), data folder ${mb(meiliDisk)}, ${meiliCpuTotal?.toFixed(0) ?? 'n/a'} CPU s since start; workerd RSS ${mb(workerdMem.reduce((a, b) => a + b, 0))}`);
+  const concurrentSeen = results.flatMap((l) => l.concurrent);
+  const others = allPhases.map((p) => p.othersCpu);
+  const othersLine = `other processes on the machine used ${(others.reduce((a, b) => a + b, 0) / others.length).toFixed(2)} CPUs on average during the phases (max ${Math.max(...others).toFixed(2)}; per phase in the CPU table)`;
+  lines.push(`- other benchmarks (bench/ingest) during measurement: ${concurrentSeen.length ? `YES — ${concurrentSeen[0].slice(0, 80)} (figures skewed)` : 'none'}; stack output during load: ${stackLinesDuringLoad} lines for ${measuredRequests} Worker requests (${outputBefore} before); ${othersLine}`);
+  lines.push('');
+  lines.push('**Search mix** (raw = POST /indexes/<index>/search with the body the Worker builds, search-only key):');
+  lines.push('');
+  lines.push(headlineTable(results));
+  lines.push('');
+  lines.push('**Targets** (Worker uncached p50 ≤ 1.3 × raw p50 + 3 ms; p95 ≤ 1.5 × raw p95 + 5 ms; cached p50 < 0.5 × raw p50). The headline is the Worker as `npm start` serves it (through wrangler dev); the same rule is also applied, for diagnosis, to the Worker reached directly and to its code on Node:');
+  lines.push('');
+  for (const x of v) lines.push(`- c=${x.connections} ${x.text}`);
+  for (const l of results) lines.push(`- c=${l.connections} ${cachedSubsetLine(l)}`);
+  lines.push('');
+  for (const l of results) {
+    lines.push(`**Per workload, c=${l.connections}** (req/s = that workload's share of the mix's throughput):`);
+    lines.push('');
+    lines.push(workloadTable(l));
+    lines.push('');
+  }
+  lines.push('**Related and detail** (Worker only: related = 1 id lookup + 1-5 searches in Meilisearch, uncached ids; detail = Postgres through the Neon bridge):');
+  lines.push('');
+  lines.push(routeTable(results));
+  lines.push('');
+  lines.push('**No-op requests** (fixed cost of each hop):');
+  lines.push('');
+  lines.push(probeTable(probes));
+  lines.push('');
+  lines.push('**Where the Worker overhead comes from** (differences of medians between phases at the same concurrency):');
+  lines.push('');
+  for (const l of results) lines.push(...overheadBreakdown(l, probes.find((p) => p.connections === l.connections)).map((x) => (x.startsWith('  ') ? x : `- ${x}`)));
+  lines.push('');
+  lines.push('**CPU per request** (process CPU time during the phase ÷ requests; `stack` = start.ts: Neon bridge, media server):');
+  lines.push('');
+  lines.push(cpuTable(allPhases));
+  lines.push('');
+  const md = lines.join('\n');
+  console.log(`\n${md}`);
+  if (record) {
+    appendFileSync(RESULTS_FILE, `\n${md}`);
+    log(`appended to ${path.relative(ROOT, RESULTS_FILE)}`);
+  }
+  log(`done in ${totalSeconds.toFixed(0)} s${waitedMs > 1000 ? ` (+ ${(waitedMs / 1000).toFixed(0)} s waiting for another benchmark)` : ''}`);
+}
+
+main()
+  .then(() => teardown())
+  .catch(async (err: Error) => {
+    console.error(`[bench] failed: ${err.stack ?? err.message}`);
+    await teardown();
+    process.exit(1);
+  });
