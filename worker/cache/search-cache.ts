@@ -67,29 +67,39 @@ export async function cachedJson(
   const store = new KvCacheStore(kv);
   const fresh = (c.get('config').CACHE_FRESH_SECONDS ?? FRESH_SECONDS) * 1000;
   let key: string;
-  let entry: CachedResponse | null = null;
   try {
     // Answers hold absolute links, so the origin they were built for is part of the key.
     key = await cacheKey(`${new URL(c.req.url).origin} ${opts.route}`, opts.mediaType, await currentGeneration(kv, opts.mediaType), opts.params);
-    entry = await store.get(key);
   } catch (err) {
-    c.get('log').warn('cache read failed', { error: (err as Error).message });
+    c.get('log').warn('cache unavailable', { error: (err as Error).message });
     return respond(JSON.stringify(await compute()), 'BYPASS');
   }
+  const read = () =>
+    store.get(key).catch((err: Error) => {
+      c.get('log').warn('cache read failed', { error: err.message });
+      return null;
+    });
+  // A query this isolate has not seen before is the long tail: skip the KV read on the
+  // way in (it is rarely cached) and read only if the engine fails.
+  const popular = admission.seen(key);
+  let entry: CachedResponse | null = popular ? await read() : null;
   if (entry && Date.now() - entry.storedAt < fresh) return respond(entry.body, 'HIT');
 
   let body: string;
   try {
     body = JSON.stringify(await compute());
   } catch (err) {
-    if (entry && err instanceof ApiError && ENGINE_DOWN.has(err.code)) {
-      c.get('log').warn('search engine failed; serving a stale answer', { code: err.code });
-      return respond(entry.body, 'STALE');
+    if (err instanceof ApiError && ENGINE_DOWN.has(err.code)) {
+      entry ??= await read();
+      if (entry) {
+        c.get('log').warn('search engine failed; serving a stale answer', { code: err.code });
+        return respond(entry.body, 'STALE');
+      }
     }
     throw err;
   }
-  // Refresh an expired entry, or admit a query seen often enough; writes are metered.
-  if ((entry || admission.seen(key)) && admission.mayWrite(key)) {
+  // Refresh an expired entry, or admit a popular query; writes are metered.
+  if ((entry || popular) && admission.mayWrite(key)) {
     const value: CachedResponse = { body, etag: await sha256Hex(body), storedAt: Date.now() };
     c.executionCtx.waitUntil(store.put(key, value, KEEP_SECONDS).catch((err: Error) => c.get('log').warn('cache write failed', { error: err.message })));
   }
