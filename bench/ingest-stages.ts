@@ -92,11 +92,17 @@ async function main(): Promise<void> {
     teardown.add('close connection', () => client.end());
     await prepareCatalog(client, db.url, rows, log);
 
+    teardown.check();
     if (only.has('loop')) await loopStages(db, rows);
+    teardown.check();
     if (only.has('refresh')) await instrumentedRefresh(db, meili);
+    teardown.check();
     if (only.has('postgres')) await postgresVariants(db, client, scratch.dir);
+    teardown.check();
     if (only.has('meili')) await meiliVariants(client, meili, scratch.dir, teardown, meiliNames);
+    teardown.check();
     if (only.has('memory')) await memoryVariants(db, meili, scratch.dir, teardown, memoryNames);
+    teardown.check();
     if (only.has('tuning')) await tuningVariants(db, meili, scratch.dir, teardown, tuningNames);
   } finally {
     await teardown.runAll();

@@ -123,9 +123,11 @@ async function benchOne(
   await client.connect();
   const closeClient = teardown.add('close benchmark connection', () => client.end());
   try {
+    teardown.check();
     // 1. Demo catalog (timed apart).
     const demoSeconds = await prepareCatalog(client, db.url, rows, log);
 
+    teardown.check();
     // 2. The refresh, as production runs it.
     log('ingest: npm run ingest -- refresh --media image');
     const ingest = await runIngest(db, meiliServer, scratch.dir, teardown, { log });
@@ -138,6 +140,7 @@ async function benchOne(
     const meiliDataBytes = meiliServer.dataDir ? diskUsage(meiliServer.dataDir) : null;
     const meiliRssAfter = meiliServer.pid ? (memStatus(meiliServer.pid)?.rss ?? null) : null;
 
+    teardown.check();
     // 3. Raw baseline: same bytes, same payloads, fresh index with the same settings.
     log('baseline: rebuilding the refresh documents to NDJSON (untimed)…');
     const file = await writeRefreshDocuments(client, 'image', SCHEMA, path.join(scratch.dir, 'images.ndjson'));
@@ -155,6 +158,7 @@ async function benchOne(
     const rawIndex = `${meiliServer.indexPrefix}raw_images`;
     await meili.deleteIndex(rawIndex);
     await meili.createIndex(rawIndex, indexSettings('image'));
+    teardown.check();
     const meiliCpuBefore = meiliServer.pid ? cpuSeconds(meiliServer.pid) : null;
     log(`baseline: pushing ${file.batches.length} payloads of ~${REFRESH_BATCH_BYTES / 2 ** 20} MiB, ${REFRESH_MAX_IN_FLIGHT} in flight (timed)…`);
     const pushed = await pushBatches(meili, rawIndex, file);

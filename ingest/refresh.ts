@@ -95,7 +95,7 @@ export async function refresh(opts: RefreshOptions): Promise<RefreshStats> {
 
   const flush = async () => {
     if (pending.length === 0) return;
-    const body = pending.join('\n');
+    let body: string | null = pending.join('\n');
     const docs = pendingDocs;
     pending = [];
     pendingBytes = 0;
@@ -104,7 +104,10 @@ export async function refresh(opts: RefreshOptions): Promise<RefreshStats> {
     while (inFlight.size >= maxInFlight) await Promise.race(inFlight);
     if (failure) throw failure;
     const task = (async () => {
-      const uid = await meili.addDocuments(target, body);
+      const uid = await meili.addDocuments(target, body!);
+      // Meilisearch holds the payload once enqueued: release it while the task runs
+      // (the closure would otherwise keep every in-flight payload alive).
+      body = null;
       await meili.waitTask(uid);
       stats.indexed += docs;
       progress.update({ indexed: stats.indexed });

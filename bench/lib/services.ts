@@ -27,6 +27,9 @@ export const MACHINE_POSTGRES = 'postgres://postgres@127.0.0.1:5432/test';
 export class Teardown {
   private readonly steps: { what: string; run: () => Promise<void> | void }[] = [];
   private running: Promise<void> | null = null;
+  /** Set by a signal: the benchmark stops at its next `check()`. */
+  stopping = false;
+  private verbose = false;
 
   add(what: string, run: () => Promise<void> | void): () => Promise<void> {
     const step = { what, run };
@@ -40,7 +43,13 @@ export class Teardown {
     };
   }
 
+  /** Throws once a signal asked the run to stop (call between phases). */
+  check(): void {
+    if (this.stopping) throw new Error('interrupted');
+  }
+
   private async safely(step: { what: string; run: () => Promise<void> | void }): Promise<void> {
+    if (this.verbose) console.error(`[bench] teardown: ${step.what}`);
     try {
       await step.run();
     } catch (err) {
@@ -55,14 +64,23 @@ export class Teardown {
     return this.running;
   }
 
-  /** Ctrl-C / SIGTERM: tear everything down, then exit 130 / 143. */
+  /** Ctrl-C / SIGTERM: tear everything down, then exit 130 / 143; a second signal exits at once. */
   installSignalHandlers(): void {
+    let received = false;
     const handler = (signal: NodeJS.Signals) => {
+      const code = signal === 'SIGINT' ? 130 : 143;
+      if (received) {
+        console.error(`[bench] ${signal} again: exiting without finishing the teardown`);
+        process.exit(code);
+      }
+      received = true;
+      this.stopping = true;
+      this.verbose = true;
       console.error(`\n[bench] ${signal}: tearing down…`);
-      void this.runAll().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+      void this.runAll().finally(() => process.exit(code));
     };
-    process.once('SIGINT', handler);
-    process.once('SIGTERM', handler);
+    process.on('SIGINT', handler);
+    process.on('SIGTERM', handler);
   }
 }
 

@@ -18,8 +18,6 @@ export interface Level {
   detail: PhaseResult;
   /** Raw latencies of exactly the cached set's queries, from the raw phase. */
   rawOfCachedSet: Stats;
-  /** bench/ingest processes seen around this level (should be none). */
-  concurrent: string[];
 }
 
 export interface Probe {
