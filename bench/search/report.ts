@@ -22,6 +22,10 @@ export interface Level {
 
 export interface Probe {
   connections: number;
+  /** Before the load (lowest level) or after it (highest level). */
+  when: 'early' | 'end';
+  /** About how many requests the rate limiter had logged for this client before the /v1/nope/ probe. */
+  limiterLogged: number;
   meiliHealth: PhaseResult;
   workerNoop: PhaseResult;
   workerNoopLimited: PhaseResult;
@@ -151,7 +155,7 @@ export function routeTable(levels: Level[]): string {
   return table(['conns', 'route', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'requests', 'errors', 'X-Cache'], rows);
 }
 
-export function probeTable(probes: Probe[]): string {
+export function probeTable(probes: Probe[], late: { connections: number; logged: number; p: PhaseResult } | null): string {
   const rows: (string | number)[][] = [];
   for (const p of probes) {
     for (const [name, x] of [
@@ -161,8 +165,13 @@ export function probeTable(probes: Probe[]): string {
       ['Worker GET /nope/ direct to its workerd', p.directNoop],
     ] as const) {
       if (!x) continue;
-      rows.push([p.connections, name, r(x.rps), f(x.all.p50), f(x.all.p95), f(x.all.p99), x.errors]);
+      const label = x === p.workerNoopLimited ? `${name}, ≈${p.limiterLogged.toLocaleString('en')} requests in the limiter's log` : name;
+      rows.push([`${p.connections} (${p.when === 'early' ? 'before the load' : 'after it'})`, label, r(x.rps), f(x.all.p50), f(x.all.p95), f(x.all.p99), x.errors]);
     }
+  }
+  if (late) {
+    const x = late.p;
+    rows.push([`${late.connections} (after the load)`, `Worker GET /v1/nope/, ≈${late.logged.toLocaleString('en')} requests in the limiter's log`, r(x.rps), f(x.all.p50), f(x.all.p95), f(x.all.p99), x.errors]);
   }
   return table(['conns', 'no-op request', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'errors'], rows);
 }

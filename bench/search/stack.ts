@@ -32,6 +32,8 @@ export interface Stack {
   readySeconds: number;
   /** Lines `npm start` printed before "ready in" (the catalog and ingest progress). */
   startupLines: string[];
+  /** Lines printed after "ready in" (kept: the last 1,000). */
+  linesAfterReady(): string[];
   /** Lines printed on stdout/stderr since `markOutput()`. */
   outputSince(): number;
   markOutput(): void;
@@ -71,6 +73,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   let lines = 0;
   let mark = 0;
   const startupLines: string[] = [];
+  const afterReady: string[] = [];
   const tail: string[] = [];
   const onLine = (line: string) => {
     lines++;
@@ -80,6 +83,10 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       startupLines.push(line);
       opts.log(`  | ${line}`);
       if (line.includes('ready in')) ready = true;
+    } else if (!line.startsWith('{')) {
+      // (JSON lines are the Worker's request logs.)
+      afterReady.push(line);
+      if (afterReady.length > 1000) afterReady.shift();
     }
   };
   for (const stream of [child.stdout!, child.stderr!]) {
@@ -138,6 +145,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     ports,
     readySeconds,
     startupLines,
+    linesAfterReady: () => [...afterReady],
     outputSince: () => lines - mark,
     markOutput: () => void (mark = lines),
     tree: () => processTree(pid),
