@@ -1,10 +1,11 @@
 /**
  * Exact rate limiting: one Durable Object per client identity (an address or a client
- * id) keeps a sliding log of request times per scope. A Durable Object processes one
- * call at a time, so concurrent requests are counted exactly (KV could not do this).
+ * id) keeps a sliding-window counter per scope. A Durable Object processes one call at
+ * a time, so concurrent requests are counted exactly (KV could not do this).
  */
 import { DurableObject } from 'cloudflare:workers';
 import type { Rule } from './rules.js';
+import { add, bucketWidth, emptyCounts, prune, rebucket, waitForRoom, type WindowCounts } from './window-counter.js';
 
 export interface ScopeState {
   scope: string;
@@ -20,29 +21,31 @@ export interface Decision {
   scopes: ScopeState[];
 }
 
-type Log = Record<string, number[]>;
+/** Scope → counts; each scope remembers the window it was last counted with. */
+type State = Record<string, WindowCounts & { windowMs: number }>;
+
+const STATE_KEY = 'counts';
 
 export class RateLimiter extends DurableObject {
-  private log: Log = {};
+  private state: State = {};
   private alarmSet = false;
 
   constructor(ctx: DurableObjectState, env: unknown) {
     super(ctx, env as never);
     void ctx.blockConcurrencyWhile(async () => {
-      this.log = (await ctx.storage.get<Log>('log')) ?? {};
+      this.state = (await ctx.storage.get<State>(STATE_KEY)) ?? {};
       this.alarmSet = (await ctx.storage.getAlarm()) !== null;
     });
   }
 
-  private prune(now: number, windows: Map<string, number>): void {
-    for (const [scope, times] of Object.entries(this.log)) {
-      const window = windows.get(scope);
-      if (window === undefined) continue;
-      const from = now - window;
-      let i = 0;
-      while (i < times.length && times[i] <= from) i++;
-      if (i) this.log[scope] = times.slice(i);
-    }
+  private counts(rule: Rule): WindowCounts & { windowMs: number } {
+    const width = bucketWidth(rule.windowMs);
+    const held = this.state[rule.scope];
+    if (held && held.width === width) return held;
+    // New scope, or its window was reconfigured.
+    const fresh = { ...(held ? rebucket(held, width) : emptyCounts(rule.windowMs)), windowMs: rule.windowMs };
+    this.state[rule.scope] = fresh;
+    return fresh;
   }
 
   /**
@@ -51,19 +54,19 @@ export class RateLimiter extends DurableObject {
    */
   async take(rules: Rule[]): Promise<Decision> {
     const now = Date.now();
-    this.prune(now, new Map(rules.map((r) => [r.scope, r.windowMs])));
+    const used = rules.map((r) => prune(this.counts(r), r.windowMs, now));
     let retryMs = 0;
-    for (const r of rules) {
-      const times = this.log[r.scope] ?? [];
-      if (times.length >= r.limit) retryMs = Math.max(retryMs, times[times.length - r.limit] + r.windowMs - now);
-    }
+    rules.forEach((r, i) => {
+      if (used[i] >= r.limit) retryMs = Math.max(retryMs, waitForRoom(this.counts(r), r.windowMs, r.limit, now));
+    });
     const allowed = retryMs === 0;
-    if (allowed) for (const r of rules) (this.log[r.scope] ??= []).push(now);
-    const scopes = rules.map((r) => ({ scope: r.scope, limit: r.limit, available: Math.max(0, r.limit - (this.log[r.scope]?.length ?? 0)) }));
+    if (allowed) for (const r of rules) add(this.counts(r), now);
+    const scopes = rules.map((r, i) => ({ scope: r.scope, limit: r.limit, available: Math.max(0, r.limit - used[i] - (allowed ? 1 : 0)) }));
     if (allowed) {
       // Counting is exact in memory (one call at a time); the copy on disk only has to
       // survive an eviction, so the answer does not wait for the write to be durable.
-      void this.ctx.storage.put('log', this.log, { allowUnconfirmed: true });
+      // The state is at most 64 buckets per scope, whatever the traffic.
+      void this.ctx.storage.put(STATE_KEY, this.state, { allowUnconfirmed: true });
       if (!this.alarmSet) {
         this.alarmSet = true;
         await this.ctx.storage.setAlarm(now + Math.max(...rules.map((r) => r.windowMs)));
@@ -77,27 +80,26 @@ export class RateLimiter extends DurableObject {
     const now = Date.now();
     const out: Record<string, number | null> = {};
     for (const { scope, windowMs } of scopes) {
-      const n = (this.log[scope] ?? []).filter((t) => t > now - windowMs).length;
+      const n = this.state[scope] ? prune(this.counts({ scope, windowMs, limit: 0 }), windowMs, now) : 0;
       out[scope] = n === 0 ? null : n;
     }
     return out;
   }
 
-  /** Windows expire: drop old entries, and the whole object once nothing is left. */
+  /** Windows expire: drop empty scopes, and the whole object once nothing is left. */
   async alarm(): Promise<void> {
     const now = Date.now();
-    const day = 86_400_000;
-    for (const [scope, times] of Object.entries(this.log)) {
-      const kept = times.filter((t) => t > now - day);
-      if (kept.length) this.log[scope] = kept;
-      else delete this.log[scope];
+    let longest = 0;
+    for (const [scope, counts] of Object.entries(this.state)) {
+      if (prune(counts, counts.windowMs, now) === 0) delete this.state[scope];
+      else longest = Math.max(longest, counts.windowMs);
     }
-    if (Object.keys(this.log).length === 0) {
+    if (Object.keys(this.state).length === 0) {
       await this.ctx.storage.deleteAll();
       this.alarmSet = false;
     } else {
-      await this.ctx.storage.put('log', this.log);
-      await this.ctx.storage.setAlarm(now + day);
+      await this.ctx.storage.put(STATE_KEY, this.state);
+      await this.ctx.storage.setAlarm(now + longest);
     }
   }
 }
