@@ -24,6 +24,22 @@ describe.each([
   });
 });
 
+describe('memory tier', () => {
+  it('stays within its byte budget, evicting the least recently used first', async () => {
+    const body = 'x'.repeat(1000);
+    const store = new MemoryCacheStore(10_000); // room for four 2-KB-ish entries
+    for (const k of ['a', 'b', 'c', 'd']) await store.put(k, { body, etag: 'e', storedAt: 0 }, 60);
+    await store.get('a'); // a is now the most recent: b goes first
+    await store.put('e', { body, etag: 'e', storedAt: 0 }, 60);
+    expect(store.size).toBeLessThanOrEqual(10_000);
+    expect(await store.get('b')).toBeNull();
+    expect(await store.get('a')).not.toBeNull();
+    expect(await store.get('e')).not.toBeNull();
+    await store.put('huge', { body: 'y'.repeat(20_000), etag: 'e', storedAt: 0 }, 60);
+    expect(await store.get('huge')).toBeNull();
+  });
+});
+
 describe('admission', () => {
   it('admits a query once it is seen repeatedly, and meters writes', () => {
     const a = new Admission();
@@ -65,6 +81,8 @@ describe('search cache', () => {
     expect(tag).toMatch(/^"[0-9a-f]+"$/);
     const notModified = await fetchWith(path, { headers: { 'If-None-Match': tag } });
     expect(notModified.status).toBe(304);
+    // The tag of the first (uncached) answer matches the cached copy too.
+    expect(first.res.headers.get('etag')).toBe(tag);
   });
 
   it('a generation bump makes older entries unreachable', async () => {

@@ -12,6 +12,11 @@ export const ADMISSION_SIGHTINGS = 2;
 export const ADMISSION_WINDOW_MS = 60_000;
 /** KV writes allowed per isolate per second (KV also allows one write per key per second). */
 export const MAX_WRITES_PER_SECOND = 5;
+/**
+ * Bytes of answers each isolate keeps in memory in front of KV (an isolate may use
+ * 128 MB in all); a hit there costs no KV read.
+ */
+export const MEMORY_TIER_BYTES = 24 * 1024 * 1024;
 /** The generation a Worker read from KV is trusted this long before it is read again. */
 export const GENERATION_MEMO_MS = 5_000;
 

@@ -5,16 +5,17 @@
 import type { Context } from 'hono';
 import type { MediaType } from '../../model/record.js';
 import { isAuthenticated } from '../auth/caller.js';
-import { sha256Hex } from '../auth/secrets.js';
 import { ApiError } from '../errors.js';
 import type { AppEnv } from '../types.js';
 import { cacheKey, generationKey } from './keys.js';
-import { Admission, FRESH_SECONDS, GENERATION_MEMO_MS, KEEP_SECONDS, PUBLIC_CACHE_CONTROL } from './policy.js';
-import { KvCacheStore, type CachedResponse } from './store.js';
+import { Admission, FRESH_SECONDS, GENERATION_MEMO_MS, KEEP_SECONDS, MEMORY_TIER_BYTES, PUBLIC_CACHE_CONTROL } from './policy.js';
+import { KvCacheStore, MemoryCacheStore, type CachedResponse } from './store.js';
 
-// Per-isolate state (the only mutable module state): admission counts and the memo of
-// the generation read from KV. Both are heuristics; losing them with the isolate is fine.
+// Per-isolate state (the only mutable module state): admission counts, the hottest
+// answers, and the memo of the generation read from KV. All are heuristics or copies;
+// losing them with the isolate is fine.
 const admission = new Admission();
+const memory = new MemoryCacheStore(MEMORY_TIER_BYTES);
 const generationMemo = new Map<MediaType, { value: string; until: number }>();
 
 async function currentGeneration(kv: KVNamespace, mediaType: MediaType): Promise<string> {
@@ -28,6 +29,15 @@ async function currentGeneration(kv: KVNamespace, mediaType: MediaType): Promise
 /** Forget the memo (after this isolate itself bumped the generation). */
 export function forgetGeneration(mediaType: MediaType): void {
   generationMemo.delete(mediaType);
+}
+
+/**
+ * The strong ETag of a body, the same digest (hex SHA-1) the ETag middleware computes
+ * for uncached answers, so a tag from a MISS still matches the HIT that follows.
+ */
+async function etagOf(body: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-1', new TextEncoder().encode(body));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 export type CacheStatus = 'HIT' | 'MISS' | 'STALE' | 'BYPASS';
@@ -56,8 +66,9 @@ export async function cachedJson(
 ): Promise<Response> {
   const kv = (c.env as { SEARCH_CACHE?: KVNamespace }).SEARCH_CACHE;
   const shared = shareable(c, opts.params);
-  const respond = (body: string, status: CacheStatus) => {
+  const respond = (body: string, status: CacheStatus, etag?: string) => {
     c.header('X-Cache', status);
+    if (etag) c.header('ETag', `"${etag}"`); // known: the ETag middleware need not hash the body
     c.header('Cache-Control', shared ? PUBLIC_CACHE_CONTROL[opts.kind] : 'private, no-store');
     c.header('Content-Type', 'application/json; charset=UTF-8');
     return c.body(body, 200);
@@ -74,16 +85,22 @@ export async function cachedJson(
     c.get('log').warn('cache unavailable', { error: (err as Error).message });
     return respond(JSON.stringify(await compute()), 'BYPASS');
   }
-  const read = () =>
-    store.get(key).catch((err: Error) => {
+  // This isolate's memory first, then KV (which then warms the memory).
+  const read = async () => {
+    const held = await memory.get(key);
+    if (held) return held;
+    const stored = await store.get(key).catch((err: Error) => {
       c.get('log').warn('cache read failed', { error: err.message });
       return null;
     });
+    if (stored) await memory.put(key, stored, KEEP_SECONDS);
+    return stored;
+  };
   // A query this isolate has not seen before is the long tail: skip the KV read on the
   // way in (it is rarely cached) and read only if the engine fails.
   const popular = admission.seen(key);
   let entry: CachedResponse | null = popular ? await read() : null;
-  if (entry && Date.now() - entry.storedAt < fresh) return respond(entry.body, 'HIT');
+  if (entry && Date.now() - entry.storedAt < fresh) return respond(entry.body, 'HIT', entry.etag);
 
   let body: string;
   try {
@@ -93,15 +110,20 @@ export async function cachedJson(
       entry ??= await read();
       if (entry) {
         c.get('log').warn('search engine failed; serving a stale answer', { code: err.code });
-        return respond(entry.body, 'STALE');
+        return respond(entry.body, 'STALE', entry.etag);
       }
     }
     throw err;
   }
   // Refresh an expired entry, or admit a popular query; writes are metered.
-  if ((entry || popular) && admission.mayWrite(key)) {
-    const value: CachedResponse = { body, etag: await sha256Hex(body), storedAt: Date.now() };
-    c.executionCtx.waitUntil(store.put(key, value, KEEP_SECONDS).catch((err: Error) => c.get('log').warn('cache write failed', { error: err.message })));
+  // The memory copy is free to refresh; KV writes are metered.
+  if (entry || popular) {
+    const value: CachedResponse = { body, etag: await etagOf(body), storedAt: Date.now() };
+    await memory.put(key, value, KEEP_SECONDS);
+    if (admission.mayWrite(key)) {
+      c.executionCtx.waitUntil(store.put(key, value, KEEP_SECONDS).catch((err: Error) => c.get('log').warn('cache write failed', { error: err.message })));
+    }
+    return respond(body, 'MISS', value.etag);
   }
   return respond(body, 'MISS');
 }

@@ -1,6 +1,6 @@
 /**
- * Where cached responses live: Workers KV in production (global, eventually
- * consistent), an in-memory map for unit tests. Both satisfy one contract test.
+ * Where cached responses live: Workers KV (global, eventually consistent) and, in
+ * front of it, a bounded in-memory map per isolate. Both satisfy one contract test.
  */
 export interface CachedResponse {
   body: string;
@@ -33,17 +33,49 @@ export class KvCacheStore implements CacheStore {
   }
 }
 
+/**
+ * An in-memory store bounded by size, least recently used out first. Each isolate keeps
+ * one in front of KV for the hottest answers: a hit there costs no I/O at all.
+ */
 export class MemoryCacheStore implements CacheStore {
-  private readonly entries = new Map<string, { value: CachedResponse; expires: number }>();
+  private readonly entries = new Map<string, { value: CachedResponse; expires: number; bytes: number }>();
+  private bytes = 0;
+
+  constructor(private readonly maxBytes = Infinity) {}
 
   async get(key: string): Promise<CachedResponse | null> {
     const entry = this.entries.get(key);
-    if (!entry || entry.expires <= Date.now()) return null;
+    if (!entry) return null;
+    this.entries.delete(key);
+    if (entry.expires <= Date.now()) {
+      this.bytes -= entry.bytes;
+      return null;
+    }
+    this.entries.set(key, entry); // most recently used last
     return entry.value;
   }
 
   async put(key: string, value: CachedResponse, ttlSeconds: number): Promise<void> {
     if (ttlSeconds < 60) throw new Error('TTL under 60 s (KV would refuse it)');
-    this.entries.set(key, { value, expires: Date.now() + ttlSeconds * 1000 });
+    // Strings are UTF-16 in V8: two bytes a character is the honest upper bound.
+    const bytes = 2 * (key.length + value.body.length + value.etag.length);
+    if (bytes > this.maxBytes) return;
+    const old = this.entries.get(key);
+    if (old) {
+      this.entries.delete(key);
+      this.bytes -= old.bytes;
+    }
+    this.entries.set(key, { value, expires: Date.now() + ttlSeconds * 1000, bytes });
+    this.bytes += bytes;
+    for (const [k, e] of this.entries) {
+      if (this.bytes <= this.maxBytes) break;
+      this.entries.delete(k);
+      this.bytes -= e.bytes;
+    }
+  }
+
+  /** Bytes held (for tests and diagnostics). */
+  get size(): number {
+    return this.bytes;
   }
 }
