@@ -12,7 +12,7 @@
  *   3. the raw Meilisearch baseline: the same documents, rebuilt byte-for-byte with the
  *      refresh's own functions and checked against the live index, written to NDJSON
  *      (untimed), then pushed into a fresh index with the same settings in the refresh's
- *      payloads (8 MiB, 2 in flight) until every task succeeded (timed).
+ *      payloads (its batch size and queue depth) until every task succeeded (timed).
  * Prints a table and appends a dated section to bench/RESULTS.md (not with --quick).
  * Everything it starts is torn down, on failure and on Ctrl-C too.
  */

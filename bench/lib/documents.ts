@@ -10,11 +10,12 @@ import type { MediaType } from '../../model/record.js';
 import { cleanBatch } from '../../ingest/clean-batch.js';
 import type { MeiliAdmin } from '../../ingest/meili-admin.js';
 import { sensitiveTextMatcher } from '../../ingest/sensitive-text.js';
+import { DEFAULT_BATCH_BYTES, DEFAULT_MAX_IN_FLIGHT } from '../../ingest/refresh.js';
 import { readUpstream } from '../../ingest/sources/upstream-postgres.js';
 
-/** The refresh's defaults (ingest/refresh.ts): 8 MiB payloads, 2 in flight. */
-export const REFRESH_BATCH_BYTES = 8 * 1024 * 1024;
-export const REFRESH_MAX_IN_FLIGHT = 2;
+/** The refresh's defaults (ingest/refresh.ts), so the baseline pushes the same payloads. */
+export const REFRESH_BATCH_BYTES = DEFAULT_BATCH_BYTES;
+export const REFRESH_MAX_IN_FLIGHT = DEFAULT_MAX_IN_FLIGHT;
 
 export interface NdjsonFile {
   path: string;

@@ -39,6 +39,16 @@ export interface IngestRun {
   summary: string[];
 }
 
+/**
+ * The Node flags `npm run ingest` runs the job with (its heap cap), read from
+ * package.json so the benchmark measures the job as it ships.
+ */
+export function productionNodeArgs(): string[] {
+  const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const m = /\bnode\s+(.*?)\s*--import tsx ingest\/cli\.ts/.exec(pkg.scripts.ingest);
+  return m && m[1] ? m[1].split(/\s+/) : [];
+}
+
 /** Runs the production CLI refresh in a child process and watches it. */
 export async function runIngest(
   db: BenchDatabase,
@@ -91,7 +101,7 @@ export async function runIngest(
   const child = spawn(
     process.execPath,
     [
-      ...(opts.nodeArgs ?? []),
+      ...(opts.nodeArgs ?? productionNodeArgs()),
       '--import',
       'tsx',
       '--import',
