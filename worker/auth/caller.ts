@@ -4,8 +4,10 @@
  * expired token) is anonymous, silently, as in Openverse (§2.4).
  */
 import { createMiddleware } from 'hono/factory';
-import { applicationForToken, type Application } from '../db/api-keys.js';
+import { applicationForTokenHash, type Application } from '../db/api-keys.js';
 import type { AppEnv } from '../types.js';
+import { sha256Hex } from './secrets.js';
+import { recallToken, rememberToken } from './token-memo.js';
 
 export interface Caller {
   ip: string;
@@ -38,8 +40,15 @@ export const resolveCaller = createMiddleware<AppEnv>(async (c, next) => {
   let application: Application | null = null;
   const token = BEARER.exec(c.req.header('authorization') ?? '')?.[1];
   if (token) {
+    const hash = await sha256Hex(token);
     try {
-      application = await applicationForToken(c.get('db')(), token);
+      const known = recallToken(hash);
+      if (known !== undefined) application = known;
+      else {
+        const found = await applicationForTokenHash(c.get('db')(), hash);
+        rememberToken(hash, found);
+        application = found?.application ?? null;
+      }
     } catch (err) {
       // Without the database a key cannot be checked: serve as anonymous, not an error.
       c.get('log').warn('token lookup failed; serving as anonymous', { error: (err as Error).message });

@@ -40,15 +40,15 @@ export async function registerApplication(
   return { client_id, client_secret, code };
 }
 
-/** Marks the application verified and consumes the code; false for unknown codes. */
-export async function verifyCode(db: Database, code: string): Promise<boolean> {
+/** Marks the application verified and consumes the code: its client id, or null for unknown codes. */
+export async function verifyCode(db: Database, code: string): Promise<string | null> {
   const removed = await db
     .delete(apiVerification)
     .where(eq(apiVerification.code_hash, await sha256Hex(code)))
     .returning({ client_id: apiVerification.client_id });
-  if (removed.length === 0) return false;
+  if (removed.length === 0) return null;
   await db.update(apiApplication).set({ verified: true }).where(eq(apiApplication.client_id, removed[0].client_id));
-  return true;
+  return removed[0].client_id;
 }
 
 export async function checkClientCredentials(db: Database, clientId: string, secret: string): Promise<Application | null> {
@@ -71,19 +71,26 @@ export async function issueToken(db: Database, clientId: string, lifetimeSeconds
   return token;
 }
 
-/** The application behind an unexpired token, or null (unknown and expired alike). */
-export async function applicationForToken(db: Database, token: string): Promise<Application | null> {
+/**
+ * The application behind an unexpired token (by the token's digest) and when the
+ * token expires, or null (unknown and expired alike).
+ */
+export async function applicationForTokenHash(db: Database, tokenHash: string): Promise<{ application: Application; expiresAt: number } | null> {
   const rows = await db
     .select({
       client_id: apiApplication.client_id,
       name: apiApplication.name,
       verified: apiApplication.verified,
       rate_limit_model: apiApplication.rate_limit_model,
+      // Epoch ms: the string form of timestamptz is not one Date.parse reads reliably.
+      expires_ms: sql<string>`(extract(epoch from ${apiToken.expires_at}) * 1000)::bigint::text`,
     })
     .from(apiToken)
     .innerJoin(apiApplication, eq(apiApplication.client_id, apiToken.client_id))
-    .where(and(eq(apiToken.token_hash, await sha256Hex(token)), gt(apiToken.expires_at, sql`now()`)))
+    .where(and(eq(apiToken.token_hash, tokenHash), gt(apiToken.expires_at, sql`now()`)))
     .limit(1);
-  const app = rows[0];
-  return app ? { ...app, rate_limit_model: app.rate_limit_model as RateLimitModel } : null;
+  const row = rows[0];
+  if (!row) return null;
+  const { expires_ms, ...app } = row;
+  return { application: { ...app, rate_limit_model: app.rate_limit_model as RateLimitModel }, expiresAt: Number(expires_ms) };
 }

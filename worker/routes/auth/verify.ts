@@ -1,4 +1,5 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import { forgetClient } from '../../auth/token-memo.js';
 import { verifyCode } from '../../db/api-keys.js';
 import { ApiError } from '../../errors.js';
 import type { AppEnv } from '../../types.js';
@@ -25,11 +26,13 @@ export function registerVerify(app: OpenAPIHono<AppEnv>) {
   });
   app.openapi(route, async (c) => {
     const { code } = c.req.valid('param');
-    if (!(await verifyCode(c.get('db')(), code))) {
+    const clientId = await verifyCode(c.get('db')(), code);
+    if (!clientId) {
       throw new ApiError('not_found', 'Invalid verification code.', undefined, {
         msg: 'Invalid verification code. Did you validate your credentials already?',
       });
     }
+    forgetClient(clientId);
     return c.json({ msg: 'Successfully verified email. Your OAuth2 credentials are now active.' }, 200);
   });
 }
