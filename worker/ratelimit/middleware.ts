@@ -30,9 +30,20 @@ export const rateLimit = createMiddleware<AppEnv>(async (c, next) => {
   const namespace = (c.env as { RATE_LIMITER?: DurableObjectNamespace<RateLimiter> }).RATE_LIMITER;
   if (!routeClass || !namespace || c.req.method === 'OPTIONS') return next();
   const budgets = budgetsFor(c.get('caller'), routeClass, c.get('config'));
-  let decisions: Decision[];
+  const limiterOf = (identity: string) => namespace.get(namespace.idFromName(identity));
+  const decisions: Decision[] = [];
   try {
-    decisions = await Promise.all(budgets.map((b) => namespace.get(namespace.idFromName(b.identity)).take(b.rules)));
+    // One budget is the common case. Several (an unverified key: its address and its
+    // client id) are all or nothing: taken one after another, and a refusal gives back
+    // what the earlier ones counted.
+    for (const b of budgets) {
+      const d = await limiterOf(b.identity).take(b.rules);
+      decisions.push(d);
+      if (!d.allowed) {
+        await Promise.all(decisions.slice(0, -1).map((taken, i) => limiterOf(budgets[i].identity).refund(budgets[i].rules, taken.countedAt)));
+        break;
+      }
+    }
   } catch (err) {
     // Fail open: a limiter outage must not take the API down; it is logged and alerted on.
     c.get('log').error('rate limiter unavailable; request allowed', { error: (err as Error).message });

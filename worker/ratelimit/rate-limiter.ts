@@ -5,7 +5,7 @@
  */
 import { DurableObject } from 'cloudflare:workers';
 import type { Rule } from './rules.js';
-import { add, bucketWidth, emptyCounts, prune, rebucket, waitForRoom, type WindowCounts } from './window-counter.js';
+import { add, bucketWidth, emptyCounts, prune, rebucket, remove, waitForRoom, type WindowCounts } from './window-counter.js';
 
 export interface ScopeState {
   scope: string;
@@ -19,6 +19,8 @@ export interface Decision {
   /** Whole seconds until every refusing scope has room again (0 when allowed). */
   retryAfterSeconds: number;
   scopes: ScopeState[];
+  /** When the request was counted (to give it back with `refund`). */
+  countedAt: number;
 }
 
 /** Scope → counts; each scope remembers the window it was last counted with. */
@@ -72,7 +74,17 @@ export class RateLimiter extends DurableObject {
         await this.ctx.storage.setAlarm(now + Math.max(...rules.map((r) => r.windowMs)));
       }
     }
-    return { allowed, retryAfterSeconds: allowed ? 0 : Math.ceil(retryMs / 1000), scopes };
+    return { allowed, retryAfterSeconds: allowed ? 0 : Math.ceil(retryMs / 1000), scopes, countedAt: now };
+  }
+
+  /**
+   * Gives back a request `take` counted at `countedAt`: another identity's budget
+   * refused it, and a refused request counts nowhere.
+   */
+  async refund(rules: Rule[], countedAt: number): Promise<void> {
+    let changed = false;
+    for (const r of rules) if (this.state[r.scope]) changed = remove(this.counts(r), countedAt) || changed;
+    if (changed) void this.ctx.storage.put(STATE_KEY, this.state, { allowUnconfirmed: true });
   }
 
   /** Requests counted per scope within `windowMs`; null where none (for `/rate_limit/`). */

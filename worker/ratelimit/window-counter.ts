@@ -80,3 +80,12 @@ export function add(counts: WindowCounts, now: number): void {
   if (last && last[0] >= b) last[1]++;
   else counts.buckets.push([b, 1]);
 }
+
+/** Takes back one request counted at `at` (a refused all-or-nothing group); false if it already expired. */
+export function remove(counts: WindowCounts, at: number): boolean {
+  const b = Math.floor(at / counts.width);
+  const i = counts.buckets.findIndex(([n]) => n === b);
+  if (i < 0) return false;
+  if (--counts.buckets[i][1] === 0) counts.buckets.splice(i, 1);
+  return true;
+}

@@ -181,6 +181,23 @@ describe('rate limits', () => {
     }
   });
 
+  it('an unverified key draws on both budgets, all or nothing', async () => {
+    const app = await register();
+    const { body: t } = await token(app.client_id, app.client_secret);
+    const ip = uniqueIp();
+    const limits = { THROTTLE_ANON_BURST: '2/min', THROTTLE_STANDARD_BURST: '1/min' };
+    const keyed = { headers: { 'CF-Connecting-IP': ip, Authorization: `Bearer ${t.access_token}` } };
+    expect((await fetchWith('/v1/images/?page_size=1', keyed, limits)).status).toBe(200);
+    // The key's budget is spent: refused, and the address's count is given back…
+    expect((await fetchWith('/v1/images/?page_size=1', keyed, limits)).status).toBe(429);
+    // …so the address still has one request left, and then none.
+    const anonymous = { headers: { 'CF-Connecting-IP': ip } };
+    const first = await fetchWith('/v1/images/?page_size=1', anonymous, limits);
+    expect(first.status).toBe(200);
+    expect(first.headers.get('x-ratelimit-available-anon_burst')).toBe('0');
+    expect((await fetchWith('/v1/images/?page_size=1', anonymous, limits)).status).toBe(429);
+  });
+
   it('limits registrations to 10 a day per address', async () => {
     const ip = uniqueIp();
     const statuses = [];
