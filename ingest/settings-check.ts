@@ -9,7 +9,8 @@ export async function settingsDiffer(meili: MeiliAdmin, uid: string, mediaType: 
   const actual = await meili.getSettings(uid);
   const expected = indexSettings(mediaType) as Record<string, unknown>;
   const norm = (key: string, v: unknown) =>
-    // Filterable and sortable attributes are sets; order of the others matters.
-    JSON.stringify(key === 'filterableAttributes' || key === 'sortableAttributes' ? [...(v as string[])].sort() : v);
+    // Sortable attributes are a set; order matters in the others (filterable rules
+    // apply first match first).
+    JSON.stringify(key === 'sortableAttributes' ? [...(v as string[])].sort() : v);
   return CHECKED.filter((key) => norm(key, actual[key]) !== norm(key, expected[key]));
 }
