@@ -11,6 +11,7 @@ import { startNeonBridge } from '../scripts/stack/neon-bridge.js';
 import { freePort } from '../scripts/stack/ports.js';
 import { loadFixtureCatalog } from './fixture-catalog.js';
 import { startTestServices } from './services.js';
+import { startSilentServer } from './silent-server.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -23,6 +24,8 @@ declare module 'vitest' {
     bridgeUrl: string;
     fixture: { images: number; audio: number; realRows: number; deadImageId: string | null };
     mediaUrl: string;
+    /** A port that accepts connections and never answers (link-check timeouts). */
+    silentUrl: string;
   }
 }
 
@@ -30,6 +33,7 @@ export default async function setup(project: TestProject) {
   const services = await startTestServices();
   // The fixture's media URLs point at a real local media server (thumbnails, dead links).
   const media = await startMediaServer({ port: await freePort(), host: '127.0.0.1' });
+  const silent = await startSilentServer();
   try {
     await applyMigrations(services.databaseUrl);
     const fixture = await loadFixtureCatalog(services, media.url);
@@ -44,12 +48,15 @@ export default async function setup(project: TestProject) {
     project.provide('bridgeUrl', bridge.url);
     project.provide('fixture', fixture);
     project.provide('mediaUrl', media.url);
+    project.provide('silentUrl', silent.url);
     return async () => {
       await bridge.close();
+      await silent.close();
       await media.close();
       await services.stop();
     };
   } catch (err) {
+    await silent.close();
     await media.close();
     await services.stop();
     throw err;

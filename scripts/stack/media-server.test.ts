@@ -90,4 +90,25 @@ describe('media server', () => {
     // With slowMs = 300 the server eventually answers 504.
     expect((await get(`/slow/images/${ID}.jpg`)).res.status).toBe(504);
   });
+
+  it('answers /status/<code>/ with that status, redirects pointing at a live path', async () => {
+    for (const code of [200, 403, 404, 429, 500, 503]) {
+      expect((await get(`/status/${code}/x/1.jpg`, { method: 'HEAD' })).res.status).toBe(code);
+    }
+    const { res } = await get('/status/301/x/1.jpg', { redirect: 'manual' });
+    expect(res.status).toBe(301);
+    expect(res.headers.get('location')).toBe('/status/200/redirected/x/1.jpg');
+    expect((await get('/status/999/x/1.jpg')).res.status).toBe(404);
+  });
+
+  it('counts the requests and HEADs it saw for paths containing a text', async () => {
+    const token = `t${Date.now()}`;
+    await get(`/status/200/${token}/1.jpg`, { method: 'HEAD' });
+    await get(`/status/404/${token}/2.jpg`, { method: 'HEAD' });
+    await get(`/images/${ID}.png?${token}`);
+    await get(`/status/200/${token}/1.jpg`);
+    const { body } = await get(`/_requests?contains=${token}`);
+    expect(JSON.parse(body.toString())).toEqual({ requests: 3, head: 2 });
+    expect(JSON.parse((await get('/_requests')).body.toString())).toEqual({ requests: 0, head: 0 });
+  });
 });

@@ -8,7 +8,11 @@
  *   /dead/...                          404 (dead links)
  *   /gone/...                          410
  *   /slow/...                          no answer for 30 s, then 504 (timeout tests)
+ *   /status/<code>/...                 that status (200-599); a 3xx carries a Location to
+ *                                      /status/200/redirected/... (link-check tests)
  *   /healthz                           200 "ok" (readiness probe)
+ *   /_requests?contains=<text>         {"requests": n, "head": n}: how many requests (and
+ *                                      HEADs) this server saw for paths containing <text>
  *   anything else                      404
  *
  * Standalone: `npx tsx scripts/stack/media-server.ts --port 8790 [--host 0.0.0.0]`.
@@ -48,10 +52,11 @@ export async function startMediaServer(opts: MediaServerOptions): Promise<MediaS
   const slowMs = opts.slowMs ?? 30_000;
   const cache = new ByteLru(CACHE_MAX_BYTES);
   const slowTimers = new Set<NodeJS.Timeout>();
+  const tally = new RequestTally(TALLY_MAX_PATHS);
 
   const server = createServer((req, res) => {
     try {
-      handle(req, res, { cache, slowMs, slowTimers });
+      handle(req, res, { cache, slowMs, slowTimers, tally });
     } catch (err) {
       if (!res.headersSent) send(res, req, 500, 'text/plain; charset=utf-8', Buffer.from(`error: ${String(err)}\n`));
       else res.destroy();
@@ -86,6 +91,7 @@ interface HandlerState {
   cache: ByteLru;
   slowMs: number;
   slowTimers: Set<NodeJS.Timeout>;
+  tally: RequestTally;
 }
 
 interface Generated {
@@ -97,6 +103,13 @@ interface Generated {
 function handle(req: IncomingMessage, res: ServerResponse, state: HandlerState): void {
   const url = new URL(req.url ?? '/', 'http://media.local');
   const path = url.pathname;
+
+  if (path === '/_requests') {
+    const counts = state.tally.count(url.searchParams.get('contains') ?? '');
+    send(res, req, 200, 'application/json', Buffer.from(JSON.stringify(counts)));
+    return;
+  }
+  state.tally.add(path, req.method === 'HEAD');
 
   if (path.startsWith('/slow/')) {
     // Hold the request open; a client's timeout should fire first.
@@ -118,6 +131,14 @@ function handle(req: IncomingMessage, res: ServerResponse, state: HandlerState):
   }
   if (path === '/healthz') {
     send(res, req, 200, 'text/plain; charset=utf-8', Buffer.from('ok\n'));
+    return;
+  }
+  const status = /^\/status\/(\d{3})\/(.*)$/.exec(path);
+  if (status && Number(status[1]) >= 200 && Number(status[1]) <= 599) {
+    const code = Number(status[1]);
+    // A redirect points somewhere live, so a client that follows it would see a 200.
+    if (code >= 300 && code < 400) res.setHeader('Location', `/status/200/redirected/${status[2]}`);
+    send(res, req, code, 'text/plain; charset=utf-8', Buffer.from(`${code}\n`));
     return;
   }
   if (path.startsWith('/gone/')) {
@@ -358,6 +379,35 @@ function renderAudio(id: string, ms: number): Generated {
 }
 
 // ---------------------------------------------------------------------------------------
+
+/** Paths whose requests are counted; the oldest path is forgotten beyond this. */
+const TALLY_MAX_PATHS = 50_000;
+
+/** Requests seen per path, so tests can count the HEAD requests a client made. */
+class RequestTally {
+  private readonly paths = new Map<string, { requests: number; head: number }>();
+
+  constructor(private readonly maxPaths: number) {}
+
+  add(path: string, head: boolean): void {
+    const entry = this.paths.get(path) ?? { requests: 0, head: 0 };
+    entry.requests++;
+    if (head) entry.head++;
+    this.paths.set(path, entry);
+    if (this.paths.size > this.maxPaths) this.paths.delete(this.paths.keys().next().value!);
+  }
+
+  count(contains: string): { requests: number; head: number } {
+    const total = { requests: 0, head: 0 };
+    if (!contains) return total;
+    for (const [path, entry] of this.paths) {
+      if (!path.includes(contains)) continue;
+      total.requests += entry.requests;
+      total.head += entry.head;
+    }
+    return total;
+  }
+}
 
 /** Tiny LRU bounded by total body size: the same thumbnails get requested repeatedly. */
 class ByteLru {
