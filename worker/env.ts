@@ -38,6 +38,14 @@ export const EnvSchema = z.object({
   CACHE_FRESH_SECONDS: z.coerce.number().int().min(0).optional(),
   /** Local and test only: let the thumbnail proxy fetch loopback/private addresses. */
   ALLOW_PRIVATE_MEDIA: z.enum(['true', 'false']).optional(),
+  /** Dead-link filtering: time budget (ms) of the one round of HEAD checks a search may make. */
+  LINK_CHECK_BUDGET_MS: z.coerce.number().int().positive().optional(),
+  /** HEAD requests in flight at once (searches and the background checker). */
+  LINK_CHECK_CONCURRENCY: z.coerce.number().int().positive().optional(),
+  /** HEAD requests one search may make; further unrecorded URLs count as live. */
+  LINK_CHECK_MAX_PER_REQUEST: z.coerce.number().int().min(0).optional(),
+  /** HEAD requests one run of the background link checker may make. */
+  LINK_PREWARM_MAX_CHECKS: z.coerce.number().int().min(0).optional(),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

@@ -3,7 +3,7 @@
  */
 import { createApp } from './app.js';
 import { createLogger } from './middleware/logger.js';
-import { dispatchCron, type DispatchConfig } from './scheduled.js';
+import { runScheduled } from './scheduled.js';
 
 export { RateLimiter } from './ratelimit/rate-limiter.js';
 
@@ -13,6 +13,6 @@ export default {
   fetch: app.fetch,
   async scheduled(controller, env, ctx) {
     const log = createLogger({ cron: controller.cron, scheduled_time: new Date(controller.scheduledTime).toISOString() });
-    ctx.waitUntil(dispatchCron(controller.cron, env as DispatchConfig, log));
+    ctx.waitUntil(runScheduled(controller.cron, env, log));
   },
 } satisfies ExportedHandler<Record<string, unknown>>;

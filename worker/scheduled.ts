@@ -1,7 +1,10 @@
 /**
- * Cron Trigger dispatch: the Worker only asks the ingest task service to start work
- * (long jobs never run inside a Worker). Crons are declared in wrangler.toml.
+ * Cron Trigger dispatch: the Worker asks the ingest task service to start work (long
+ * jobs never run inside a Worker); the one bounded job it runs itself is the background
+ * link checker. Crons are declared in wrangler.toml.
  */
+import { checkEnv } from './env.js';
+import { prewarmLinks, type PrewarmStats } from './links/prewarm.js';
 import type { Logger } from './middleware/logger.js';
 
 /** Cron expression → ingest action. Keep in step with `[triggers]` in wrangler.toml. */
@@ -56,4 +59,38 @@ export async function dispatchCron(
     }
   }
   return outcomes;
+}
+
+/**
+ * The background link checker's cron (every 15 minutes): keeps the link statuses of
+ * popular searches recorded (worker/links/prewarm.ts). Keep in step with wrangler.toml.
+ */
+export const LINK_CHECK_CRON = '*/15 * * * *';
+
+/** Runs the background link checker with the Worker's configuration; never throws. */
+export async function checkLinksCron(env: Record<string, unknown>, log: Logger, fetcher?: typeof fetch): Promise<PrewarmStats | null> {
+  const kv = env.SEARCH_CACHE as KVNamespace | undefined;
+  if (!kv) {
+    log.warn('SEARCH_CACHE not bound; link check skipped');
+    return null;
+  }
+  try {
+    const config = checkEnv(env);
+    return await prewarmLinks(kv, {
+      allowPrivate: config.ALLOW_PRIVATE_MEDIA === 'true',
+      maxChecks: config.LINK_PREWARM_MAX_CHECKS,
+      concurrency: config.LINK_CHECK_CONCURRENCY,
+      log,
+      fetcher,
+    });
+  } catch (err) {
+    log.error('link check failed', { error: (err as Error).message });
+    return null;
+  }
+}
+
+/** The `scheduled()` entry: the link checker's cron, or an ingest action. */
+export async function runScheduled(cron: string, env: Record<string, unknown>, log: Logger): Promise<unknown> {
+  if (cron === LINK_CHECK_CRON) return checkLinksCron(env, log);
+  return dispatchCron(cron, env as DispatchConfig, log);
 }

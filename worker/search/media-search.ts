@@ -9,6 +9,7 @@ import { MATCHED_FIELD_NAME, MAX_RESULT_WINDOW, liveIndexName } from '../../mode
 import { MAX_PAGE } from '../routes/media/schema.js';
 import type { SearchQuery } from '../routes/media/schema.js';
 import type { SearchEngine } from './meili.js';
+import { liveWindow, type LinkVerdicts } from './live-window.js';
 import { buildSearchRequest, type Collection } from './query.js';
 
 export interface SearchEnvelope {
@@ -27,6 +28,8 @@ export interface SearchContext {
   collection?: Collection;
   /** Looks up stored waveform peaks (audio, `peaks=true`): one query for the page. */
   peaksFor?: (ids: string[]) => Promise<Map<string, number[]>>;
+  /** Link verdicts for `filter_dead=true`; without them no result is checked. */
+  links?: LinkVerdicts;
 }
 
 /** Maps `_matchesPosition` keys (`tag_names.3`, `title`) to Openverse's field names. */
@@ -54,10 +57,14 @@ export function envelope(total: number, page: number, pageSize: number, results:
 
 export async function searchMedia(mediaType: MediaType, params: SearchQuery, ctx: SearchContext): Promise<SearchEnvelope> {
   const request = buildSearchRequest(mediaType, params, { authenticated: ctx.authenticated, collection: ctx.collection });
-  const response = await ctx.engine.search<SearchDocument>(liveIndexName(mediaType, ctx.indexPrefix), request);
+  const index = liveIndexName(mediaType, ctx.indexPrefix);
+  const { hits, total } =
+    params.filter_dead && ctx.links
+      ? await liveWindow(ctx.engine, index, request, params.page, params.page_size, ctx.links)
+      : await ctx.engine.search<SearchDocument>(index, request).then((r) => ({ hits: r.hits, total: r.totalHits ?? r.estimatedTotalHits ?? r.hits.length }));
   // Stored peaks when asked for; `[]` for a track the waveform job has not done yet.
-  const stored = mediaType === 'audio' && params.peaks && ctx.peaksFor ? await ctx.peaksFor(response.hits.map((h) => h.id)) : null;
-  const results = response.hits.map((hit) =>
+  const stored = mediaType === 'audio' && params.peaks && ctx.peaksFor ? await ctx.peaksFor(hits.map((h) => h.id)) : null;
+  const results = hits.map((hit) =>
     mediaResult(mediaType, hit as unknown as MediaRecord, {
       baseUrl: ctx.baseUrl,
       fieldsMatched: fieldsMatched(hit._matchesPosition),
@@ -65,5 +72,6 @@ export async function searchMedia(mediaType: MediaType, params: SearchQuery, ctx
       sensitivity: params.unstable__include_sensitive_results,
     }),
   );
-  return envelope(response.totalHits ?? response.estimatedTotalHits ?? results.length, params.page, params.page_size, results);
+  // result_count is the engine's total, not reduced by dead links (§3.3).
+  return envelope(total, params.page, params.page_size, results);
 }

@@ -12,6 +12,9 @@ export interface MeiliSearchRequest {
   sort?: string[];
   page?: number;
   hitsPerPage?: number;
+  /** Offset paging (estimated totals): the back-fill of dead-link filtering. */
+  offset?: number;
+  limit?: number;
   showMatchesPosition?: boolean;
   attributesToRetrieve?: string[];
 }

@@ -6,6 +6,7 @@ import { searchMedia } from '../../search/media-search.js';
 import type { Collection } from '../../search/query.js';
 import { isAuthenticated } from '../../auth/caller.js';
 import type { AppEnv } from '../../types.js';
+import { deadLinkFilter } from './dead-links.js';
 import { baseUrlOf, checkSearchRules } from './request.js';
 import { ErrorSchema, searchQuerySchemaOf, searchResponseSchemaOf } from './schema.js';
 
@@ -66,16 +67,21 @@ export function registerCollections(app: OpenAPIHono<AppEnv>, mediaType: MediaTy
         source: path.source?.toLowerCase(),
         creator: path.creator,
       };
-      return cachedJson(c, { mediaType, route: `collection:${JSON.stringify(collection)}`, params, kind: 'search' }, () =>
-        searchMedia(mediaType, params, {
+      const route = `collection:${JSON.stringify(collection)}`;
+      const deadLinks = deadLinkFilter(c, `${mediaType} ${route} ${JSON.stringify(params)}`, params.filter_dead);
+      return cachedJson(c, { mediaType, route, params, kind: 'search' }, async () => {
+        const body = await searchMedia(mediaType, params, {
           engine: c.get('engine'),
           indexPrefix: c.get('config').INDEX_PREFIX,
           baseUrl: baseUrlOf(c.req.url),
           authenticated: isAuthenticated(c.get('caller')),
-        peaksFor: (ids) => peaksFor(c.get('db')(), ids),
+          peaksFor: (ids) => peaksFor(c.get('db')(), ids),
           collection,
-        }),
-      ) as never;
+          links: deadLinks.links,
+        });
+        deadLinks.done();
+        return body;
+      }) as never;
     });
   }
 }

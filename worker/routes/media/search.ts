@@ -6,6 +6,7 @@ import { peaksFor } from '../../db/waveforms.js';
 import { searchMedia } from '../../search/media-search.js';
 import { isAuthenticated } from '../../auth/caller.js';
 import type { AppEnv } from '../../types.js';
+import { deadLinkFilter } from './dead-links.js';
 import { baseUrlOf, checkSearchRules } from './request.js';
 import { ErrorSchema, MAX_ANONYMOUS_PAGE_SIZE, searchQuerySchemaOf, searchResponseSchemaOf } from './schema.js';
 
@@ -33,15 +34,19 @@ export function registerSearch(app: OpenAPIHono<AppEnv>, mediaType: MediaType) {
     const params = c.req.valid('query');
     checkSearchRules(c.req.url);
     const config = c.get('config');
-    return cachedJson(c, { mediaType, route: 'search', params, kind: 'search' }, () =>
-      searchMedia(mediaType, params, {
+    const deadLinks = deadLinkFilter(c, `${mediaType} search ${JSON.stringify(params)}`, params.filter_dead);
+    return cachedJson(c, { mediaType, route: 'search', params, kind: 'search' }, async () => {
+      const body = await searchMedia(mediaType, params, {
         engine: c.get('engine'),
         indexPrefix: config.INDEX_PREFIX,
         baseUrl: baseUrlOf(c.req.url),
         authenticated: isAuthenticated(c.get('caller')),
         peaksFor: (ids) => peaksFor(c.get('db')(), ids),
-      }),
-    ) as never;
+        links: deadLinks.links,
+      });
+      deadLinks.done();
+      return body;
+    }) as never;
   });
   return app;
 }

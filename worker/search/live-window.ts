@@ -1,0 +1,59 @@
+/**
+ * A page of live results for `filter_dead=true` (§4.5), stateless: the page is cut from
+ * the live hits of the whole prefix `[0, page·page_size)` of the ranking, so page N
+ * starts where page N−1 ended and no id repeats across pages while the recorded
+ * statuses stay the same. (The reference instead remembers a per-query mask and starts
+ * a first-ever page > 1 at 0.) Recorded statuses make re-reading the prefix cheap.
+ *
+ * The first window holds twice what the page needs (the reference's 0.5 dead-link
+ * ratio); its URLs get the request's one round of checks. If dead links leave the page
+ * short, the window widens by half, up to `MAX_BACKFILLS` times, with recorded statuses
+ * only (an unrecorded URL there counts as live).
+ */
+import type { SearchDocument } from '../../model/document.js';
+import { MAX_RESULT_WINDOW } from '../../model/search-index.js';
+import type { MeiliSearchRequest, MeiliSearchResponse, SearchEngine } from './meili.js';
+
+export const DEAD_LINK_RATIO = 0.5;
+export const MAX_BACKFILLS = 3;
+
+export interface LinkVerdicts {
+  verdicts(urls: string[]): Promise<Map<string, boolean>>;
+}
+
+type Hit = MeiliSearchResponse<SearchDocument>['hits'][number];
+
+export async function liveWindow(
+  engine: SearchEngine,
+  index: string,
+  request: MeiliSearchRequest,
+  page: number,
+  pageSize: number,
+  links: LinkVerdicts,
+): Promise<{ hits: Hit[]; total: number }> {
+  const want = page * pageSize;
+  let end = Math.min(MAX_RESULT_WINDOW, Math.ceil(want / DEAD_LINK_RATIO));
+  const first = await engine.search<SearchDocument>(index, { ...request, page: 1, hitsPerPage: end });
+  const total = first.totalHits ?? first.estimatedTotalHits ?? first.hits.length;
+  const available = Math.min(total, MAX_RESULT_WINDOW);
+  const seen = new Set<string>();
+  const live: Hit[] = [];
+  const keep = async (hits: Hit[]) => {
+    // A record without a URL has nothing to show: '' is never fetchable, so it is dropped.
+    const verdicts = await links.verdicts(hits.map((h) => h.url ?? ''));
+    for (const hit of hits) {
+      if (seen.has(hit.id) || verdicts.get(hit.url ?? '') === false) continue;
+      seen.add(hit.id);
+      live.push(hit);
+    }
+  };
+  await keep(first.hits);
+  for (let i = 0; i < MAX_BACKFILLS && live.length < want && end < available; i++) {
+    const next = Math.min(available, end + Math.floor(end / 2));
+    const { page: _p, hitsPerPage: _h, ...rest } = request;
+    const more = await engine.search<SearchDocument>(index, { ...rest, offset: end, limit: next - end });
+    await keep(more.hits);
+    end = next;
+  }
+  return { hits: live.slice(want - pageSize, want), total };
+}
