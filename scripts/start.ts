@@ -152,6 +152,8 @@ async function main(): Promise<void> {
       INGEST_URL: `http://127.0.0.1:${ingestPort}`,
       INGEST_SECRET: ingestSecret,
       ENVIRONMENT: 'local',
+      // `LOG_LEVEL=info npm start` shows a JSON line per request.
+      LOG_LEVEL: process.env.LOG_LEVEL === 'info' || process.env.LOG_LEVEL === 'error' ? process.env.LOG_LEVEL : 'warn',
       // The demo media server is on loopback: let the thumbnail proxy reach it.
       ALLOW_PRIVATE_MEDIA: 'true',
       // Local development is not throttled like the public API (override to try limits).

@@ -15,6 +15,12 @@ export const EnvSchema = z.object({
   /** Meilisearch request timeout in ms. */
   MEILI_TIMEOUT_MS: z.coerce.number().int().positive().optional(),
   ENVIRONMENT: z.string().optional(),
+  /**
+   * Lowest level logged. Production logs every request (`info`); the local stack runs
+   * at `warn` because wrangler dev at its log level drops info lines anyway, after each
+   * had cost milliseconds of CPU on their way to it (bench/RESULTS.md).
+   */
+  LOG_LEVEL: z.enum(['info', 'warn', 'error']).default('info'),
   /** The ingest task service the Cron Trigger dispatches to, and its shared secret. */
   INGEST_URL: z.string().url().optional(),
   INGEST_SECRET: z.string().min(16).optional(),

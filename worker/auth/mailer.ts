@@ -36,5 +36,6 @@ export async function sendVerificationMail(mail: VerificationMail, config: Env, 
     log.warn('no mail webhook configured; verification mail not sent', { to_domain: mail.to.split('@')[1] });
     return;
   }
-  log.info('verification mail (local: not sent)', { to: mail.to, subject: VERIFICATION_SUBJECT, verify_url: mail.link });
+  // Warn, not info: locally this line is the delivery, and it must show at any log level.
+  log.warn('verification mail (local: not sent)', { to: mail.to, subject: VERIFICATION_SUBJECT, verify_url: mail.link });
 }

@@ -16,8 +16,12 @@ export function redact(fields: Record<string, unknown>): Record<string, unknown>
   return out;
 }
 
-export function createLogger(base: Record<string, unknown>): Logger {
-  const write = (level: string, msg: string, fields?: Record<string, unknown>) => {
+export type LogLevel = 'info' | 'warn' | 'error';
+const RANK: Record<LogLevel, number> = { info: 0, warn: 1, error: 2 };
+
+export function createLogger(base: Record<string, unknown>, minLevel: LogLevel = 'info'): Logger {
+  const write = (level: LogLevel, msg: string, fields?: Record<string, unknown>) => {
+    if (RANK[level] < RANK[minLevel]) return;
     const line = JSON.stringify({ level, msg, ...base, ...(fields ? redact(fields) : {}) });
     if (level === 'error') console.error(line);
     else console.log(line);

@@ -32,9 +32,9 @@ export const services = createMiddleware<AppEnv>(async (c, next) => {
   const requestId = newRequestId();
   c.set('requestId', requestId);
   c.header('X-Request-Id', requestId);
-  const log = createLogger({ request_id: requestId });
-  c.set('log', log);
   const config = configOf(c.env ?? {});
+  const log = createLogger({ request_id: requestId }, config.LOG_LEVEL);
+  c.set('log', log);
   c.set('config', config);
   c.set('engine', createMeiliClient({ url: config.MEILI_URL, apiKey: config.MEILI_SEARCH_KEY, timeoutMs: config.MEILI_TIMEOUT_MS }));
   let opened: ReturnType<typeof createDb> | undefined;
