@@ -27,13 +27,22 @@ const etagMiddleware = etag();
 const corsMiddleware = cors({ origin: '*', allowMethods: ['DELETE', 'GET', 'OPTIONS', 'PATCH', 'POST', 'PUT'], maxAge: 86_400 });
 
 /**
+ * SQLSTATEs that say the server cannot serve any query right now, whatever the query:
+ * class 08 (connection exception), class 53 (insufficient resources, e.g. too many
+ * connections) and 57P01–57P05 (shutting down, crashed, starting up or in recovery —
+ * "the database system is starting up" is 57P03 —, database dropped, session timeout).
+ */
+const OUTAGE_SQLSTATE = /^(08|53|57P0)/;
+
+/**
  * A query that failed without a Postgres error code never reached the database
- * (connection refused, dropped, timed out): that is an outage (503), not a bug (500).
+ * (connection refused, dropped, timed out), and one refused with an outage code was
+ * never run: both are an outage (503), not a bug (500).
  */
 function isDatabaseUnreachable(err: Error): boolean {
   if (!(err instanceof DrizzleQueryError)) return false;
   const code = (err.cause as { code?: unknown } | undefined)?.code;
-  return !(typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code));
+  return !(typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) || OUTAGE_SQLSTATE.test(code);
 }
 export const OPENAPI_PATH = '/v1/openapi.json';
 
