@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { ingestConfig } from './config.js';
+import { ingestConfig, readStackInfo } from './config.js';
 import { computeWaveforms } from './waveform-job.js';
 
 const { values } = parseArgs({ options: { limit: { type: 'string' }, concurrency: { type: 'string' } } });
@@ -13,6 +13,8 @@ try {
   const stats = await computeWaveforms(client, {
     limit: values.limit ? Number(values.limit) : undefined,
     concurrency: values.concurrency ? Number(values.concurrency) : undefined,
+    // Loopback media only for the local stack (its demo media server) or when asked.
+    allowPrivate: process.env.ALLOW_PRIVATE_MEDIA === 'true' || (!process.env.DATABASE_URL && readStackInfo() !== null),
     onProgress: (done, total) => process.stderr.write(`\rwaveforms ${done}/${total}`),
   });
   process.stderr.write('\n');

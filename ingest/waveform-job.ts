@@ -3,6 +3,7 @@
  * audio tracks that have none. Each failure is reported by id; the job goes on.
  */
 import pg from 'pg';
+import { downloadMedia } from './media-download.js';
 import { MAX_AUDIO_BYTES, waveformOf } from './waveform.js';
 
 export interface WaveformJobStats {
@@ -10,18 +11,15 @@ export interface WaveformJobStats {
   failed: { id: string; error: string }[];
 }
 
-async function download(url: string): Promise<Buffer> {
-  const res = await fetch(url, { signal: AbortSignal.timeout(30_000), headers: { 'User-Agent': 'EdgeverseWaveform/0.1' } });
-  if (!res.ok) throw new Error(`HTTP ${res.status}`);
-  if (Number(res.headers.get('content-length') ?? 0) > MAX_AUDIO_BYTES) throw new Error('file too large');
-  const buf = Buffer.from(await res.arrayBuffer());
-  if (buf.length > MAX_AUDIO_BYTES) throw new Error('file too large');
-  return buf;
-}
-
 export async function computeWaveforms(
   client: pg.ClientBase,
-  opts: { limit?: number; concurrency?: number; onProgress?: (done: number, total: number) => void } = {},
+  opts: {
+    limit?: number;
+    concurrency?: number;
+    /** Local stack and tests only: fetch from loopback/private hosts (the demo media server). */
+    allowPrivate?: boolean;
+    onProgress?: (done: number, total: number) => void;
+  } = {},
 ): Promise<WaveformJobStats> {
   const { rows } = await client.query<{ identifier: string; url: string }>(
     `select a.identifier::text, a.url from audio a left join audio_waveform w using (identifier)
@@ -34,7 +32,8 @@ export async function computeWaveforms(
     while (next < rows.length) {
       const row = rows[next++];
       try {
-        const peaks = await waveformOf(await download(row.url));
+        const audio = await downloadMedia(row.url, { maxBytes: MAX_AUDIO_BYTES, allowPrivate: opts.allowPrivate, userAgent: 'EdgeverseWaveform/0.1' });
+        const peaks = await waveformOf(audio);
         await client.query(
           `insert into audio_waveform (identifier, peaks) values ($1, $2::jsonb)
            on conflict (identifier) do update set peaks = excluded.peaks, created_on = now()`,

@@ -184,7 +184,7 @@ async function backfillWaveforms(databaseUrl: string): Promise<void> {
   stops.push({ name: 'waveform job', stop: () => client.end().catch(() => {}) });
   try {
     await client.connect();
-    const stats = await computeWaveforms(client, { concurrency: 4 });
+    const stats = await computeWaveforms(client, { concurrency: 4, allowPrivate: true });
     if (stats.done || stats.failed.length) log(`waveforms: ${stats.done} computed, ${stats.failed.length} failed (npm run waveforms retries)`);
   } catch (err) {
     if (!stopping) log(`waveforms: stopped (${(err as Error).message})`);

@@ -52,7 +52,7 @@ export async function loadFixtureCatalog(
       counts.realRows += stats.read - (mediaType === 'image' ? FIXTURE_IMAGES : FIXTURE_AUDIO);
     }
     // Waveforms of the demo tracks (served by the media server); remote real rows fail.
-    await computeWaveforms(client, { concurrency: 8 });
+    await computeWaveforms(client, { concurrency: 8, allowPrivate: true });
     // One image whose media URL the media server answers with 404.
     const dead = await client.query<{ identifier: string }>("select identifier::text from image where url like '%/dead/%' and not mature limit 1");
     counts.deadImageId = dead.rows[0]?.identifier ?? null;

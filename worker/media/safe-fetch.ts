@@ -7,6 +7,8 @@
  * Workers cannot resolve DNS, so a public name that resolves to a private address is
  * not caught here; on Cloudflare such fetches cannot reach private networks anyway.
  */
+import { isPrivateHost } from '../../model/private-address.js';
+
 export class MediaFetchError extends Error {
   override name = 'MediaFetchError';
   constructor(
@@ -19,21 +21,6 @@ export class MediaFetchError extends Error {
 
 const MAX_REDIRECTS = 3;
 export const MAX_MEDIA_BYTES = 25 * 1024 * 1024;
-
-function isPrivateHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  if (host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.local') || host.endsWith('.internal')) return true;
-  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
-  if (v4) {
-    const [a, b] = [Number(v4[1]), Number(v4[2])];
-    return a === 0 || a === 10 || a === 127 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127) || a >= 224;
-  }
-  if (host.includes(':')) {
-    return host === '::1' || host === '::' || host.startsWith('fc') || host.startsWith('fd') || host.startsWith('fe80') || host.startsWith('::ffff:');
-  }
-  // Decimal or hex encodings of an address (`2130706433`, `0x7f000001`) are refused too.
-  return /^(0x[0-9a-f]+|\d+)$/.test(host);
-}
 
 export function checkTarget(raw: string, allowPrivate: boolean): URL {
   let url: URL;
