@@ -421,7 +421,7 @@ async function main(): Promise<void> {
   let mismatches = 0;
   const mismatchExamples: string[] = [];
   for (const q of base) {
-    const w = await fetch(`${s.apiUrl}${q.path}`);
+    const w = await fetch(`${s.apiUrl}${workerPath(q.media, variant(q.params, 0))}`);
     const wb = (await w.json()) as { results?: { id: string }[]; result_count?: number };
     const rb = await rawSearch(q.media, q.meili);
     const a = (wb.results ?? []).map((x) => x.id).join(',');
