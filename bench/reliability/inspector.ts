@@ -34,13 +34,14 @@ export async function findInspector(tree: ProcInfo[], apiPort: number): Promise<
 
 /**
  * Forces a full collection and reads the heap; null when the inspector does not answer
- * in 3 tries (wrangler's inspector proxy can drop the first session's messages while it
- * attaches to the runtime).
+ * in 5 tries (a session is often closed at once while wrangler's inspector proxy and the
+ * runtime re-attach; the next one usually answers).
  */
 export async function heapAfterGc(wsUrl: string): Promise<HeapUsage | null> {
-  for (let attempt = 0; attempt < 3; attempt++) {
+  for (let attempt = 0; attempt < 5; attempt++) {
     const usage = await heapOnce(wsUrl, 5000);
     if (usage) return usage;
+    await new Promise((r) => setTimeout(r, 500));
   }
   return null;
 }
