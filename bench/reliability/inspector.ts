@@ -37,16 +37,20 @@ export async function findInspector(tree: ProcInfo[], apiPort: number): Promise<
  * in 5 tries (a session is often closed at once while wrangler's inspector proxy and the
  * runtime re-attach; the next one usually answers).
  */
-export async function heapAfterGc(wsUrl: string): Promise<HeapUsage | null> {
+export async function heapAfterGc(wsUrl: string, poke?: () => Promise<unknown>): Promise<HeapUsage | null> {
   for (let attempt = 0; attempt < 5; attempt++) {
-    const usage = await heapOnce(wsUrl, 5000);
+    const usage = await heapOnce(wsUrl, 5000, poke);
     if (usage) return usage;
     await new Promise((r) => setTimeout(r, 500));
   }
   return null;
 }
 
-async function heapOnce(wsUrl: string, timeoutMs: number): Promise<HeapUsage | null> {
+/**
+ * One session. An idle isolate may leave inspector commands queued until it next runs,
+ * so `poke` (e.g. a request to the Worker) is called every 250 ms while waiting.
+ */
+async function heapOnce(wsUrl: string, timeoutMs: number, poke?: () => Promise<unknown>): Promise<HeapUsage | null> {
   const ws = new WebSocket(wsUrl);
   let id = 0;
   const pending = new Map<number, (result: unknown) => void>();
@@ -65,6 +69,7 @@ async function heapOnce(wsUrl: string, timeoutMs: number): Promise<HeapUsage | n
       ws.send(JSON.stringify({ id: n, method }));
     });
   const timer = new Promise<null>((resolve) => setTimeout(() => resolve(null), timeoutMs));
+  const poker = poke ? setInterval(() => void poke().catch(() => {}), 250) : undefined;
   const work = (async () => {
     await new Promise<void>((resolve) => ws.once('open', () => resolve()));
     await call('HeapProfiler.collectGarbage');
@@ -74,6 +79,7 @@ async function heapOnce(wsUrl: string, timeoutMs: number): Promise<HeapUsage | n
   try {
     return await Promise.race([work, timer, gone]);
   } finally {
+    clearInterval(poker);
     ws.terminate();
   }
 }

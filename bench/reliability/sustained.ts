@@ -216,7 +216,8 @@ async function main(): Promise<void> {
   const rssAfterWarm = rssNow();
 
   const inspector = await findInspector(tree(), apiPort);
-  const heapBefore = inspector ? await heapAfterGc(inspector) : null;
+  const poke = () => fetch(`${s.apiUrl}/nope/`).then((res) => res.arrayBuffer());
+  const heapBefore = inspector ? await heapAfterGc(inspector, poke) : null;
   log(`measured run: c=${saturation} for ${seconds} s, quota client (standard key, ${QUOTA}/min) in parallel for ${Math.min(seconds, 50)} s`);
   const cpuBefore = cpuSnapshot(tree());
   const busyBefore = machineBusySeconds();
@@ -247,7 +248,7 @@ async function main(): Promise<void> {
   const othersCpu = Math.max(0, machineBusySeconds() - busyBefore - ours) / r.seconds;
   const loadAfter = loadAvg();
   const growth = memoryGrowth(r);
-  const heapAfter = inspector ? await heapAfterGc(inspector) : null;
+  const heapAfter = inspector ? await heapAfterGc(inspector, poke) : null;
   log(`done: ${r.requests} requests, ${r.errors} errors, ${r.status5xx} × 5xx; quota ${JSON.stringify(r.quota)}`);
   await teardown();
   stack = null;

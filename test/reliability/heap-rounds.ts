@@ -16,13 +16,15 @@ const stack = await startPrivateStack({ images: 2000, audio: 500 });
 try {
   const inspector = await findInspector(stack.workerTree(), Number(new URL(stack.apiUrl).port));
   const rotation = searchMix(loadMix());
+  const poke = () => fetch(`${stack.apiUrl}/nope/`).then((r) => r.arrayBuffer());
   const report = async (label: string) => {
-    const heap = inspector ? await heapAfterGc(inspector) : null;
+    const heap = inspector ? await heapAfterGc(inspector, poke) : null;
     const rss = rssByRole(stack.workerTree(), ['workerd', 'workerd-proxy']);
     console.log(
       `${label}: JS heap after GC ${heap ? `${(heap.used / MB).toFixed(1)} MB` : 'n/a'}; RSS ${Object.entries(rss).map(([k, v]) => `${k} ${(v / MB).toFixed(0)} MB`).join(', ')}`,
     );
   };
+  await report('idle');
   for (let i = 1; i <= Number(process.env.ROUNDS ?? 4); i++) {
     const r = await runSoak({ baseUrl: stack.apiUrl, connections: 8, seconds: 30, next: rotation.next, tree: () => stack.workerTree(), roles: [] });
     await report(`after round ${i} (${r.requests} requests, ${r.errors} errors)`);
