@@ -303,7 +303,7 @@ async function main(): Promise<void> {
       await c.end();
     }
   };
-  const backfillDone = () => s.linesAfterReady().some((l) => /waveforms: (\d+ computed|stopped)/.test(l));
+  const backfillDone = () => s.linesAfterReady().some((l) => /waveforms: (\d+ computed|stopped|skipped)/.test(l));
   const pendingAtStart = await withoutPeaks();
   if (pendingAtStart > 0 && !backfillDone()) {
     log(`waiting for npm start's waveform backfill: ${pendingAtStart.toLocaleString('en')} audio tracks without peaks`);

@@ -179,6 +179,12 @@ async function main(): Promise<void> {
 
 /** Demo tracks get their waveforms in the background once the API is up (idempotent). */
 async function backfillWaveforms(databaseUrl: string): Promise<void> {
+  // A benchmark of a large catalog skips it: hundreds of thousands of demo tracks would
+  // keep the machine busy for an hour.
+  if (process.env.WAVEFORM_BACKFILL === 'off') {
+    log('waveforms: skipped (WAVEFORM_BACKFILL=off; `npm run waveforms` computes them)');
+    return;
+  }
   const client = new pg.Client({ connectionString: databaseUrl });
   client.on('error', () => {});
   stops.push({ name: 'waveform job', stop: () => client.end().catch(() => {}) });

@@ -53,6 +53,9 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     // rate-limiter Durable Object is still called on every request, as in production.
     THROTTLE_ANON_BURST: '100000000/min',
     THROTTLE_ANON_SUSTAINED: '1000000000/day',
+    // Waveforms play no part in search; computing them for every demo track would keep
+    // the machine busy for up to an hour at 1M documents.
+    WAVEFORM_BACKFILL: 'off',
   };
   for (const [k, v] of Object.entries(ports)) env[k] = String(v);
   delete env.MEILI_URL;
