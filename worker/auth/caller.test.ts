@@ -10,4 +10,9 @@ describe('clientIp', () => {
     expect(a).toBe('2001:db8:abcd:12::/64');
     expect(b).toBe(a);
   });
+
+  it('an IPv4-mapped IPv6 address is its IPv4 client, not one shared /64', () => {
+    expect(clientIp(new Headers({ 'CF-Connecting-IP': '::ffff:192.0.2.1' }))).toBe('192.0.2.1');
+    expect(clientIp(new Headers({ 'CF-Connecting-IP': '::FFFF:198.51.100.9' }))).toBe('198.51.100.9');
+  });
 });

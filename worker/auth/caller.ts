@@ -21,6 +21,9 @@ export interface Caller {
  */
 export function clientIp(headers: Headers): string {
   const ip = headers.get('cf-connecting-ip')?.trim() || 'unknown';
+  // An IPv4 client written as an IPv4-mapped IPv6 address is that IPv4 client.
+  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(ip);
+  if (mapped) return mapped[1];
   return ip.includes(':') ? ipv6Prefix(ip) : ip;
 }
 

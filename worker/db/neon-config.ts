@@ -80,6 +80,12 @@ export interface CreateDbOptions<TSchema extends Record<string, unknown>> extend
   max?: number;
   /** Fail a connect attempt after this long instead of hanging the request (default 10 000 ms). */
   connectionTimeoutMillis?: number;
+  /**
+   * Fail a query that gets no answer within this long (default 5 000 ms): a hung server
+   * must not hold the request open. Enforced by the client, so it works when the server
+   * cannot act on a `statement_timeout`.
+   */
+  queryTimeoutMillis?: number;
   /** Called for errors emitted by idle pooled clients (default: console.error). */
   onError?: (err: Error) => void;
 }
@@ -105,6 +111,7 @@ export function createDb<TSchema extends Record<string, unknown> = Record<string
     connectionString: databaseUrl,
     max: opts.max ?? 4,
     connectionTimeoutMillis: opts.connectionTimeoutMillis ?? 10_000,
+    query_timeout: opts.queryTimeoutMillis ?? 5_000,
   });
   if (Object.keys(overrides).length > 0) {
     // NeonPool sets its `Client` as a class field after pg-pool's constructor, so a
