@@ -684,7 +684,7 @@ async function main(): Promise<void> {
     lines.push('');
     lines.push(
       `Rate limiter at c=${early.connections}: GET /v1/nope/ p50 ${fmtMs(early.workerNoopLimited.all.p50)} ms with ≈${early.limiterLogged.toLocaleString('en')} requests in the client's log, ${fmtMs(limiterLate.p.all.p50)} ms with ≈${limiterLate.logged.toLocaleString('en')} ` +
-        `(/nope/ without the limiter: ${fmtMs(early.workerNoop.all.p50)} ms). \`RateLimiter.take\` keeps every request time of the longest window (a day, for the sustained rule) and writes the whole log to storage on every call, so each call does work in proportion to the requests logged; the limits are raised out of reach here, so the log only grows during a run. All requests of one client go through one Durable Object, one call at a time.`,
+        `(/nope/ without the limiter: ${fmtMs(early.workerNoop.all.p50)} ms). \`RateLimiter.take\` keeps 64 bucket counts per scope whatever the traffic (a fixed cost per call: a Durable Object call and a small unconfirmed storage write); all requests of one client go through one Durable Object, one call at a time.`,
     );
   }
   lines.push('');
