@@ -54,6 +54,9 @@ describe(`docs page in Chromium${hasChromium ? '' : ` (skipped: ${SKIP_REASON})`
             NEON_WS_PROXY: inject('bridgeUrl'),
             INDEX_PREFIX: inject('indexPrefix'),
             ENVIRONMENT: 'test',
+            // The fixture's media server is on loopback: without this every result is an
+            // unsafe URL that dead-link filtering drops.
+            ALLOW_PRIVATE_MEDIA: 'true',
           },
         }),
       ),
