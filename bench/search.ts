@@ -46,7 +46,7 @@ import {
   type Level,
   type Probe,
 } from './search/report.js';
-import { ownDatabase, prepareStateDir, snapshotSource, startStack, type Stack } from './search/stack.js';
+import { ownDatabase, prepareStateDir, snapshotSource, startStack, waitUntilIdle, type Stack } from './search/stack.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const QUERIES_FILE = path.join(ROOT, 'bench', 'queries.json');
@@ -284,78 +284,8 @@ async function main(): Promise<void> {
   writeFileSync(portsFile, JSON.stringify({ MEDIA_PORT: s.ports.MEDIA_PORT }));
   log(`stack ready in ${s.readySeconds.toFixed(1)} s (API ${s.apiUrl}, Meilisearch ${s.meiliUrl})`);
 
-  // npm start keeps working after "ready in" (e.g. the waveform backfill of audio tracks
-  // without peaks, which renders and analyses every demo WAV): measure only once the
-  // stack's own processes are idle.
-  const settleStarted = Date.now();
-  // The waveform backfill first: it works through the audio tracks without peaks, with
-  // pauses (downloads of dead or slow demo links time out) that look idle, and says
-  // "waveforms: … computed, … failed" (or "waveforms: stopped") when it ends.
-  const withoutPeaks = async () => {
-    const c = new pg.Client({ connectionString: s.databaseUrl });
-    await c.connect();
-    try {
-      const { rows } = await c.query<{ n: string }>('select count(*) as n from audio a left join audio_waveform w using (identifier) where w.identifier is null');
-      return Number(rows[0].n);
-    } catch {
-      return 0; // no waveform table: nothing to wait for
-    } finally {
-      await c.end();
-    }
-  };
-  const backfillDone = () => s.linesAfterReady().some((l) => /waveforms: (\d+ computed|stopped|skipped)/.test(l));
-  const pendingAtStart = await withoutPeaks();
-  if (pendingAtStart > 0 && !backfillDone()) {
-    log(`waiting for npm start's waveform backfill: ${pendingAtStart.toLocaleString('en')} audio tracks without peaks`);
-    let said = Date.now();
-    while (!backfillDone()) {
-      await sleep(2000);
-      if (Date.now() - said > 60_000) {
-        log(`  ${(await withoutPeaks()).toLocaleString('en')} tracks without peaks left`);
-        said = Date.now();
-      }
-      if (Date.now() - settleStarted > 3 * 3_600_000) throw new Error('the waveform backfill did not end within 3 hours');
-    }
-    log(`  ${s.linesAfterReady().find((l) => /waveforms: /.test(l))?.replace(/^\[edgeverse\] /, '') ?? 'done'}`);
-  }
-  const backfillLine = s.linesAfterReady().find((l) => /waveforms: /.test(l))?.replace(/^\[edgeverse\] /, '');
-  const activeQueries = async () => {
-    if (!databaseUrl) return 0; // PGlite runs inside start.ts: its work shows as the stack's CPU
-    const c = new pg.Client({ connectionString: databaseUrl });
-    await c.connect();
-    try {
-      const { rows } = await c.query<{ n: string }>(
-        "select count(*) as n from pg_stat_activity where datname = current_database() and state = 'active' and pid <> pg_backend_pid()",
-      );
-      return Number(rows[0].n);
-    } finally {
-      await c.end();
-    }
-  };
-  const busy = async () => {
-    const roles = ['stack', 'meilisearch', 'workerd', 'wrangler'];
-    const snap = () => s.tree().filter((p) => roles.includes(p.role)).reduce((a, p) => a + (cpuOf(p.pid) ?? 0), 0);
-    const a = snap();
-    await sleep(2000);
-    return { cpu: (snap() - a) / 2, queries: await activeQueries() };
-  };
-  let lastSaid = 0;
-  // Idle = three 2-second windows in a row with the stack under 0.1 CPUs and no query
-  // running in its database.
-  for (let quiet = 0; quiet < 3; ) {
-    const b = await busy();
-    if (b.cpu < 0.1 && b.queries === 0) {
-      quiet++;
-      continue;
-    }
-    quiet = 0;
-    if (Date.now() - lastSaid > 30_000) {
-      log(`waiting for the stack to go idle (its processes use ${b.cpu.toFixed(2)} CPUs, ${b.queries} queries running: background work after "ready", e.g. the waveform backfill)`);
-      lastSaid = Date.now();
-    }
-    if (Date.now() - settleStarted > 3 * 3_600_000) throw new Error('the stack did not go idle within 3 hours');
-  }
-  const settleSeconds = (Date.now() - settleStarted) / 1000;
+  // npm start keeps working for a while after "ready in": measure once it is idle.
+  const settleSeconds = await waitUntilIdle(s, { databaseUrl, log, timeoutMs: 3 * 3_600_000 });
   if (settleSeconds > 5) log(`stack idle after ${settleSeconds.toFixed(0)} s`);
 
   const master = s.meiliMasterKey;
@@ -646,7 +576,7 @@ async function main(): Promise<void> {
   const date = startedAt.toISOString().replace('T', ' ').slice(0, 16);
   lines.push(`## ${date} UTC — search: Worker vs raw Meilisearch, ${docs.toLocaleString('en')} images${quick ? ' (quick)' : ''}`);
   lines.push('');
-  lines.push(`- command: \`${command}\` — ${totalSeconds.toFixed(0)} s in all${waitedMs > 1000 ? ` (plus ${(waitedMs / 1000).toFixed(0)} s waiting for bench/ingest)` : ''} (stack ready after ${s.readySeconds.toFixed(1)} s${reuse ? ', reused catalog' : ''}, idle ${settleSeconds.toFixed(0)} s later: background work after "ready" is waited for — ${pendingAtStart ? `the waveform backfill of ${pendingAtStart.toLocaleString('en')} audio tracks without peaks (${backfillLine ?? 'ended'})` : 'no waveform backfill was needed'})`);
+  lines.push(`- command: \`${command}\` — ${totalSeconds.toFixed(0)} s in all${waitedMs > 1000 ? ` (plus ${(waitedMs / 1000).toFixed(0)} s waiting for bench/ingest)` : ''} (stack ready after ${s.readySeconds.toFixed(1)} s${reuse ? ', reused catalog' : ''}, idle ${settleSeconds.toFixed(0)} s later; the waveform backfill is off for benchmarks)`);
   lines.push(`- machine: ${mach.cpus} CPUs (${mach.cpuModel}), ${mach.memoryGiB.toFixed(1)} GiB RAM, ${mach.kernel}; load average at start ${loadAtStart}, at end ${loadAtEnd}; the load generator (autocannon, in this Node process) shares the CPUs with the stack`);
   lines.push(`- code: ${src.describe.replace(/ \(\d+ files copied.*$/, '')}; the stack ran from that copy, so edits during the run could not restart the Worker${restarts.length ? ` — yet processes restarted during: ${restarts.join(', ')}` : ''}`);
   lines.push(`- versions: Node ${process.version}, Meilisearch ${meiliVersion}, wrangler ${version('wrangler')} (workerd ${version('workerd')}), hono ${version('hono')}, autocannon ${version('autocannon')}; Postgres: ${pgLabel}`);

@@ -17,9 +17,8 @@ import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSyn
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
-import { cpuDelta, cpuOf, cpuSnapshot, loadAvg, machine, machineBusySeconds, memOf } from '../search/procs.js';
-import { prepareStateDir, snapshotSource, startStack, type Stack } from '../search/stack.js';
+import { cpuDelta, cpuSnapshot, loadAvg, machine, machineBusySeconds, memOf } from '../search/procs.js';
+import { prepareStateDir, snapshotSource, startStack, waitUntilIdle, type Stack } from '../search/stack.js';
 import { isPortTaken } from '../../scripts/stack/ports.js';
 import { loadMix, popularPaths, searchMix, warmPopular } from './mix.js';
 import { verifiedToken } from './quota-key.js';
@@ -67,7 +66,6 @@ const QUOTA = 100;
 
 const t0 = Date.now();
 const log = (msg: string) => console.log(`[soak ${((Date.now() - t0) / 1000).toFixed(0).padStart(4)} s] ${msg}`);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const f1 = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : 'n/a');
 const mb = (b: number | undefined) => (b === undefined ? 'n/a' : `${(b / MB).toFixed(0)}`);
 
@@ -95,39 +93,6 @@ function snapshotHead(root: string): { dir: string; describe: string; remove: ()
   symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'));
   const head = execFileSync('git', ['log', '-1', '--format=%h %s', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
   return { dir, describe: `commit ${head.slice(0, 90)}`, remove: () => rmSync(dir, { recursive: true, force: true }) };
-}
-
-/** Waits for npm start's background work (the waveform backfill) and then for 3 quiet 2-s windows. */
-async function settle(s: Stack): Promise<number> {
-  const started = Date.now();
-  const backfillDone = () => s.linesAfterReady().some((l) => /waveforms: (\d+ computed|stopped)/.test(l));
-  const withoutPeaks = async () => {
-    const c = new pg.Client({ connectionString: s.databaseUrl });
-    await c.connect();
-    try {
-      const { rows } = await c.query<{ n: string }>('select count(*) as n from audio a left join audio_waveform w using (identifier) where w.identifier is null');
-      return Number(rows[0].n);
-    } catch {
-      return 0;
-    } finally {
-      await c.end();
-    }
-  };
-  if ((await withoutPeaks()) > 0) {
-    log('waiting for the waveform backfill npm start runs after "ready"');
-    while (!backfillDone()) {
-      await sleep(2000);
-      if (Date.now() - started > 3 * 3_600_000) throw new Error('the waveform backfill did not end within 3 hours');
-    }
-  }
-  const roles = ['stack', 'meilisearch', 'workerd', 'wrangler'];
-  const cpu = () => s.tree().filter((p) => roles.includes(p.role)).reduce((a, p) => a + (cpuOf(p.pid) ?? 0), 0);
-  for (let quiet = 0; quiet < 3; ) {
-    const a = cpu();
-    await sleep(2000);
-    quiet = (cpu() - a) / 2 < 0.1 ? quiet + 1 : 0;
-  }
-  return (Date.now() - started) / 1000;
 }
 
 async function main(): Promise<void> {
@@ -161,7 +126,7 @@ async function main(): Promise<void> {
   cleanups.push(() => s.stop());
   writeFileSync(portsFile, JSON.stringify({ MEDIA_PORT: s.ports.MEDIA_PORT }));
   log(`stack ready in ${s.readySeconds.toFixed(1)} s (API ${s.apiUrl})`);
-  const settled = await settle(s);
+  const settled = await waitUntilIdle(s);
   log(`stack idle after ${settled.toFixed(0)} s`);
 
   const apiPort = Number(new URL(s.apiUrl).port);

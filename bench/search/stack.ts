@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { freePort } from '../../scripts/stack/ports.js';
-import { processTree, type ProcInfo } from './procs.js';
+import { cpuOf, processTree, type ProcInfo } from './procs.js';
 
 export interface StackOptions {
   root: string;
@@ -220,4 +220,49 @@ export function snapshotSource(root: string): { dir: string; describe: string; r
     describe: `working tree at ${new Date().toISOString().slice(11, 19)} UTC: HEAD ${head}${dirty ? ` + ${dirty} modified tracked files` : ''} (${copied} files copied to ${dir})`,
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
+}
+
+/**
+ * Waits until `npm start`'s work after "ready" is over: three 2-second windows in a row
+ * with the stack's processes under 0.1 CPUs and no query running in its database (when
+ * it is the machine's server; PGlite runs inside start.ts, so its work shows as CPU).
+ * Returns the seconds waited. (The stack runs with WAVEFORM_BACKFILL=off, so there is no
+ * hour-long background job to wait for.)
+ */
+export async function waitUntilIdle(s: Stack, opts: { databaseUrl?: string | null; log?: (line: string) => void; timeoutMs?: number } = {}): Promise<number> {
+  const started = Date.now();
+  const timeoutMs = opts.timeoutMs ?? 3_600_000;
+  const activeQueries = async () => {
+    if (!opts.databaseUrl) return 0;
+    const c = new pg.Client({ connectionString: opts.databaseUrl });
+    await c.connect();
+    try {
+      const { rows } = await c.query<{ n: string }>(
+        "select count(*) as n from pg_stat_activity where datname = current_database() and state = 'active' and pid <> pg_backend_pid()",
+      );
+      return Number(rows[0].n);
+    } finally {
+      await c.end();
+    }
+  };
+  const roles = ['stack', 'meilisearch', 'workerd', 'wrangler'];
+  const cpu = () => s.tree().filter((p) => roles.includes(p.role)).reduce((a, p) => a + (cpuOf(p.pid) ?? 0), 0);
+  let lastSaid = 0;
+  for (let quiet = 0; quiet < 3; ) {
+    const a = cpu();
+    await new Promise((r) => setTimeout(r, 2000));
+    const used = (cpu() - a) / 2;
+    const queries = await activeQueries();
+    if (used < 0.1 && queries === 0) {
+      quiet++;
+      continue;
+    }
+    quiet = 0;
+    if (opts.log && Date.now() - lastSaid > 30_000) {
+      opts.log(`waiting for the stack to go idle (its processes use ${used.toFixed(2)} CPUs, ${queries} queries running)`);
+      lastSaid = Date.now();
+    }
+    if (Date.now() - started > timeoutMs) throw new Error(`the stack did not go idle within ${timeoutMs / 60_000} minutes`);
+  }
+  return (Date.now() - started) / 1000;
 }
