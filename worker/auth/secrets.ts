@@ -21,9 +21,14 @@ export function tokenUrlSafe(bytes: number): string {
   return btoa(String.fromCharCode(...raw)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
-export async function sha256Hex(value: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(value));
+/** Hex digest of a string's UTF-8 bytes. */
+export async function digestHex(algorithm: 'SHA-1' | 'SHA-256', value: string): Promise<string> {
+  const digest = await crypto.subtle.digest(algorithm, new TextEncoder().encode(value));
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+export function sha256Hex(value: string): Promise<string> {
+  return digestHex('SHA-256', value);
 }
 
 /** Constant-time comparison of two hex digests of equal length. */

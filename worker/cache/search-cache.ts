@@ -5,6 +5,7 @@
 import type { Context } from 'hono';
 import type { MediaType } from '../../model/record.js';
 import { isAuthenticated } from '../auth/caller.js';
+import { digestHex } from '../auth/secrets.js';
 import { ApiError } from '../errors.js';
 import type { AppEnv } from '../types.js';
 import { cacheKey, generationKey } from './keys.js';
@@ -35,9 +36,8 @@ export function forgetGeneration(mediaType: MediaType): void {
  * The strong ETag of a body, the same digest (hex SHA-1) the ETag middleware computes
  * for uncached answers, so a tag from a MISS still matches the HIT that follows.
  */
-async function etagOf(body: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-1', new TextEncoder().encode(body));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+function etagOf(body: string): Promise<string> {
+  return digestHex('SHA-1', body);
 }
 
 export type CacheStatus = 'HIT' | 'MISS' | 'STALE' | 'BYPASS';
