@@ -38,6 +38,9 @@ export default defineConfig({
                 THROTTLE_ANON_SUSTAINED: '1000000/day',
                 THROTTLE_REGISTER: '100000/day',
                 THROTTLE_RATE_LIMIT: '100000/second',
+                // Every test request waits for its waitUntil work, and a lease settles at
+                // its end: the suite asks the limiter each time; the lease tests set their own.
+                THROTTLE_LEASE_MS: '0',
                 INGEST_SECRET: 'test-ingest-secret-0123456789',
                 // A loaded 2-core CI machine can be slow: engine timeouts are tested with
                 // dead addresses, not by racing the clock.

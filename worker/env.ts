@@ -40,6 +40,11 @@ export const EnvSchema = z.object({
   THROTTLE_RATE_LIMIT: z.string().optional(),
   THROTTLE_REGISTER: z.string().optional(),
   THROTTLE_ALLOWLIST: z.string().optional(),
+  /**
+   * How long (ms) an isolate may spend a lease of several requests taken from a client's
+   * rate-limit object at once; 0 asks the object on every request. Default 1000.
+   */
+  THROTTLE_LEASE_MS: z.coerce.number().int().min(0).max(10_000).optional(),
   /** How long a cached search answer is fresh (seconds); stale copies serve outages. */
   CACHE_FRESH_SECONDS: z.coerce.number().int().min(0).optional(),
   /** Local and test only: let the thumbnail proxy fetch loopback/private addresses. */

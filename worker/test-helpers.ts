@@ -29,11 +29,17 @@ export async function getJson<T = any>(path: string, status = 200, init?: Reques
  * the way the runtime would call it with a different configuration.
  */
 export async function fetchWith(path: string, init: RequestInit = {}, overrides: Record<string, unknown> = {}): Promise<Response> {
+  const { res, after } = await fetchUnsettled(path, init, overrides);
+  await after;
+  return res;
+}
+
+/** Like `fetchWith`, but returns before the request's `waitUntil` work is done (`after`). */
+export async function fetchUnsettled(path: string, init: RequestInit = {}, overrides: Record<string, unknown> = {}): Promise<{ res: Response; after: Promise<void> }> {
   const { default: handler } = await import('./index.js');
   const ctx = createExecutionContext();
   const res = await handler.fetch(new Request(`${BASE}${path}`, { redirect: 'manual', ...init }) as never, { ...env, ...overrides }, ctx);
-  await waitOnExecutionContext(ctx);
-  return res;
+  return { res, after: waitOnExecutionContext(ctx) };
 }
 
 /** A fresh client address per test, so each gets its own rate-limit counters. */

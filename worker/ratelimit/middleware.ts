@@ -1,12 +1,15 @@
 /**
- * Applies the caller's budgets to every API request (§8.5): one Durable Object call per
- * budget, `X-RateLimit-Limit-<scope>` / `X-RateLimit-Available-<scope>` headers, and a
- * 429 with `Retry-After` when any budget is spent.
+ * Applies the caller's budgets to every API request (§8.5): `X-RateLimit-Limit-<scope>` /
+ * `X-RateLimit-Available-<scope>` headers, and a 429 with `Retry-After` when any budget
+ * is spent. Budgets are drawn through this isolate's leases (leases.ts), so under steady
+ * traffic most requests make no Durable Object call.
  */
 import { createMiddleware } from 'hono/factory';
+import { matchedRoutes } from 'hono/route';
 import { ApiError } from '../errors.js';
 import type { AppEnv } from '../types.js';
-import type { Decision, RateLimiter } from './rate-limiter.js';
+import { LeaseBook, type Taken } from './leases.js';
+import type { RateLimiter } from './rate-limiter.js';
 import { budgetsFor, type RouteClass } from './rules.js';
 
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}';
@@ -25,22 +28,32 @@ export function routeClassOf(path: string): RouteClass | null {
   return null;
 }
 
+/** Per isolate: the leases held on clients' rate-limit objects. */
+export const leases = new LeaseBook();
+
+export const DEFAULT_LEASE_MS = 1000;
+
 export const rateLimit = createMiddleware<AppEnv>(async (c, next) => {
   const routeClass = routeClassOf(c.req.path);
   const namespace = (c.env as { RATE_LIMITER?: DurableObjectNamespace<RateLimiter> }).RATE_LIMITER;
   if (!routeClass || !namespace || c.req.method === 'OPTIONS') return next();
-  const budgets = budgetsFor(c.get('caller'), routeClass, c.get('config'));
-  const limiterOf = (identity: string) => namespace.get(namespace.idFromName(identity));
-  const decisions: Decision[] = [];
+  // Only requests that reach an endpoint count (as in Openverse): a 404, or the redirect
+  // that adds a missing trailing slash, matched middleware alone.
+  if (!matchedRoutes(c).some((r) => r.method !== 'ALL')) return next();
+  const config = c.get('config');
+  const budgets = budgetsFor(c.get('caller'), routeClass, config);
+  const leaseMs = config.THROTTLE_LEASE_MS ?? DEFAULT_LEASE_MS;
+  const defer = (p: Promise<unknown>) => c.executionCtx.waitUntil(p.catch((err: Error) => c.get('log').warn('rate-limit lease settlement failed', { error: err.message })));
+  const taken: Taken[] = [];
   try {
     // One budget is the common case. Several (an unverified key: its address and its
     // client id) are all or nothing: taken one after another, and a refusal gives back
     // what the earlier ones counted.
     for (const b of budgets) {
-      const d = await limiterOf(b.identity).take(b.rules);
-      decisions.push(d);
-      if (!d.allowed) {
-        await Promise.all(decisions.slice(0, -1).map((taken, i) => limiterOf(budgets[i].identity).refund(budgets[i].rules, taken.countedAt)));
+      const t = await leases.take(b, namespace.get(namespace.idFromName(b.identity)), leaseMs, defer);
+      taken.push(t);
+      if (!t.allowed) {
+        await Promise.all(taken.slice(0, -1).map((earlier) => earlier.giveBack()));
         break;
       }
     }
@@ -50,14 +63,14 @@ export const rateLimit = createMiddleware<AppEnv>(async (c, next) => {
     return next();
   }
   const headers: [string, string][] = [];
-  for (const d of decisions) {
-    for (const s of d.scopes) {
+  for (const t of taken) {
+    for (const s of t.scopes) {
       headers.push([`X-RateLimit-Limit-${s.scope}`, String(s.limit)], [`X-RateLimit-Available-${s.scope}`, String(s.available)]);
     }
   }
-  const refused = decisions.filter((d) => !d.allowed);
+  const refused = taken.filter((t) => !t.allowed);
   if (refused.length) {
-    const wait = Math.max(...refused.map((d) => d.retryAfterSeconds), 1);
+    const wait = Math.max(...refused.map((t) => t.retryAfterSeconds), 1);
     for (const [k, v] of headers) c.header(k, v);
     c.header('Retry-After', String(wait));
     throw new ApiError('throttled', `Request was throttled. Expected available in ${wait} second${wait === 1 ? '' : 's'}.`);

@@ -72,20 +72,25 @@ export function waitForRoom(counts: WindowCounts, windowMs: number, limit: numbe
   return windowMs; // limit 0: never room
 }
 
-/** Counts one request at `now`. */
-export function add(counts: WindowCounts, now: number): void {
-  const b = Math.floor(now / counts.width);
+/** Counts `n` requests at `at` (`now`, or later for a lease: see leases.ts). */
+export function add(counts: WindowCounts, at: number, n = 1): void {
+  const b = Math.floor(at / counts.width);
   const last = counts.buckets[counts.buckets.length - 1];
-  // A clock that stepped back counts in the newest bucket: later expiry, never earlier.
-  if (last && last[0] >= b) last[1]++;
-  else counts.buckets.push([b, 1]);
+  // An earlier time than the newest bucket (a clock that stepped back, or a lease dated
+  // ahead) counts in the newest bucket: later expiry, never earlier.
+  if (last && last[0] >= b) last[1] += n;
+  else counts.buckets.push([b, n]);
 }
 
-/** Takes back one request counted at `at` (a refused all-or-nothing group); false if it already expired. */
-export function remove(counts: WindowCounts, at: number): boolean {
+/**
+ * Takes back up to `n` requests counted at `at` (a refused all-or-nothing group, or a
+ * lease's unspent part); returns how many were still there to take.
+ */
+export function remove(counts: WindowCounts, at: number, n = 1): number {
   const b = Math.floor(at / counts.width);
-  const i = counts.buckets.findIndex(([n]) => n === b);
-  if (i < 0) return false;
-  if (--counts.buckets[i][1] === 0) counts.buckets.splice(i, 1);
-  return true;
+  const i = counts.buckets.findIndex(([k]) => k === b);
+  if (i < 0) return 0;
+  const taken = Math.min(n, counts.buckets[i][1]);
+  if ((counts.buckets[i][1] -= taken) === 0) counts.buckets.splice(i, 1);
+  return taken;
 }

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { fetchWith, get, getJson, uniqueIp } from '../../test-helpers.js';
+import { fetchUnsettled, fetchWith, get, getJson, uniqueIp } from '../../test-helpers.js';
 
 const json = (body: unknown, headers: Record<string, string> = {}) => ({
   method: 'POST',
@@ -136,10 +136,14 @@ describe('email verification', () => {
 });
 
 describe('rate limits', () => {
-  it('are exact under concurrency: 50 parallel requests against a limit of 10', async () => {
+  it.each([
+    ['asking the limiter each time', '0'],
+    ['with leases', '200'],
+  ])('are exact under concurrency: 50 parallel requests against a limit of 10 (%s)', async (_, leaseMs) => {
     const ip = uniqueIp();
+    const limits = { THROTTLE_ANON_BURST: '10/min', THROTTLE_LEASE_MS: leaseMs };
     const responses = await Promise.all(
-      Array.from({ length: 50 }, () => fetchWith('/v1/images/?page_size=1', { headers: { 'CF-Connecting-IP': ip } }, { THROTTLE_ANON_BURST: '10/min' })),
+      Array.from({ length: 50 }, () => fetchWith('/v1/images/?page_size=1', { headers: { 'CF-Connecting-IP': ip } }, limits)),
     );
     const statuses = responses.map((r) => r.status);
     expect(statuses.filter((s) => s === 200)).toHaveLength(10);
@@ -150,6 +154,23 @@ describe('rate limits', () => {
     expect(await refused.json()).toEqual({ detail: `Request was throttled. Expected available in ${wait} second${wait === 1 ? '' : 's'}.` });
     expect(refused.headers.get('x-ratelimit-limit-anon_burst')).toBe('10');
     expect(refused.headers.get('x-ratelimit-available-anon_burst')).toBe('0');
+  });
+
+  it('GET /v1/rate_limit/ counts the requests made, not the lease this isolate holds', async () => {
+    const app = await register();
+    const { body: t } = await token(app.client_id, app.client_secret);
+    const limits = { THROTTLE_STANDARD_BURST: '1000/min', THROTTLE_LEASE_MS: '500' };
+    const keyed = { headers: { Authorization: `Bearer ${t.access_token}`, 'CF-Connecting-IP': uniqueIp() } };
+    const round = (n: number) => Promise.all(Array.from({ length: n }, () => fetchUnsettled('/v1/images/?page_size=1', keyed, limits)));
+    // The second round's call asks for a lease sized by both rounds and spends 3 of it.
+    const sent = [...(await round(9)), ...(await round(3))];
+    expect(sent.map((s) => s.res.status)).toEqual(Array(12).fill(200));
+    // The budget's headers count down one request at a time, lease or not.
+    const available = sent.map((s) => Number(s.res.headers.get('x-ratelimit-available-oauth2_client_credentials_burst'))).sort((a, b) => b - a);
+    expect(available).toEqual(Array.from({ length: 12 }, (_, i) => 999 - i));
+    const { res, after } = await fetchUnsettled('/v1/rate_limit/', keyed, limits);
+    expect(await res.json()).toMatchObject({ requests_this_minute: 12, requests_today: 12 });
+    await Promise.all([after, ...sent.map((s) => s.after)]);
   });
 
   it('tells the remaining budget on every answer', async () => {
@@ -211,6 +232,18 @@ describe('rate limits', () => {
     }
     expect(statuses.slice(0, 10).every((s) => s === 201)).toBe(true);
     expect(statuses[10]).toBe(429);
+  });
+
+  it('counts only requests that reach an endpoint: no 404s, no trailing-slash redirects', async () => {
+    const ip = uniqueIp();
+    const limits = { THROTTLE_ANON_BURST: '1/min' };
+    const anonymous = { headers: { 'CF-Connecting-IP': ip } };
+    for (let i = 0; i < 3; i++) {
+      expect((await fetchWith('/v1/nope/', anonymous, limits)).status).toBe(404);
+      expect((await fetchWith('/v1/images?q=cat', anonymous, limits)).status).toBe(301);
+    }
+    expect((await fetchWith('/v1/images/?q=cat', anonymous, limits)).status).toBe(200);
+    expect((await fetchWith('/v1/images/?q=cat', anonymous, limits)).status).toBe(429);
   });
 
   it('does not throttle the docs or the OpenAPI document', async () => {

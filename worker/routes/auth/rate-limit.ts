@@ -1,5 +1,6 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { ApiError } from '../../errors.js';
+import { leases } from '../../ratelimit/middleware.js';
 import type { RateLimiter } from '../../ratelimit/rate-limiter.js';
 import { budgetsFor } from '../../ratelimit/rules.js';
 import type { AppEnv } from '../../types.js';
@@ -39,8 +40,14 @@ export function registerRateLimit(app: OpenAPIHono<AppEnv>) {
       const usage = await namespace.get(namespace.idFromName(budget.identity)).usage(
         budget.rules.map((r) => ({ scope: r.scope, windowMs: r.windowMs })),
       );
-      burst = burstRule ? usage[burstRule.scope] : null;
-      sustained = sustainedRule ? usage[sustainedRule.scope] : null;
+      // The object counts a lease in full when granted; what this isolate holds unspent
+      // has not been used (other isolates' unspent leases are given back within a second).
+      const used = (scope: string) => {
+        const n = (usage[scope] ?? 0) - leases.unspent(budget.identity, scope);
+        return n > 0 ? n : null;
+      };
+      burst = burstRule ? used(burstRule.scope) : null;
+      sustained = sustainedRule ? used(sustainedRule.scope) : null;
     }
     return c.json(
       { requests_this_minute: burst, requests_today: sustained, rate_limit_model: application.rate_limit_model, verified: application.verified },
