@@ -14,6 +14,9 @@ export interface Level {
   /** The Worker's app code served by Node (no workerd, no DO, no local KV). */
   nodeApp: PhaseResult;
   cached: PhaseResult;
+  /** The deployable bundle in bare workerd (bare-workerd.ts): uncached and cached. */
+  bare: PhaseResult | null;
+  bareCached: PhaseResult | null;
   related: PhaseResult;
   detail: PhaseResult;
   /** Raw latencies of exactly the cached set's queries, from the raw phase. */
@@ -30,6 +33,9 @@ export interface Probe {
   workerNoop: PhaseResult;
   workerNoopLimited: PhaseResult;
   directNoop: PhaseResult | null;
+  /** GET /nope/ and the limited 400 in bare workerd. */
+  bareNoop: PhaseResult | null;
+  bareLimited: PhaseResult | null;
 }
 
 const f = (ms: number) => (Number.isFinite(ms) ? (ms < 10 ? ms.toFixed(2) : ms.toFixed(1)) : 'n/a');
@@ -66,9 +72,13 @@ export function verdicts(levels: Level[]): Verdict[] {
         text: `${name}: ${f(actual)} ms vs limit ${f(limit)} ms (${rule}) — ${met ? `met, ${f(limit - actual)} ms to spare` : `MISSED by ${f(actual - limit)} ms (${ratio(actual, limit)} the limit)`}`,
       });
     };
-    push('Worker uncached p50', l.uncached.all.p50, 1.3 * raw.p50 + 3, `1.3 × raw p50 ${f(raw.p50)} + 3`);
-    push('Worker uncached p95', l.uncached.all.p95, 1.5 * raw.p95 + 5, `1.5 × raw p95 ${f(raw.p95)} + 5`);
-    push('Worker cached p50', l.cached.all.p50, 0.5 * raw.p50, `0.5 × raw p50 ${f(raw.p50)}, strictly below`, true);
+    const targets = (label: string, uncached: PhaseResult, cached: PhaseResult | null) => {
+      push(`${label} uncached p50`, uncached.all.p50, 1.3 * raw.p50 + 3, `1.3 × raw p50 ${f(raw.p50)} + 3`);
+      push(`${label} uncached p95`, uncached.all.p95, 1.5 * raw.p95 + 5, `1.5 × raw p95 ${f(raw.p95)} + 5`);
+      if (cached) push(`${label} cached p50`, cached.all.p50, 0.5 * raw.p50, `0.5 × raw p50 ${f(raw.p50)}, strictly below`, true);
+    };
+    if (l.bare) targets('Worker in workerd', l.bare, l.bareCached);
+    targets('(through wrangler dev) Worker', l.uncached, l.cached);
     for (const [label, x] of [
       ['direct to its workerd', l.direct],
       ['Worker code on Node', l.nodeApp],
@@ -86,8 +96,10 @@ export function headlineTable(levels: Level[]): string {
   for (const l of levels) {
     for (const [mode, p] of [
       ['raw Meilisearch', l.raw],
-      ['Worker uncached', l.uncached],
-      ['Worker cached', l.cached],
+      ['Worker in workerd, uncached', l.bare],
+      ['Worker in workerd, cached', l.bareCached],
+      ['Worker uncached (wrangler dev)', l.uncached],
+      ['Worker cached (wrangler dev)', l.cached],
       ['Worker uncached, direct to its workerd', l.direct],
       ['Worker code on Node, uncached', l.nodeApp],
     ] as const) {
@@ -169,6 +181,8 @@ export function probeTable(probes: Probe[], late: { connections: number; logged:
       ['Worker GET /nope/ (404, no rate limiter)', p.workerNoop],
       [`Worker GET ${LIMITED_NOOP} (400 after the rate limiter)`, p.workerNoopLimited],
       ['Worker GET /nope/ direct to its workerd', p.directNoop],
+      ['Worker in bare workerd GET /nope/', p.bareNoop],
+      [`Worker in bare workerd GET ${LIMITED_NOOP}`, p.bareLimited],
     ] as const) {
       if (!x) continue;
       const label = x === p.workerNoopLimited ? `${name}, ≈${p.limiterLogged.toLocaleString('en')} requests counted before` : name;
@@ -182,7 +196,7 @@ export function probeTable(probes: Probe[], late: { connections: number; logged:
   return table(['conns', 'no-op request', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'errors'], rows);
 }
 
-const ROLES = ['meilisearch', 'workerd', 'wrangler', 'stack', 'nodeapp', 'loadgen'];
+const ROLES = ['meilisearch', 'workerd', 'wrangler', 'bareworkerd', 'stack', 'nodeapp', 'loadgen'];
 
 export function cpuTable(phases: PhaseResult[]): string {
   const rows = phases.map((p) => [
@@ -238,7 +252,7 @@ export function overheadBreakdown(l: Level, p: Probe | undefined): string[] {
   const cpu = (x: PhaseResult | null | undefined, role: string) => (x?.count ? (1000 * (x.cpu[role] ?? 0)) / x.count : NaN);
   const both = (x: PhaseResult | null | undefined) => f(cpu(x, 'workerd') + cpu(x, 'wrangler'));
   out.push(
-    `  - CPU ms per request, workerd + wrangler: search ${both(l.uncached)} (direct ${both(l.direct)}), cached ${both(l.cached)}${p ? `, limited 400 ${both(p.workerNoopLimited)}, direct /nope/ ${both(p.directNoop)}` : ''}; the same search code on Node ${f(cpu(l.nodeApp, 'nodeapp'))}; Meilisearch ${f(cpu(l.raw, 'meilisearch'))} raw`,
+    `  - CPU ms per request, workerd + wrangler: search ${both(l.uncached)} (direct ${both(l.direct)}), cached ${both(l.cached)}${p ? `, limited 400 ${both(p.workerNoopLimited)}, direct /nope/ ${both(p.directNoop)}` : ''}; in bare workerd: search ${f(cpu(l.bare, 'bareworkerd'))}, cached ${f(cpu(l.bareCached, 'bareworkerd'))}; the same search code on Node ${f(cpu(l.nodeApp, 'nodeapp'))}; Meilisearch ${f(cpu(l.raw, 'meilisearch'))} raw`,
   );
   return out;
 }
