@@ -59,6 +59,9 @@ const env = {
   MEILI_SEARCH_KEY: process.env.MEILI_SEARCH_KEY,
   DATABASE_URL: process.env.DATABASE_URL ?? 'postgres://unused@127.0.0.1:9/none',
   ENVIRONMENT: 'local',
+  // As the Worker runs locally (npm start): a log line per request would cost more than
+  // some of what this server measures.
+  LOG_LEVEL: 'warn',
   SEARCH_CACHE: new MemoryKv(),
 };
 const ctx = { waitUntil: (p: Promise<unknown>) => void p.catch(() => {}), passThroughOnException() {}, props: {} };
