@@ -27,6 +27,14 @@ export async function computeWaveforms(
     [opts.limit ?? 1_000_000],
   );
   const stats: WaveformJobStats = { done: 0, failed: [] };
+  // One connection runs one query at a time: downloads overlap, inserts queue here (pg's
+  // own queue for overlapping client.query calls is deprecated and goes in pg 9).
+  let last: Promise<unknown> = Promise.resolve();
+  const serially = <T>(f: () => Promise<T>): Promise<T> => {
+    const run = last.then(f, f);
+    last = run.catch(() => {});
+    return run;
+  };
   let next = 0;
   const worker = async () => {
     while (next < rows.length) {
@@ -34,10 +42,12 @@ export async function computeWaveforms(
       try {
         const audio = await downloadMedia(row.url, { maxBytes: MAX_AUDIO_BYTES, allowPrivate: opts.allowPrivate, userAgent: 'EdgeverseWaveform/0.1' });
         const peaks = await waveformOf(audio);
-        await client.query(
-          `insert into audio_waveform (identifier, peaks) values ($1, $2::jsonb)
-           on conflict (identifier) do update set peaks = excluded.peaks, created_on = now()`,
-          [row.identifier, JSON.stringify(peaks)],
+        await serially(() =>
+          client.query(
+            `insert into audio_waveform (identifier, peaks) values ($1, $2::jsonb)
+             on conflict (identifier) do update set peaks = excluded.peaks, created_on = now()`,
+            [row.identifier, JSON.stringify(peaks)],
+          ),
         );
         stats.done++;
       } catch (err) {
