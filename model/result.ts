@@ -97,6 +97,22 @@ function tagsOf(record: MediaRecord): Tag[] {
   return (record.tags ?? []).map((t) => ({ name: t.name, accuracy: t.accuracy ?? null }));
 }
 
+/**
+ * The document fields results are built from: a search asks the engine for these only
+ * (descriptions, derived ranking fields and duplicates stay in the index), which is less
+ * for the engine to serialise and the Worker to parse. `identifier` and `id` are the same
+ * value; `id` is the engine's key.
+ */
+const COMMON_RESULT_FIELDS = [
+  'id', 'identifier', 'title', 'created_on', 'foreign_landing_url', 'url', 'creator', 'creator_url',
+  'license', 'license_version', 'license_url', 'provider', 'source', 'category', 'filesize', 'filetype',
+  'tags', 'mature', 'user_reported_sensitive', 'sensitive_text', 'thumbnail',
+] as const;
+export const RESULT_FIELDS: Record<MediaType, readonly string[]> = {
+  image: [...COMMON_RESULT_FIELDS, 'height', 'width'],
+  audio: [...COMMON_RESULT_FIELDS, 'genres', 'alt_files', 'audio_set', 'duration', 'bit_rate', 'sample_rate'],
+};
+
 export function imageResult(record: ImageRecord, ctx: ResultContext): ImageResult {
   const license = record.license.toLowerCase();
   const licenseUrl = licenseUrlOf(record);

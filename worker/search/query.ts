@@ -5,6 +5,7 @@
  */
 import { LICENSE_SLUGS, licensesForTypes, type LicenseType } from '../../model/licenses.js';
 import type { MediaType } from '../../model/record.js';
+import { RESULT_FIELDS } from '../../model/result.js';
 import { FIELD_SEARCH, TEXT_FIELDS } from '../../model/search-index.js';
 import type { SearchQuery } from '../routes/media/schema.js';
 import type { MeiliSearchRequest } from './meili.js';
@@ -71,13 +72,14 @@ function textQuery(params: SearchQuery): Pick<MeiliSearchRequest, 'q' | 'attribu
   };
 }
 
-export function buildSearchRequest(_mediaType: MediaType, params: SearchQuery, opts: QueryOptions): MeiliSearchRequest {
+export function buildSearchRequest(mediaType: MediaType, params: SearchQuery, opts: QueryOptions): MeiliSearchRequest {
   const request: MeiliSearchRequest = {
     ...textQuery(params),
     filter: buildFilters(params, opts.collection),
     page: params.page,
     hitsPerPage: params.page_size,
     showMatchesPosition: params.q !== undefined,
+    attributesToRetrieve: [...RESULT_FIELDS[mediaType]],
   };
   if (opts.authenticated && params.unstable__sort_by === 'indexed_on') {
     request.sort = [`indexed_on_ts:${params.unstable__sort_dir}`];

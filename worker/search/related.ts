@@ -7,7 +7,7 @@
  */
 import type { SearchDocument } from '../../model/document.js';
 import type { MediaRecord, MediaType } from '../../model/record.js';
-import { mediaResult } from '../../model/result.js';
+import { mediaResult, RESULT_FIELDS } from '../../model/result.js';
 import { liveIndexName } from '../../model/search-index.js';
 import { envelope, type SearchEnvelope } from './media-search.js';
 import type { MeiliSearchRequest, SearchEngine } from './meili.js';
@@ -121,6 +121,7 @@ export async function relatedMedia(
       filter: ['mature = false', `id NOT IN [${excluded.map(quote).join(', ')}]`],
       page: 1,
       hitsPerPage: RELATED_PAGE_SIZE - hits.length,
+      attributesToRetrieve: [...RESULT_FIELDS[mediaType]],
     };
     const response = await ctx.engine.search<SearchDocument>(index, request);
     total += response.totalHits ?? response.estimatedTotalHits ?? response.hits.length;
