@@ -10,14 +10,13 @@
  * size, Meilisearch's RSS and index size. Appends a dated section to bench/RESULTS.md.
  * See bench/README.md.
  */
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { spawn } from 'node:child_process';
+import { appendFileSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { searchOnlyKey } from '../scripts/stack/meilisearch.js';
-import { freePort, isPortTaken } from '../scripts/stack/ports.js';
+import { freePort } from '../scripts/stack/ports.js';
 import { runPhase, stats, type LoadRequest, type PhaseResult } from './search/load.js';
 import { cpuOf, diskUsage, listeningPorts, loadAvg, machine, machineBusySeconds, memOf, otherBenchmarks } from './search/procs.js';
 import {
@@ -158,25 +157,6 @@ function version(pkg: string): string {
 
 const mb = (bytes: number | null | undefined) => (bytes == null || Number.isNaN(bytes) ? 'n/a' : `${(bytes / 1024 ** 2).toFixed(0)} MB`);
 
-/** `wrangler deploy --dry-run`: what would be uploaded. */
-function bundleSize(cwd: string): { bytes: number | null; upload: string } {
-  const out = mkdtempSync(path.join(os.tmpdir(), 'edgeverse-bundle-'));
-  try {
-    const res = spawnSync('npx', ['wrangler', 'deploy', '--dry-run', '--outdir', out, '-c', 'wrangler.toml'], {
-      cwd,
-      encoding: 'utf8',
-      env: { ...process.env, WRANGLER_SEND_METRICS: 'false', XDG_CONFIG_HOME: out + '-config' },
-    });
-    const text = `${res.stdout}\n${res.stderr}`;
-    const upload = /Total Upload:\s*([^\n]+)/.exec(text)?.[1]?.trim() ?? `(not reported; exit ${res.status})`;
-    const bytes = Number(execFileSync('du', ['-sb', out], { encoding: 'utf8' }).split(/\s+/)[0]);
-    return { bytes, upload };
-  } finally {
-    rmSync(out, { recursive: true, force: true });
-    rmSync(out + '-config', { recursive: true, force: true });
-  }
-}
-
 /** bench/search/app-server.ts in a child process: the Worker's app on Node. */
 async function startNodeApp(root: string, meiliUrl: string, searchKey: string): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', '--import', './bench/search/text-hooks.mjs', 'bench/search/app-server.ts'], {
@@ -244,16 +224,8 @@ async function main(): Promise<void> {
   const loadAtStart = loadAvg();
   const startedAt = new Date();
 
-  // State folder; the media port is kept because the demo catalog stores media URLs
-  // (a new port means a new catalog fingerprint, so a reload).
+  // State folder (startStack keeps the media port in it between runs).
   prepareStateDir(stateDir, reuse);
-  mkdirSync(stateDir, { recursive: true });
-  const portsFile = path.join(stateDir, 'bench-ports.json');
-  let mediaPort: number | undefined;
-  if (existsSync(portsFile)) {
-    const kept = (JSON.parse(readFileSync(portsFile, 'utf8')) as { MEDIA_PORT?: number }).MEDIA_PORT;
-    if (kept && !(await isPortTaken(kept))) mediaPort = kept;
-  }
 
   let databaseUrl: string | null = null;
   let pgLabel = `embedded PGlite ${version('@electric-sql/pglite')}`;
@@ -277,13 +249,11 @@ async function main(): Promise<void> {
     images: docs,
     audio: Math.floor(docs / 4),
     databaseUrl,
-    mediaPort,
     readyTimeoutMs: Math.max(300_000, docs * 8),
     log: (line) => console.log(line),
   });
   const s = stack;
   cleanups.push(() => s.stop());
-  writeFileSync(portsFile, JSON.stringify({ MEDIA_PORT: s.ports.MEDIA_PORT }));
   log(`stack ready in ${s.readySeconds.toFixed(1)} s (API ${s.apiUrl}, Meilisearch ${s.meiliUrl})`);
 
   // npm start keeps working for a while after "ready in": measure once it is idle.
@@ -596,8 +566,7 @@ async function main(): Promise<void> {
   const meiliDisk = diskUsage(path.join(stateDir, 'meilisearch'));
   const loadAtEnd = loadAvg();
 
-  log('Worker bundle: wrangler deploy --dry-run');
-  const bundle = bundleSize(src.dir);
+  const bundle = bare!.bundle;
   log('stopping the stack');
   await teardown();
   stack = null;

@@ -13,13 +13,12 @@
  * bench/reliability/RESULTS.md.
  */
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cpuDelta, cpuSnapshot, loadAvg, machine, machineBusySeconds, memOf } from '../search/procs.js';
 import { prepareStateDir, snapshotSource, startStack, waitUntilIdle, type Stack } from '../search/stack.js';
-import { isPortTaken } from '../../scripts/stack/ports.js';
 import { loadMix, popularPaths, searchMix, warmPopular } from './mix.js';
 import { verifiedToken } from './quota-key.js';
 import { findInspector, heapAfterGc, type HeapUsage } from './inspector.js';
@@ -101,13 +100,6 @@ async function main(): Promise<void> {
   const startedAt = new Date();
   const stateDir = path.join(ROOT, '.state', `reliability-${docs}`);
   prepareStateDir(stateDir, reuse);
-  mkdirSync(stateDir, { recursive: true });
-  const portsFile = path.join(stateDir, 'ports.json');
-  let mediaPort: number | undefined;
-  if (existsSync(portsFile)) {
-    const kept = (JSON.parse(readFileSync(portsFile, 'utf8')) as { MEDIA_PORT?: number }).MEDIA_PORT;
-    if (kept && !(await isPortTaken(kept))) mediaPort = kept;
-  }
   const src = worktree ? snapshotSource(ROOT) : snapshotHead(ROOT);
   cleanups.push(async () => src.remove());
   log(`code under test: ${src.describe}`);
@@ -118,13 +110,11 @@ async function main(): Promise<void> {
     images: docs,
     audio: Math.floor(docs / 4),
     databaseUrl: null,
-    mediaPort,
     readyTimeoutMs: Math.max(300_000, docs * 8),
     log: (line) => console.log(line),
   });
   const s = stack;
   cleanups.push(() => s.stop());
-  writeFileSync(portsFile, JSON.stringify({ MEDIA_PORT: s.ports.MEDIA_PORT }));
   log(`stack ready in ${s.readySeconds.toFixed(1)} s (API ${s.apiUrl})`);
   const settled = await waitUntilIdle(s);
   log(`stack idle after ${settled.toFixed(0)} s`);

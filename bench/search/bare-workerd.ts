@@ -1,9 +1,10 @@
 /**
  * The Worker's deployable bundle in bare workerd, the runtime Cloudflare runs, without the
  * local development plumbing around it: wrangler dev's proxy (a second workerd process)
- * and Miniflare's entry worker and inspector. On this machine that plumbing costs 3–7 ms
- * a request before any Worker code runs, against 0.4 ms for the same trivial Worker in
- * bare workerd (bench/RESULTS.md), so it would hide what the Worker itself costs.
+ * and Miniflare's entry worker and inspector. On this machine that plumbing costs
+ * milliseconds a request: the same 404 takes 0.46 ms at p50 in bare workerd, 3.81 ms
+ * behind Miniflare and 8.64 ms through wrangler dev (bench/RESULTS.md, 2026-11-28 04:53,
+ * no-op rows), which would hide what the Worker itself costs.
  *
  * Bindings as in wrangler.toml: the vars `npm start` handed to wrangler (its env file),
  * the RateLimiter Durable Object on local disk (SQLite-backed, as declared), and
@@ -12,7 +13,7 @@
  * services (Meilisearch, the Neon bridge).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { waitFor } from '../../scripts/stack/ports.js';
@@ -20,6 +21,8 @@ import { waitFor } from '../../scripts/stack/ports.js';
 export interface BareWorkerd {
   url: string;
   pid: number;
+  /** The bundle as `wrangler deploy` would upload it: its "Total Upload" line and the folder's bytes (with the source map). */
+  bundle: { upload: string; bytes: number };
   stop(): Promise<void>;
 }
 
@@ -39,6 +42,8 @@ export async function startBareWorkerd(opts: { root: string; stateDir: string; p
     env: { ...process.env, WRANGLER_SEND_METRICS: 'false', XDG_CONFIG_HOME: path.join(dir, 'wrangler-config') },
   });
   if (build.status !== 0) throw new Error(`wrangler deploy --dry-run failed: ${build.stderr.slice(-500)}`);
+  const upload = /Total Upload:\s*([^\n]+)/.exec(`${build.stdout}\n${build.stderr}`)?.[1]?.trim() ?? '(not reported)';
+  const bytes = readdirSync(bundle).reduce((sum, f) => sum + statSync(path.join(bundle, f)).size, 0);
   copyFileSync(new URL('./bare/kv-service.js', import.meta.url), path.join(dir, 'kv-service.js'));
 
   const modules = readdirSync(bundle)
@@ -109,6 +114,7 @@ const kv :Workerd.Worker = (
   return {
     url,
     pid: child.pid!,
+    bundle: { upload, bytes },
     async stop() {
       if (exited) return;
       child.kill('SIGTERM');

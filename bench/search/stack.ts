@@ -3,11 +3,11 @@
  * folder and free ports, torn down with SIGTERM (and waited for) whatever happens.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { freePort } from '../../scripts/stack/ports.js';
+import { freePort, isPortTaken } from '../../scripts/stack/ports.js';
 import { cpuOf, processTree, type ProcInfo } from './procs.js';
 
 export interface StackOptions {
@@ -17,8 +17,6 @@ export interface StackOptions {
   audio: number;
   /** postgres://… of the machine's server (a database of our own is created), or null for PGlite. */
   databaseUrl: string | null;
-  /** Media server port to use (kept between runs: the catalog stores media URLs). */
-  mediaPort?: number;
   readyTimeoutMs: number;
   log: (line: string) => void;
 }
@@ -42,8 +40,20 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
+/**
+ * The media port of the last run on this state folder, if it is free: the demo catalog
+ * stores media URLs, so a new port would mean a new catalog.
+ */
+async function keptMediaPort(portFile: string): Promise<number | undefined> {
+  if (!existsSync(portFile)) return undefined;
+  const kept = (JSON.parse(readFileSync(portFile, 'utf8')) as { MEDIA_PORT?: number }).MEDIA_PORT;
+  return kept && !(await isPortTaken(kept)) ? kept : undefined;
+}
+
 export async function startStack(opts: StackOptions): Promise<Stack> {
-  const ports = { PORT: await freePort(), MEDIA_PORT: opts.mediaPort ?? (await freePort()), MEILI_PORT: await freePort(), PG_PORT: await freePort() };
+  mkdirSync(opts.stateDir, { recursive: true });
+  const portFile = path.join(opts.stateDir, 'bench-ports.json');
+  const ports = { PORT: await freePort(), MEDIA_PORT: (await keptMediaPort(portFile)) ?? (await freePort()), MEILI_PORT: await freePort(), PG_PORT: await freePort() };
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     EDGEVERSE_STATE_DIR: opts.stateDir,
@@ -140,6 +150,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     throw new Error(`${stackFile} missing after "ready in"`);
   }
   const info = JSON.parse(readFileSync(stackFile, 'utf8')) as { databaseUrl: string; meiliUrl: string; meiliMasterKey: string; apiUrl?: string };
+  writeFileSync(portFile, JSON.stringify({ MEDIA_PORT: ports.MEDIA_PORT }));
   return {
     apiUrl: `http://127.0.0.1:${ports.PORT}`,
     meiliUrl: info.meiliUrl,
