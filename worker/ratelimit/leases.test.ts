@@ -28,7 +28,7 @@ describe('rate-limit leases', () => {
     const { stub, calls } = fakeObject();
     const book = new LeaseBook();
     const pending: Promise<unknown>[] = [];
-    const taken = await Promise.all(Array.from({ length: 50 }, () => book.take(budget(10), stub, 200, (p) => pending.push(p))));
+    const taken = await Promise.all(Array.from({ length: 50 }, () => book.take(budget(10), () => stub, 200, (p) => pending.push(p))));
     expect(taken.filter((t) => t.allowed)).toHaveLength(10);
     expect(calls.take).toBeLessThan(50);
     await Promise.all(pending);
@@ -40,7 +40,7 @@ describe('rate-limit leases', () => {
     const pending: Promise<unknown>[] = [];
     const available: number[] = [];
     for (let i = 0; i < 200; i++) {
-      const t = await book.take(budget(100_000), stub, 1000, (p) => pending.push(p));
+      const t = await book.take(budget(100_000), () => stub, 1000, (p) => pending.push(p));
       expect(t.allowed).toBe(true);
       available.push(t.scopes[0].available);
     }
@@ -64,8 +64,8 @@ describe('rate-limit leases', () => {
     const book = new LeaseBook();
     const pending: Promise<unknown>[] = [];
     const b = budget(1000);
-    await book.take(b, stub, 1000, (p) => pending.push(p));
-    const t = await book.take(b, stub, 1000, (p) => pending.push(p)); // opens a lease
+    await book.take(b, () => stub, 1000, (p) => pending.push(p));
+    const t = await book.take(b, () => stub, 1000, (p) => pending.push(p)); // opens a lease
     expect(book.unspent(b.identity, 'anon_burst')).toBeGreaterThan(0);
     const before = book.unspent(b.identity, 'anon_burst');
     await t.giveBack();
@@ -89,7 +89,7 @@ describe('rate-limit leases', () => {
           for (const [gapMs, burst] of arrivals) {
             await vi.advanceTimersByTimeAsync(gapMs * 40); // up to 16 s between bursts
             const round = Array.from({ length: burst }, () =>
-              book.take(budget(limit, windowMs), stub, 1000, (p) => pending.push(p)).then((t) => t.allowed && admittedAt.push(Date.now())),
+              book.take(budget(limit, windowMs), () => stub, 1000, (p) => pending.push(p)).then((t) => t.allowed && admittedAt.push(Date.now())),
             );
             await vi.advanceTimersByTimeAsync(50);
             await Promise.all(round);

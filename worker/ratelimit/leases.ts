@@ -66,23 +66,25 @@ export class LeaseBook {
   private pools = new Map<string, Pool>();
 
   /**
-   * Takes one request from `budget`. `defer` keeps a promise alive after the response
-   * (the lease's settlement); `leaseMs` 0 takes every request from the object.
+   * Takes one request from `budget`. `stubOf` reaches the budget's object, only when a
+   * call is made (naming the object hashes its identity); `defer` keeps a promise alive
+   * after the response (the lease's settlement); `leaseMs` 0 takes every request from
+   * the object.
    */
-  async take(budget: Budget, stub: LimiterStub, leaseMs: number, defer: (p: Promise<unknown>) => void): Promise<Taken> {
+  async take(budget: Budget, stubOf: () => LimiterStub, leaseMs: number, defer: (p: Promise<unknown>) => void): Promise<Taken> {
     const key = `${budget.identity}|${budget.rules.map((r) => `${r.scope}:${r.limit}/${r.windowMs}`).join(',')}`;
     const pool = this.pool(key, budget);
     const start = Date.now();
     note(pool, start);
     for (let attempt = 0; ; attempt++) {
-      const spent = this.spend(pool, budget.rules, stub, Date.now());
+      const spent = this.spend(pool, budget.rules, stubOf, Date.now());
       if (spent) return spent;
       if (pool.inflight && attempt < 3) {
         const answer = await Promise.race([pool.inflight, sleep(WAIT_FOR_CALL_MS).then(() => null)]);
         if (answer && !answer.allowed) return refusal(answer);
         if (answer) continue; // its lease may have a request for this one
       }
-      return this.call(pool, budget.rules, stub, leaseMs, defer);
+      return this.call(pool, budget.rules, stubOf(), leaseMs, defer);
     }
   }
 
@@ -115,7 +117,7 @@ export class LeaseBook {
     }
   }
 
-  private spend(pool: Pool, rules: Rule[], stub: LimiterStub, now: number): Taken | null {
+  private spend(pool: Pool, rules: Rule[], stubOf: () => LimiterStub, now: number): Taken | null {
     pool.leases = pool.leases.filter((l) => !l.settled && l.until > now);
     const lease = pool.leases.find((l) => l.tokens > 0);
     if (!lease) return null;
@@ -126,7 +128,7 @@ export class LeaseBook {
       scopes: lease.scopes.map((s) => ({ ...s, available: s.available + lease.tokens })),
       giveBack: async () => {
         if (!lease.settled && Date.now() < lease.until) lease.tokens++;
-        else await stub.refund(rules, lease.countedAt, 1);
+        else await stubOf().refund(rules, lease.countedAt, 1);
       },
     };
   }

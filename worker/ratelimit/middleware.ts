@@ -50,7 +50,7 @@ export const rateLimit = createMiddleware<AppEnv>(async (c, next) => {
     // client id) are all or nothing: taken one after another, and a refusal gives back
     // what the earlier ones counted.
     for (const b of budgets) {
-      const t = await leases.take(b, namespace.get(namespace.idFromName(b.identity)), leaseMs, defer);
+      const t = await leases.take(b, () => namespace.get(namespace.idFromName(b.identity)), leaseMs, defer);
       taken.push(t);
       if (!t.allowed) {
         await Promise.all(taken.slice(0, -1).map((earlier) => earlier.giveBack()));
