@@ -48,6 +48,7 @@ import {
 } from './search/report.js';
 import { startBareWorkerd, type BareWorkerd } from './search/bare-workerd.js';
 import { ownDatabase, prepareStateDir, snapshotSource, startStack, waitUntilIdle, type Stack } from './search/stack.js';
+import { stopChild } from '../scripts/stack/child.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const QUERIES_FILE = path.join(ROOT, 'bench', 'queries.json');
@@ -164,7 +165,6 @@ async function startNodeApp(root: string, meiliUrl: string, searchKey: string): 
     env: { ...process.env, MEILI_URL: meiliUrl, MEILI_SEARCH_KEY: searchKey },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const port = await new Promise<number>((resolve, reject) => {
     let err = '';
     const timer = setTimeout(() => reject(new Error(`app-server did not start: ${err}`)), 30_000);
@@ -181,12 +181,7 @@ async function startNodeApp(root: string, meiliUrl: string, searchKey: string): 
   return {
     url: `http://127.0.0.1:${port}`,
     pid: child.pid!,
-    async stop() {
-      child.kill('SIGTERM');
-      const t = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(t);
-    },
+    stop: () => stopChild(child),
   };
 }
 
@@ -585,7 +580,7 @@ async function main(): Promise<void> {
   lines.push(`- versions: Node ${process.version}, Meilisearch ${meiliVersion}, wrangler ${version('wrangler')} (workerd ${version('workerd')}), hono ${version('hono')}, autocannon ${version('autocannon')}; Postgres: ${pgLabel}`);
   lines.push(`- catalog: ${counts.images.toLocaleString('en')} images and ${counts.audio.toLocaleString('en')} audio documents indexed; query mix: ${B} searches from bench/queries.json (${workloadLegend()}); ${ids.length} ids for related/detail`);
   lines.push(`- phases: ${seconds} s each at ${levels.join(', ')} connections (pipelining 1), after a warm-up; equivalence check: ${B - mismatches}/${B} searches return the same ids through the Worker as raw${mismatches ? ` (${mismatchExamples.join('; ')})` : ''}`);
-  lines.push(`- Worker bundle (\`wrangler deploy --dry-run\`): ${bundle.upload}; output folder ${bundle.bytes == null ? 'n/a' : `${(bundle.bytes / 1024).toFixed(0)} KiB`} (\`du -sb\`, bundle + source map). Meilisearch: RSS ${mb(meiliMem?.rss)} (peak ${mb(meiliMem?.hwm)}), data folder ${mb(meiliDisk)}, ${meiliCpuTotal?.toFixed(0) ?? 'n/a'} CPU s since start; workerd RSS ${mb(workerdMem.reduce((a, b) => a + b, 0))}`);
+  lines.push(`- Worker bundle (\`wrangler deploy --dry-run\`): ${bundle.upload}; output folder ${(bundle.bytes / 1024).toFixed(0)} KiB (bundle + source map). Meilisearch: RSS ${mb(meiliMem?.rss)} (peak ${mb(meiliMem?.hwm)}), data folder ${mb(meiliDisk)}, ${meiliCpuTotal?.toFixed(0) ?? 'n/a'} CPU s since start; workerd RSS ${mb(workerdMem.reduce((a, b) => a + b, 0))}`);
   const others = allPhases.map((p) => p.othersCpu);
   const othersLine = `other processes on the machine used ${(others.reduce((a, b) => a + b, 0) / others.length).toFixed(2)} CPUs on average during the phases (max ${Math.max(...others).toFixed(2)}; per phase in the CPU table)`;
   lines.push(`- disturbance: a phase during which a bench/ingest process ran or other processes used more than ${OTHERS_LIMIT} CPUs was thrown away and run again when the machine was quiet (up to 3 attempts)${repeated.length ? `; repeated: ${repeated.join(', ')}` : '; none needed'}${skewed.length ? `; still disturbed after 3 attempts: ${skewed.join(', ')}` : ''}; stack output during load: ${stackLinesDuringLoad} lines for ${measuredRequests} Worker requests (${outputBefore} before); ${othersLine}`);

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { cpuSeconds, memStatus } from './proc.js';
 import type { BenchDatabase, BenchMeili, Teardown } from './services.js';
+import { stopChild } from '../../scripts/stack/child.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const secs = (ms: number) => ms / 1000;
@@ -113,13 +114,7 @@ export async function runIngest(
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   // Ctrl-C reaches the child too (same process group); this covers SIGTERM and failures:
   // the refresh aborts and undoes its staging work before the database is dropped.
-  const stopChild = teardown.add('stop the ingest process', async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(timer);
-  });
+  const stopIngest = teardown.add('stop the ingest process', () => stopChild(child, { graceMs: 10_000 }));
 
   let stdout = '';
   let stderrTail = '';
@@ -172,7 +167,7 @@ export async function runIngest(
   } finally {
     clearInterval(timer);
     clearInterval(pgTimer);
-    await stopChild();
+    await stopIngest();
     await monitor?.end().catch(() => {});
   }
   const seconds = secs(performance.now() - t0);

@@ -17,6 +17,7 @@ import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, w
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { waitFor } from '../../scripts/stack/ports.js';
+import { stopChild } from '../../scripts/stack/child.js';
 
 export interface BareWorkerd {
   url: string;
@@ -99,7 +100,7 @@ const kv :Workerd.Worker = (
   const output: string[] = [];
   for (const s of [child.stdout!, child.stderr!]) s.on('data', (b: Buffer) => output.push(...b.toString().split('\n').filter(Boolean).slice(-20)));
   let exited = false;
-  const exit = new Promise<void>((resolve) => child.once('exit', () => ((exited = true), resolve())));
+  child.once('exit', () => (exited = true));
   const url = `http://127.0.0.1:${opts.port}`;
   try {
     await waitFor('the Worker in bare workerd', async () => {
@@ -115,12 +116,6 @@ const kv :Workerd.Worker = (
     url,
     pid: child.pid!,
     bundle: { upload, bytes },
-    async stop() {
-      if (exited) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exit;
-      clearTimeout(timer);
-    },
+    stop: () => stopChild(child),
   };
 }

@@ -7,6 +7,7 @@ import { accessSync, chmodSync, constants, existsSync, mkdirSync } from 'node:fs
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { StackError, waitFor } from './ports.js';
+import { stopChild } from './child.js';
 
 export interface MeiliServer {
   url: string;
@@ -75,9 +76,8 @@ export async function startMeilisearch(opts: {
   child.stderr?.on('data', (d: Buffer) => {
     stderr = (stderr + d.toString()).slice(-4000);
   });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let dead = false;
-  void exited.then(() => (dead = true));
+  child.once('exit', () => (dead = true));
   try {
     await waitFor(
       'Meilisearch',
@@ -99,13 +99,7 @@ export async function startMeilisearch(opts: {
     url,
     masterKey: opts.masterKey,
     process: child,
-    async close() {
-      if (dead) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
-    },
+    close: () => stopChild(child),
   };
 }
 

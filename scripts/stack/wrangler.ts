@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { StackError, waitFor } from './ports.js';
+import { stopChild } from './child.js';
 
 export interface WorkerProcess {
   url: string;
@@ -75,7 +76,7 @@ export async function startWorker(opts: {
     child.stderr!.resume();
   }
   let exited = false;
-  const exit = new Promise<void>((resolve) => child.once('exit', () => ((exited = true), resolve())));
+  child.once('exit', () => (exited = true));
   const kill = (signal: NodeJS.Signals) => {
     try {
       if (child.pid) process.kill(-child.pid, signal);
@@ -102,11 +103,7 @@ export async function startWorker(opts: {
     url,
     process: child,
     async close() {
-      if (exited) return;
-      kill('SIGTERM');
-      const timer = setTimeout(() => kill('SIGKILL'), 5000);
-      await exit;
-      clearTimeout(timer);
+      await stopChild(child, { kill });
       kill('SIGKILL'); // workerd, if it outlived wrangler
     },
   };

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { startMeilisearch, type MeiliServer } from '../../scripts/stack/meilisearch.js';
 import { StackError, waitFor } from '../../scripts/stack/ports.js';
+import { exitOf, stopChild } from '../../scripts/stack/child.js';
 
 /** A server process under test control. `pid()` is null while it is down. */
 export interface ControlledProcess {
@@ -30,10 +31,6 @@ export interface ControlledProcess {
   start(): Promise<void>;
   /** Stops it for good (resuming it first if paused). */
   close(): Promise<void>;
-}
-
-function exitOf(child: ChildProcess): Promise<void> {
-  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((r) => child.once('exit', () => r()));
 }
 
 function signal(pid: number | null, sig: NodeJS.Signals): void {
@@ -236,10 +233,7 @@ function sqlServerProcess(label: string, url: string, spawnIt: () => ChildProces
       const c = child;
       if (!c || !pid()) return;
       for (const p of [c.pid!, ...frozen]) signal(p, 'SIGCONT');
-      c.kill(sig);
-      const timer = setTimeout(() => c.kill('SIGKILL'), 10_000);
-      await exitOf(c);
-      clearTimeout(timer);
+      await stopChild(c, { signal: sig, graceMs: 10_000 });
       child = null;
     },
   };
