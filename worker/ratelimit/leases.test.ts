@@ -59,6 +59,17 @@ describe('rate-limit leases', () => {
     expect(near.take([{ scope: 'c', limit: 1000, windowMs: 3_600_000 }], 0, 500, 1000).granted).toBe(MAX_LEASE);
   });
 
+  it('counts a lease as of its end, so a request spent late in it is not counted early', () => {
+    const c = new Counters();
+    const rule = { scope: 'anon_burst', limit: 1000, windowMs: 60_000 };
+    const d = c.take([rule], 0, 10, 1000);
+    expect(d.granted).toBe(10);
+    expect(d.countedAt).toBe(1000);
+    // A request spent at 990 ms must count until 60,990 ms. Counted at 0, its bucket
+    // (0–937 ms) would have left the window at 60,938 ms.
+    expect(c.usage([rule], 60_950).anon_burst).toBe(10);
+  });
+
   it('a refused request of an all-or-nothing group gives its lease request back', async () => {
     const { stub } = fakeObject();
     const book = new LeaseBook();
