@@ -10,12 +10,17 @@ import { progressLine, taskSummary } from './format.js';
 import { TASK_ACTIONS, runTask, type TaskAction } from './run-task.js';
 
 const USAGE =
-  'usage: npm run ingest -- <refresh|update|rollback> --media <image|audio|all> [--source <postgres URL | CSV/TSV file>]';
+  'usage: npm run ingest -- <refresh|update|rollback> --media <image|audio|all> [--source <postgres URL | CSV/TSV file> [--add]]';
 
 async function main(): Promise<number> {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
-    options: { media: { type: 'string', default: 'all' }, source: { type: 'string' }, help: { type: 'boolean' } },
+    options: {
+      media: { type: 'string', default: 'all' },
+      source: { type: 'string' },
+      add: { type: 'boolean', default: false },
+      help: { type: 'boolean' },
+    },
   });
   if (values.help) {
     console.log(USAGE);
@@ -33,7 +38,19 @@ async function main(): Promise<number> {
   }
   // `--source` is a Postgres URL (the upstream catalog) or a CSV/TSV dump.
   const fromFile = values.source !== undefined && !/^postgres(ql)?:\/\//.test(values.source);
+  if (values.add && !fromFile) {
+    console.error(`--add adds a CSV/TSV file's rows to the catalog: give it with --source; ${USAGE}`);
+    return 2;
+  }
   const config = ingestConfig({ source: fromFile ? undefined : values.source });
+  if (fromFile && action === 'refresh') {
+    // A refresh rebuilds the whole index from its source: say what is about to go.
+    console.error(
+      values.add
+        ? `adding the rows of ${values.source} to the ${media.join(' and ')} catalog (the upstream catalog is read too)`
+        : `the ${media.join(' and ')} index will hold only the rows of ${values.source}: every other ${media.join('/')} work is replaced (add --add to keep them and add the file's rows)`,
+    );
+  }
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
   process.once('SIGTERM', () => controller.abort());
@@ -42,6 +59,7 @@ async function main(): Promise<number> {
     const result = await runTask(config, action, mediaType, {
       signal: controller.signal,
       files: fromFile ? [values.source!] : undefined,
+      addFiles: values.add,
       onProgress: (p) => {
         const line = progressLine(mediaType, p);
         if (tty) process.stderr.write(`\r${line}\x1b[K`);

@@ -27,6 +27,8 @@ export interface TaskOptions {
   signal?: AbortSignal;
   /** CSV/TSV dumps to read instead of the upstream database (refresh only). */
   files?: string[];
+  /** Read the upstream database and then `files`: the files' rows are added, nothing is replaced. */
+  addFiles?: boolean;
 }
 
 async function connect(url: string, what: string): Promise<pg.Client> {
@@ -62,22 +64,19 @@ async function runTaskOnly(config: IngestConfig, action: TaskAction, mediaType: 
     const { rows } = await api.query<{ locked: boolean }>('select pg_try_advisory_lock($1) as locked', [TASK_LOCKS[mediaType]]);
     if (!rows[0].locked) throw new Error(`another refresh, update or rollback of ${mediaType} is running; try again when it ends`);
     if (action === 'rollback') return await rollback({ api, meili, mediaType, indexPrefix: config.indexPrefix });
-    const upstream = opts.files?.length ? null : await connect(config.upstreamUrl, 'upstream');
+    const files = opts.files ?? [];
+    const upstream = files.length && !opts.addFiles ? null : await connect(config.upstreamUrl, 'upstream');
     try {
       const common = { mediaType, api, meili, indexPrefix: config.indexPrefix, onProgress: opts.onProgress, signal: opts.signal };
       if (action === 'update') {
-        if (!upstream) throw new Error('update reads the upstream database; files can only be ingested by a refresh');
+        if (!upstream || files.length) throw new Error('update reads the upstream database; files can only be ingested by a refresh');
         return await update({
           ...common,
           source: (since) => upstreamPostgresSource(upstream, mediaType, { schema: config.upstreamSchema, since }),
         });
       }
-      return await refresh({
-        ...common,
-        source: upstream
-          ? upstreamPostgresSource(upstream, mediaType, { schema: config.upstreamSchema })
-          : chainSources(opts.files!.map((f) => fileSource(f))),
-      });
+      const catalog = upstream ? [upstreamPostgresSource(upstream, mediaType, { schema: config.upstreamSchema })] : [];
+      return await refresh({ ...common, source: chainSources([...catalog, ...files.map((f) => fileSource(f))]) });
     } finally {
       await upstream?.end().catch(() => {});
     }

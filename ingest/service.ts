@@ -85,7 +85,9 @@ export function createTaskService(opts: TaskServiceOptions) {
       const { action, media_type } = parsed.data;
       const busy = running.get(media_type);
       if (busy) {
-        return c.json({ detail: `A ${tasks.get(busy)!.action} of ${media_type} is running (task ${busy}); try again when it ends.`, task_id: busy }, 409);
+        const other = tasks.get(busy)!.action;
+        const article = /^[aeiou]/.test(other) ? 'An' : 'A';
+        return c.json({ detail: `${article} ${other} of ${media_type} is running (task ${busy}); try again when it ends.`, task_id: busy }, 409);
       }
       const task: Task = {
         task_id: randomUUID().replace(/-/g, ''),

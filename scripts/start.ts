@@ -21,11 +21,17 @@ import { startNeonBridge } from './stack/neon-bridge.js';
 import { freePort, isPortTaken, StackError } from './stack/ports.js';
 import { checkDatabase, startEmbeddedPostgres } from './stack/postgres.js';
 import { startWorker } from './stack/wrangler.js';
+import { clearLedger, keepLedger, reapLeftovers, signalTracked, startReaper, trackedCount } from './stack/lifecycle.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const LEDGER_FILE = path.join(STATE_DIR, 'children');
 const started = Date.now();
 const stops: { name: string; stop: () => Promise<void> }[] = [];
-let stopping = false;
+let stopping: Promise<void> | null = null;
+let firstSignalAt = 0;
+
+/** How long a clean stop may take before what is left is killed (the promise is 10 s). */
+const STOP_BUDGET_MS = 8000;
 
 function log(msg: string): void {
   console.log(`[edgeverse] ${msg}`);
@@ -46,16 +52,51 @@ async function requirePort(name: string, port: number): Promise<number> {
   return port;
 }
 
-async function shutdown(code: number): Promise<never> {
-  if (!stopping) {
-    stopping = true;
-    for (const { name, stop } of stops.reverse()) {
-      await stop().catch((err: Error) => console.error(`[edgeverse] stopping ${name} failed: ${err.message}`));
-    }
-    if (readStackInfo()?.pid === process.pid) rmSync(STACK_FILE, { force: true });
-    log('stopped');
-  }
+/** The last step of every stop: nothing spawned survives it, the state files go. */
+function finish(code: number, note?: string): never {
+  signalTracked('SIGKILL');
+  clearLedger();
+  if (readStackInfo()?.pid === process.pid) rmSync(STACK_FILE, { force: true });
+  if (note) log(note);
   process.exit(code);
+}
+
+/**
+ * Stops everything once, whoever asks (signals, a failed start): every part in parallel,
+ * each bounded, then the kill of anything left. Later calls share the first one's work.
+ */
+function shutdown(code: number): Promise<void> {
+  stopping ??= (async () => {
+    const parts = stops.splice(0).reverse();
+    const pending = new Set(parts.map((p) => p.name));
+    const watchdog = setTimeout(
+      () => finish(code, `stopped (forced: ${[...pending].join(', ')} did not stop within ${STOP_BUDGET_MS / 1000} s)`),
+      STOP_BUDGET_MS,
+    );
+    await Promise.allSettled(
+      parts.map(({ name, stop }) =>
+        stop()
+          .catch((err: Error) => console.error(`[edgeverse] stopping ${name} failed: ${err.message}`))
+          .finally(() => pending.delete(name)),
+      ),
+    );
+    clearTimeout(watchdog);
+    finish(code, parts.length || trackedCount() ? 'stopped' : undefined);
+  })();
+  return stopping;
+}
+
+function onSignal(signal: NodeJS.Signals): void {
+  if (!stopping) {
+    firstSignalAt = Date.now();
+    log(`stopping (${signal}); press Ctrl-C again to force`);
+    void shutdown(0);
+    return;
+  }
+  // npm forwards the terminal's Ctrl-C that the launcher also received: one press arrives
+  // twice within milliseconds. Only a later one is a request to force.
+  if (Date.now() - firstSignalAt < 1000) return;
+  finish(130, 'stopped (forced)');
 }
 
 /** A random secret generated once and kept in the state folder (mode 600). */
@@ -73,8 +114,13 @@ async function main(): Promise<void> {
   mkdirSync(STATE_DIR, { recursive: true });
   const running = readStackInfo();
   if (running?.pid && running.pid !== process.pid && isAlive(running.pid)) {
-    throw new StackError(`a stack is already running (pid ${running.pid}, ${running.apiUrl}): stop it with Ctrl-C or \`kill ${running.pid}\``);
+    throw new StackError(`a stack is already running (pid ${running.pid}, ${running.apiUrl ?? 'starting'}): stop it with Ctrl-C or \`kill ${running.pid}\``);
   }
+  // An earlier start that could not clean up (its machine or its reaper died too).
+  const leftovers = await reapLeftovers(LEDGER_FILE);
+  if (leftovers.length) log(`stopped what an earlier npm start left running: ${leftovers.join(', ')}`);
+  keepLedger(LEDGER_FILE);
+  startReaper(LEDGER_FILE, STACK_FILE);
   const apiPort = await requirePort('PORT', intEnv('PORT', 8787));
   const mediaPort = await requirePort('MEDIA_PORT', intEnv('MEDIA_PORT', 8790));
   const images = intEnv('DEMO_IMAGES', 20_000);
@@ -138,12 +184,22 @@ async function main(): Promise<void> {
   const tasks = createTaskService({ config: ingest, secret: ingestSecret });
   const ingestPort = await freePort();
   const ingestServer = serve({ fetch: tasks.app.fetch, port: ingestPort, hostname: '127.0.0.1' });
-  stops.push({ name: 'ingest task service', stop: () => new Promise((r) => ingestServer.close(() => r())) });
+  log(`ingest task service http://127.0.0.1:${ingestPort}/tasks (Bearer: .state/ingest-secret)`);
+  stops.push({
+    name: 'ingest task service',
+    stop: () =>
+      new Promise((r) => {
+        ingestServer.close(() => r());
+        // Keep-alive connections (the Worker's cron calls) would hold close() open.
+        (ingestServer as { closeAllConnections?: () => void }).closeAllConnections?.();
+      }),
+  });
 
   const worker = await startWorker({
     root: ROOT,
     stateDir: STATE_DIR,
     port: apiPort,
+    onLine: announceMail,
     vars: {
       MEILI_URL: meiliUrl,
       MEILI_SEARCH_KEY: searchKey,
@@ -177,6 +233,17 @@ async function main(): Promise<void> {
   log('Ctrl-C stops everything');
 }
 
+/** Locally the verification mail is not sent: its link is shown where the user looks. */
+function announceMail(line: string): void {
+  if (!line.includes('verification mail (local: not sent)')) return;
+  try {
+    const { to, verify_url } = JSON.parse(line.slice(line.indexOf('{'))) as { to?: string; verify_url?: string };
+    if (verify_url) log(`mail to ${to}: verify the API key by opening ${verify_url}`);
+  } catch {
+    /* not the JSON line */
+  }
+}
+
 /** Demo tracks get their waveforms in the background once the API is up (idempotent). */
 async function backfillWaveforms(databaseUrl: string): Promise<void> {
   // A benchmark of a large catalog skips it: hundreds of thousands of demo tracks would
@@ -191,7 +258,13 @@ async function backfillWaveforms(databaseUrl: string): Promise<void> {
   try {
     await client.connect();
     const stats = await computeWaveforms(client, { concurrency: 4, allowPrivate: true });
-    if (stats.done || stats.failed.length) log(`waveforms: ${stats.done} computed, ${stats.failed.length} failed (npm run waveforms retries)`);
+    // The demo points some tracks at dead links on purpose (404/410): not a failure to fix.
+    const dead = stats.failed.filter((f) => /^HTTP (404|410)\b/.test(f.error)).length;
+    const failed = stats.failed.length - dead;
+    const parts = [`${stats.done} computed`];
+    if (dead) parts.push(`${dead} skipped (their links are dead: the demo has some on purpose)`);
+    if (failed) parts.push(`${failed} failed (\`npm run waveforms\` retries them)`);
+    if (stats.done || stats.failed.length) log(`waveforms: ${parts.join(', ')}`);
   } catch (err) {
     if (!stopping) log(`waveforms: stopped (${(err as Error).message})`);
   }
@@ -206,10 +279,13 @@ function isAlive(pid: number): boolean {
   }
 }
 
-process.on('SIGINT', () => void shutdown(0));
-process.on('SIGTERM', () => void shutdown(0));
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
+process.on('SIGHUP', onSignal);
 
 main().catch((err: Error) => {
+  // A start interrupted by Ctrl-C fails on the way down: that is the stop, not an error.
+  if (stopping) return;
   const message = err instanceof StackError || err.name === 'MigrationError' ? err.message : `${err.name}: ${err.message}`;
   console.error(`[edgeverse] error: ${message}`);
   void shutdown(1);

@@ -14,9 +14,10 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-export async function createTestDatabase(): Promise<TestDatabase> {
+/** `embedded: true` gives a fresh PGlite whatever the run uses (tests of both kinds). */
+export async function createTestDatabase(opts: { embedded?: boolean } = {}): Promise<TestDatabase> {
   let db: TestDatabase;
-  if (inject('embeddedPostgres')) {
+  if (opts.embedded || inject('embeddedPostgres')) {
     const server = await startEmbeddedPostgres({ port: await freePort() });
     db = { url: server.url, drop: () => server.close() };
   } else {

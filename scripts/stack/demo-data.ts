@@ -58,7 +58,9 @@ export async function ensureDemoData(config: IngestConfig, opts: DemoOptions): P
     }
     const meili = new MeiliAdmin(config.meiliUrl, config.meiliMasterKey);
     const generations = await query<{ media_type: string; document_count: number }>(client, 'select media_type, document_count from search_generation');
-    let indexesMatch = generations.length === MEDIA_TYPES.length;
+    // `DEMO_IMAGES=0` (or audio): no demo of that kind, an empty start for your own data.
+    const kinds = MEDIA_TYPES.filter((m) => (m === 'image' ? opts.images : opts.audio) > 0);
+    let indexesMatch = kinds.every((m) => generations.some((g) => g.media_type === m));
     for (const g of generations) {
       const uid = liveIndexName(g.media_type as 'image' | 'audio', config.indexPrefix);
       const current =
@@ -68,7 +70,10 @@ export async function ensureDemoData(config: IngestConfig, opts: DemoOptions): P
       if (!current) indexesMatch = false;
     }
     if (!loaded && meta?.ingested === fingerprint && indexesMatch) return { loaded, ingested };
-    for (const mediaType of MEDIA_TYPES) {
+    for (const mediaType of MEDIA_TYPES.filter((m) => !kinds.includes(m))) {
+      opts.log(`no demo ${mediaType} works (DEMO_${mediaType === 'image' ? 'IMAGES' : 'AUDIO'}=0): load your own with \`npm run ingest -- refresh --media ${mediaType} --source <file>\``);
+    }
+    for (const mediaType of kinds) {
       let last = 0;
       const stats = await runTask(config, 'refresh', mediaType, {
         onProgress: (p) => {

@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { StackError, waitFor } from './ports.js';
 import { stopChild } from './child.js';
+import { trackChild } from './lifecycle.js';
 
 export interface MeiliServer {
   url: string;
@@ -72,6 +73,7 @@ export async function startMeilisearch(opts: {
       stdio: ['ignore', 'ignore', 'pipe'],
     },
   );
+  trackChild(child, { name: 'Meilisearch', group: false, match: 'meilisearch' });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {
     stderr = (stderr + d.toString()).slice(-4000);
@@ -99,7 +101,7 @@ export async function startMeilisearch(opts: {
     url,
     masterKey: opts.masterKey,
     process: child,
-    close: () => stopChild(child),
+    close: () => stopChild(child, { graceMs: 3000 }),
   };
 }
 

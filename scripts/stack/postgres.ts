@@ -3,7 +3,9 @@
  * pglite-socket) when no DATABASE_URL is given, else the given server.
  */
 import { mkdirSync } from 'node:fs';
+import net from 'node:net';
 import pg from 'pg';
+import { ConnectionTurns } from './pglite-turns.js';
 import { StackError } from './ports.js';
 
 export interface PostgresServer {
@@ -12,16 +14,42 @@ export interface PostgresServer {
   close(): Promise<void>;
 }
 
+/** Connections the embedded server accepts: the Worker (through the bridge), the ingest, migrations. */
+const MAX_CONNECTIONS = 32;
+
 export async function startEmbeddedPostgres(opts: { dataDir?: string; port: number }): Promise<PostgresServer> {
   const { PGlite } = await import('@electric-sql/pglite');
-  const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
+  const { PGLiteSocketHandler } = await import('@electric-sql/pglite-socket');
   if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
   const db = await PGlite.create(opts.dataDir ?? 'memory://');
-  // Several connections: the Worker (through the bridge), the ingest and migrations all
-  // connect; PGlite serializes their queries.
-  const server = new PGLiteSocketServer({ db, port: opts.port, host: '127.0.0.1', maxConnections: 32 });
+  // pglite-socket's handler speaks the wire protocol per connection; the order in which
+  // connections take turns is ours (pglite-turns.ts explains why its own queue is not used).
+  const turns = new ConnectionTurns(db);
+  const handlers = new Set<InstanceType<typeof PGLiteSocketHandler>>();
+  const server = net.createServer((socket) => {
+    if (handlers.size >= MAX_CONNECTIONS) {
+      socket.end('Too many connections\n');
+      return;
+    }
+    // The handler only calls the queue's public methods, which ConnectionTurns has.
+    const handler = new PGLiteSocketHandler({ queryQueue: turns as never, closeOnDetach: true });
+    handlers.add(handler);
+    const forget = () => handlers.delete(handler);
+    handler.addEventListener('close', forget);
+    handler.addEventListener('error', forget);
+    void handler.attach(socket).catch(() => {
+      forget();
+      socket.destroy();
+    });
+  });
   try {
-    await server.start();
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(opts.port, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
   } catch (err) {
     await db.close();
     const code = (err as NodeJS.ErrnoException).code;
@@ -32,7 +60,9 @@ export async function startEmbeddedPostgres(opts: { dataDir?: string; port: numb
     url: `postgres://postgres:postgres@127.0.0.1:${opts.port}/postgres`,
     embedded: true,
     async close() {
-      await server.stop();
+      await Promise.all([...handlers].map((h) => h.detach(true)));
+      handlers.clear();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
       await db.close();
     },
   };

@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { StackError, waitFor } from './ports.js';
 import { stopChild } from './child.js';
+import { trackChild } from './lifecycle.js';
 
 export interface WorkerProcess {
   url: string;
@@ -65,6 +66,9 @@ export async function startWorker(opts: {
       },
     },
   );
+  // Detached (a group of its own, so stopping it reaches workerd too): a terminal's
+  // Ctrl-C does not reach it, the launcher stops it.
+  trackChild(child, { name: 'wrangler dev', group: true, match: 'wrangler' });
   if (!opts.quiet) {
     forwardOutput(child.stdout!, process.stdout, opts.onLine);
     forwardOutput(child.stderr!, process.stderr, opts.onLine);
@@ -103,7 +107,7 @@ export async function startWorker(opts: {
     url,
     process: child,
     async close() {
-      await stopChild(child, { kill });
+      await stopChild(child, { kill, graceMs: 3000 });
       kill('SIGKILL'); // workerd, if it outlived wrangler
     },
   };

@@ -23,8 +23,9 @@ export function createLogger(base: Record<string, unknown>, minLevel: LogLevel =
   const write = (level: LogLevel, msg: string, fields?: Record<string, unknown>) => {
     if (RANK[level] < RANK[minLevel]) return;
     const line = JSON.stringify({ level, msg, ...base, ...(fields ? redact(fields) : {}) });
-    if (level === 'error') console.error(line);
-    else console.log(line);
+    // The console method carries the level: wrangler dev and Workers Logs filter on it
+    // (a warning written with console.log was hidden at wrangler's `warn` level).
+    console[level](line);
   };
   return {
     info: (msg, fields) => write('info', msg, fields),

@@ -113,9 +113,7 @@ describe('email verification', () => {
   it('verifies with the mailed link once; secrets never reach the logs', async () => {
     const lines: string[] = [];
     const capture = (...args: unknown[]) => void lines.push(args.map(String).join(' '));
-    vi.spyOn(console, 'log').mockImplementation(capture);
-    vi.spyOn(console, 'error').mockImplementation(capture);
-    vi.spyOn(console, 'warn').mockImplementation(capture);
+    for (const method of ['log', 'info', 'warn', 'error'] as const) vi.spyOn(console, method).mockImplementation(capture);
     const app = await register();
     const { body: t } = await token(app.client_id, app.client_secret);
     await getJson('/v1/images/?page_size=1', 200, { headers: { Authorization: `Bearer ${t.access_token}` } });
@@ -182,7 +180,7 @@ describe('rate limits', () => {
 
   it('a verified key draws on its own budget, an allow-listed address on none', async () => {
     const lines: string[] = [];
-    vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void lines.push(a.map(String).join(' ')));
+    vi.spyOn(console, 'warn').mockImplementation((...a: unknown[]) => void lines.push(a.map(String).join(' ')));
     const app = await register();
     vi.restoreAllMocks();
     const link = new URL(JSON.parse(lines.find((l) => l.includes('verification mail'))!).verify_url);
