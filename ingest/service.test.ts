@@ -4,7 +4,10 @@ import { createTestDatabase, type TestDatabase } from '../test/node-database.js'
 import type { IngestConfig } from './config.js';
 import { loadDemoCatalog } from './demo/load-demo.js';
 import { MeiliAdmin } from './meili-admin.js';
+import type { RefreshStats } from './refresh.js';
+import { runTask } from './run-task.js';
 import { createTaskService, type Task } from './service.js';
+import { hasSharedData, sharedAudioFiles } from '../test/shared-data.js';
 
 const SECRET = 'test-secret-0123456789abcdef';
 let database: TestDatabase;
@@ -125,5 +128,19 @@ describe('task service', () => {
   it('never logs the secret', () => {
     expect(logs.length).toBeGreaterThan(0);
     expect(logs.join('\n')).not.toContain(SECRET);
+  });
+});
+
+describe.skipIf(!hasSharedData)('a refresh from a file', () => {
+  it('with addFiles keeps the upstream catalog and adds the file’s rows; without, holds only the file', async () => {
+    const file = sharedAudioFiles()[0];
+    const upstream = Number((await client.query('select count(*) from upstream.audio where not removed_from_source')).rows[0].count);
+    const added = (await runTask(config, 'refresh', 'audio', { files: [file], addFiles: true })) as RefreshStats;
+    expect(added.read).toBe(upstream + 100);
+    expect(await meili.documentCount(`${config.indexPrefix}audio`)).toBe(added.indexed);
+    const only = (await runTask(config, 'refresh', 'audio', { files: [file] })) as RefreshStats;
+    expect(only.read).toBe(100);
+    expect(await meili.documentCount(`${config.indexPrefix}audio`)).toBe(only.indexed);
+    expect(added.indexed - only.indexed).toBe(upstream);
   });
 });

@@ -236,12 +236,10 @@ async function main(): Promise<void> {
 /** Locally the verification mail is not sent: its link is shown where the user looks. */
 function announceMail(line: string): void {
   if (!line.includes('verification mail (local: not sent)')) return;
-  try {
-    const { to, verify_url } = JSON.parse(line.slice(line.indexOf('{'))) as { to?: string; verify_url?: string };
-    if (verify_url) log(`mail to ${to}: verify the API key by opening ${verify_url}`);
-  } catch {
-    /* not the JSON line */
-  }
+  // wrangler wraps the JSON line in its own decoration (colours, a WARNING prefix).
+  const to = /"to":"([^"]*)"/.exec(line)?.[1];
+  const link = /"verify_url":"([^"]*)"/.exec(line)?.[1];
+  if (link) log(`mail to ${to}: verify the API key by opening ${link}`);
 }
 
 /** Demo tracks get their waveforms in the background once the API is up (idempotent). */

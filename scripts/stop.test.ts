@@ -33,7 +33,7 @@ interface Launch {
   seen: { pids: Set<number>; groups: Set<number> };
 }
 
-async function launch(opts: { stateDir?: string; viaNpm?: boolean } = {}): Promise<Launch> {
+async function launch(opts: { stateDir?: string; viaNpm?: boolean; env?: Record<string, string> } = {}): Promise<Launch> {
   const stateDir = opts.stateDir ?? shared;
   const portEnv = { PORT: await freePort(), MEDIA_PORT: await freePort(), MEILI_PORT: await freePort(), PG_PORT: await freePort() };
   const env: NodeJS.ProcessEnv = {
@@ -41,6 +41,7 @@ async function launch(opts: { stateDir?: string; viaNpm?: boolean } = {}): Promi
     EDGEVERSE_STATE_DIR: stateDir,
     DEMO_IMAGES: '400',
     DEMO_AUDIO: '80',
+    ...opts.env,
     ...Object.fromEntries(Object.entries(portEnv).map(([k, v]) => [k, String(v)])),
   };
   delete env.DATABASE_URL;
@@ -176,9 +177,19 @@ describe('npm start stops everything, every way', () => {
     expect(run.output()).toContain('[edgeverse] stopped');
   });
 
-  it('SIGTERM when idle', async () => {
-    const run = await launch();
+  it('SIGTERM when idle (after showing the mail link and a log line per request)', async () => {
+    const run = await launch({ env: { LOG_LEVEL: 'info' } });
     await run.waitFor('Ctrl-C stops everything');
+    // Locally the verification mail is not sent: its link must reach the terminal.
+    const res = await fetch(`http://127.0.0.1:${run.ports[0]}/v1/auth_tokens/register/`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: 'stop test', description: 'checks the mail line', email: 'newcomer@example.org' }),
+    });
+    expect(res.status, await res.text()).toBe(201);
+    await run.waitFor(/mail to newcomer@example\.org: verify the API key by opening http:\/\/\S+\/v1\/auth_tokens\/verify\//, 20_000);
+    // LOG_LEVEL=info: one JSON line per request, with its request id.
+    await run.waitFor(/"level":"info","msg":"request".*"path":"\/v1\/auth_tokens\/register\/"/, 20_000);
     await expectStopped(run, 'SIGTERM, idle', signalLauncher(run, 'SIGTERM'));
   });
 
