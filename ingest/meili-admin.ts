@@ -42,12 +42,11 @@ export class MeiliError extends Error {
 /** How long a write may take (a large document batch on a busy engine takes minutes). */
 const TASK_TIMEOUT_MS = 10 * 60_000;
 /**
- * Task polling: every 25 ms for the first second (most tasks take milliseconds), then
- * twice a second (a document batch takes seconds, and eight of them in flight must not
- * flood the engine with polls).
+ * Task polling backs off: at once, then after 25, 50, 100, 200 and 400 ms (most tasks
+ * take milliseconds), then twice a second through the client's wait (a document batch
+ * takes seconds, and eight of them in flight must not flood the engine with polls).
  */
-const QUICK_POLL_MS = 25;
-const QUICK_WAIT_MS = 1000;
+const QUICK_POLLS_MS = [25, 50, 100, 200, 400];
 const SLOW_POLL_MS = 500;
 
 export class MeiliAdmin {
@@ -133,18 +132,15 @@ export class MeiliAdmin {
   async waitTask(uid: number, timeoutMs = TASK_TIMEOUT_MS): Promise<MeiliTask> {
     const started = Date.now();
     const task = await this.call(`task ${uid}`, async () => {
-      try {
-        return await this.client.tasks.waitForTask(uid, { interval: QUICK_POLL_MS, timeout: Math.min(QUICK_WAIT_MS, timeoutMs) });
-      } catch (err) {
-        // Not done within the quick window (the client's task timeout; workerd reports
-        // it as a request failure). A refusal by the server is final; anything else
-        // shows again below if it was not the window ending.
-        if (err instanceof MeilisearchApiError || timeoutMs <= QUICK_WAIT_MS) throw err;
-        const left = Math.max(1, timeoutMs - (Date.now() - started));
-        return await this.client.tasks.waitForTask(uid, { interval: SLOW_POLL_MS, timeout: left }).catch((e: unknown) => {
-          throw e instanceof MeilisearchTaskTimeOutError ? new MeiliError(`Meilisearch task ${uid} still not finished after ${timeoutMs} ms`) : e;
-        });
+      for (const delay of QUICK_POLLS_MS) {
+        const task = await this.client.tasks.getTask(uid);
+        if (task.status !== 'enqueued' && task.status !== 'processing') return task;
+        await new Promise((r) => setTimeout(r, delay));
       }
+      const left = Math.max(1, timeoutMs - (Date.now() - started));
+      return await this.client.tasks.waitForTask(uid, { interval: SLOW_POLL_MS, timeout: left }).catch((err: unknown) => {
+        throw err instanceof MeilisearchTaskTimeOutError ? new MeiliError(`Meilisearch task ${uid} still not finished after ${timeoutMs} ms`) : err;
+      });
     });
     if (task.status !== 'succeeded') {
       throw new MeiliError(`Meilisearch task ${uid} (${task.type}) ${task.status}: ${task.error?.message ?? ''}`, undefined, task.error?.code);
