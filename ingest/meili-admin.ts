@@ -1,7 +1,7 @@
 /**
  * The ingest's Meilisearch wrapper (master-key side), on the official `meilisearch`
- * client: the only Node module that talks to Meilisearch (the stack scripts, tests and
- * benchmarks use it too). It exposes named operations, never a REST path; every call
+ * client: outside the Worker (worker/search/meili.ts), the only module that talks to
+ * Meilisearch (the stack scripts, tests and benchmarks use it too). It exposes named operations, never a REST path; every call
  * has a timeout; every write waits for its task and fails unless the task succeeded;
  * every failure is a `MeiliError` (with the HTTP status and Meilisearch's error code
  * when there is one).
@@ -55,7 +55,8 @@ export class MeiliAdmin {
   constructor(
     readonly url: string,
     apiKey: string,
-    private readonly timeoutMs = 30_000,
+    /** The limit of each HTTP request (a task's wait has its own, `waitTask`'s). */
+    timeoutMs = 30_000,
   ) {
     this.client = new Meilisearch({ host: url, apiKey, timeout: timeoutMs });
   }
@@ -162,7 +163,7 @@ export class MeiliAdmin {
     await this.settle(`swap ${a} and ${b}`, () => this.client.swapIndexes([{ indexes: [a, b], rename }]));
   }
 
-  /** Index swaps involving `index` enqueued after `after`, in these states (the last hundred). */
+  /** Index swaps involving `index` enqueued after `after`, in these states (of the latest hundred). */
   async swapTasks(index: string, statuses: TaskStatus[], after: Date): Promise<MeiliTask[]> {
     const { results } = await this.tasks({ types: ['indexSwap'], statuses, afterEnqueuedAt: after.toISOString(), limit: 100 });
     return results.filter((t) => t.details?.swaps?.some((s) => s.indexes.includes(index)));

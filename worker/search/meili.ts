@@ -51,7 +51,7 @@ const HEALTH_TIMEOUT_MS = 2000;
 export function createMeiliClient(opts: { url: string; apiKey: string; timeoutMs?: number }): SearchEngine {
   const config: Config = { host: opts.url, apiKey: opts.apiKey };
   const timeoutMs = opts.timeoutMs ?? DEFAULT_SEARCH_TIMEOUT_MS;
-  // One client per index name for this request (the live-window back-fill searches twice).
+  // One client per index name, made on first use (a request may search an index more than once).
   const indexes = new Map<string, Index>();
   return {
     async search<T>(index: string, request: MeiliSearchRequest) {
