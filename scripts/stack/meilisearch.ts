@@ -111,11 +111,11 @@ export async function startMeilisearch(opts: {
 export async function searchOnlyKey(url: string, masterKey: string): Promise<string> {
   const meili = new MeiliAdmin(url, masterKey);
   const keys = await meili.keys().catch((err: MeiliError) => {
-    throw new StackError(`Meilisearch refused the master key (${err.status ?? err.message}): check MEILI_MASTER_KEY`);
+    throw err.status ? new StackError(`Meilisearch refused the master key (${err.status}): check MEILI_MASTER_KEY`) : err;
   });
   const existing = keys.find((k) => k.actions.length === 1 && k.actions[0] === 'search' && k.indexes.includes('*') && !k.expiresAt);
   if (existing) return existing.key;
   return meili.createSearchKey('edgeverse-worker-search').catch((err: MeiliError) => {
-    throw new StackError(`could not create a search key in Meilisearch (${err.status ?? err.message})`);
+    throw err.status ? new StackError(`could not create a search key in Meilisearch (${err.status})`) : err;
   });
 }
