@@ -15,7 +15,9 @@ import { appendFileSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { MeiliAdmin, meiliHttp } from '../ingest/meili-admin.js';
 import { searchOnlyKey } from '../scripts/stack/meilisearch.js';
+import { createMeiliClient, type MeiliSearchRequest } from '../worker/search/meili.js';
 import { freePort } from '../scripts/stack/ports.js';
 import { runPhase, stats, type LoadRequest, type PhaseResult } from './search/load.js';
 import { cpuOf, diskUsage, listeningPorts, loadAvg, machine, machineBusySeconds, memOf, otherBenchmarks } from './search/procs.js';
@@ -257,10 +259,9 @@ async function main(): Promise<void> {
 
   const master = s.meiliMasterKey;
   const searchKey = await searchOnlyKey(s.meiliUrl, master);
-  const meiliVersion = ((await (await fetch(`${s.meiliUrl}/version`, { headers: { Authorization: `Bearer ${master}` } })).json()) as { pkgVersion: string }).pkgVersion;
-  const indexStats = async (index: string) =>
-    ((await (await fetch(`${s.meiliUrl}/indexes/${index}/stats`, { headers: { Authorization: `Bearer ${master}` } })).json()) as { numberOfDocuments: number }).numberOfDocuments;
-  const counts = { images: await indexStats('images'), audio: await indexStats('audio') };
+  const admin = new MeiliAdmin(s.meiliUrl, master);
+  const meiliVersion = await admin.version();
+  const counts = { images: await admin.documentCount('images'), audio: await admin.documentCount('audio') };
   log(`indexes: images ${counts.images}, audio ${counts.audio}`);
 
   // wrangler dev puts a proxy Worker (its own workerd) in front of the user Worker's
@@ -298,11 +299,9 @@ async function main(): Promise<void> {
   const B = base.length;
   log(`query mix: ${B} searches (${queries.catalog.images} images when generated)`);
 
-  const rawHeaders = { Authorization: `Bearer ${searchKey}`, 'Content-Type': 'application/json' };
-  const rawSearch = async (media: 'image' | 'audio', body: unknown) => {
-    const res = await fetch(`${s.meiliUrl}/indexes/${indexOf(media)}/search`, { method: 'POST', headers: rawHeaders, body: JSON.stringify(body) });
-    return (await res.json()) as { hits: { id: string }[]; totalHits?: number };
-  };
+  // Raw searches with the Worker's key, through the Worker's own engine wrapper.
+  const rawEngine = createMeiliClient({ url: s.meiliUrl, apiKey: searchKey, timeoutMs: 30_000 });
+  const rawSearch = (media: 'image' | 'audio', body: MeiliSearchRequest) => rawEngine.search<{ id: string }>(indexOf(media), body);
 
   // Ids for related and detail, found by searching.
   const idSet = new Set<string>();
@@ -356,7 +355,7 @@ async function main(): Promise<void> {
     const id = i * VARIANTS + v;
     let body = rawBodies.get(id);
     if (!body) rawBodies.set(id, (body = JSON.stringify(meiliRequestFor(q.media, variant(q.params, v)))));
-    return { method: 'POST', path: `/indexes/${indexOf(q.media)}/search`, headers: rawHeaders, body, tag: q.tag, key: i };
+    return { ...meiliHttp.search(indexOf(q.media), searchKey, body), tag: q.tag, key: i };
   };
   const workerRequest = (k: number): LoadRequest => {
     const { i, v, q } = searchAt(k);
@@ -467,7 +466,7 @@ async function main(): Promise<void> {
   s.markOutput();
   let measuredRequests = 0;
   const probeSet = async (c: number, when: 'early' | 'end') => {
-    const meiliHealth = await phase('Meili /health', s.meiliUrl, c, probeSecs, () => ({ method: 'GET', path: '/health', tag: 'noop', key: -1 }));
+    const meiliHealth = await phase('Meili /health', s.meiliUrl, c, probeSecs, () => ({ ...meiliHttp.health(), tag: 'noop', key: -1 }));
     const workerNoop = await phase('Worker /nope/', s.apiUrl, c, probeSecs, () => ({ method: 'GET', path: '/nope/', tag: 'noop', key: -1 }), 404);
     const logged = limiterLogged;
     const workerNoopLimited = await phase('Worker limited 400', s.apiUrl, c, probeSecs, () => ({ method: 'GET', path: LIMITED_NOOP, tag: 'noop', key: -1 }), 400);

@@ -111,9 +111,9 @@ describe('kill -9 during a refresh', () => {
     await createStagingTables(client, 'image');
     await client.query('insert into image_new select * from image');
     await meili.deleteIndex(target);
-    await meili.run('POST', '/indexes', { uid: target, primaryKey: 'id' });
+    await meili.createIndex(target);
     const docs = await meili.search(live, { q: '', limit: 10_000 });
-    await meili.run('POST', `/indexes/${target}/documents`, docs.hits);
+    await meili.waitTask(await meili.addDocuments(target, docs.hits.map((d) => JSON.stringify(d)).join('\n')));
     await markPending(client, 'image', live, target);
     await meili.swap(target, live);
     expect((await state()).pending).toBe(target);
@@ -131,7 +131,7 @@ describe('kill -9 during a refresh', () => {
     const gen = (await readGeneration(client, 'image'))!;
     const target = generationIndexName('image', gen.generation + 1, prefix);
     await createStagingTables(client, 'image');
-    await meili.run('POST', '/indexes', { uid: target, primaryKey: 'id' });
+    await meili.createIndex(target);
     await markPending(client, 'image', live, target);
     expect(await recover(client, meili, 'image', prefix)).toBe('undone');
     const s = await state();

@@ -89,21 +89,15 @@ export async function completeRollback(api: pg.ClientBase, meili: MeiliAdmin, ro
   }
 }
 
-type SwapTask = { uid: number; status: string; details?: { swaps?: { indexes: string[] }[] } };
-
 /**
  * How many times Meilisearch swapped `index` since the promotion was marked pending
  * (queued swaps are waited for first). An odd count means the swap is in effect.
  * The window starts ten minutes early: the database's and the engine's clocks differ.
  */
 async function swapsSince(meili: MeiliAdmin, index: string, since: string): Promise<number> {
-  const after = encodeURIComponent(new Date(new Date(since).getTime() - 600_000).toISOString());
-  const list = async (statuses: string) =>
-    (await meili.request<{ results: SwapTask[] }>('GET', `/tasks?types=indexSwap&statuses=${statuses}&afterEnqueuedAt=${after}&limit=100`)).results.filter(
-      (t) => t.details?.swaps?.some((s) => s.indexes.includes(index)),
-    );
-  for (const task of await list('enqueued,processing')) await meili.waitTask(task.uid).catch(() => {});
-  return (await list('succeeded')).length;
+  const after = new Date(new Date(since).getTime() - 600_000);
+  for (const task of await meili.swapTasks(index, ['enqueued', 'processing'], after)) await meili.waitTask(task.uid).catch(() => {});
+  return (await meili.swapTasks(index, ['succeeded'], after)).length;
 }
 
 export type Recovery = 'none' | 'completed' | 'undone';

@@ -1,14 +1,32 @@
 /**
- * The ingest's Meilisearch wrapper (master-key side): every call has a timeout, every
- * write waits for its task and fails unless the task succeeded.
+ * The ingest's Meilisearch wrapper (master-key side), on the official `meilisearch`
+ * client: outside the Worker (worker/search/meili.ts), the only module that talks to
+ * Meilisearch (the stack scripts, tests and benchmarks use it too). It exposes named operations, never a REST path; every call
+ * has a timeout; every write waits for its task and fails unless the task succeeded;
+ * every failure is a `MeiliError` (with the HTTP status and Meilisearch's error code
+ * when there is one).
  */
-export interface MeiliTask {
-  uid: number;
-  status: 'enqueued' | 'processing' | 'succeeded' | 'failed' | 'canceled';
-  type: string;
-  error: { message: string; code: string } | null;
-  indexUid: string | null;
-}
+import {
+  Meilisearch,
+  MeilisearchApiError,
+  MeilisearchRequestError,
+  MeilisearchRequestTimeOutError,
+  MeilisearchTaskTimeOutError,
+  type BatchesResults,
+  type EnqueuedTask,
+  type Key,
+  type RecordAny,
+  type SearchParams,
+  type SearchResponse,
+  type Settings,
+  type Task,
+  type TaskStatus,
+  type TasksOrBatchesQuery,
+  type TasksResults,
+} from 'meilisearch';
+
+export type MeiliTask = Task;
+export type { SearchParams };
 
 export class MeiliError extends Error {
   override name = 'MeiliError';
@@ -21,61 +39,41 @@ export class MeiliError extends Error {
   }
 }
 
+/** How long a write may take (a large document batch on a busy engine takes minutes). */
+const TASK_TIMEOUT_MS = 10 * 60_000;
+/**
+ * Task polling backs off: at once, then after 25, 50, 100, 200 and 400 ms (most tasks
+ * take milliseconds), then twice a second through the client's wait (a document batch
+ * takes seconds, and eight of them in flight must not flood the engine with polls).
+ */
+const QUICK_POLLS_MS = [25, 50, 100, 200, 400];
+const SLOW_POLL_MS = 500;
+
 export class MeiliAdmin {
+  private readonly client: Meilisearch;
+
   constructor(
     readonly url: string,
-    private readonly apiKey: string,
-    private readonly timeoutMs = 30_000,
-  ) {}
-
-  async request<T>(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<T> {
-    let res: Response;
-    try {
-      res = await fetch(`${this.url}${path}`, {
-        method,
-        headers: { Authorization: `Bearer ${this.apiKey}`, ...(body !== undefined ? { 'Content-Type': contentType } : {}) },
-        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-    } catch (err) {
-      throw new MeiliError(`Meilisearch ${method} ${path} failed: ${(err as Error).message}`);
-    }
-    const text = await res.text();
-    const data = text ? JSON.parse(text) : null;
-    if (!res.ok) {
-      throw new MeiliError(`Meilisearch ${method} ${path}: ${data?.message ?? res.status}`, res.status, data?.code);
-    }
-    return data as T;
+    apiKey: string,
+    /** The limit of each HTTP request (a task's wait has its own, `waitTask`'s). */
+    timeoutMs = 30_000,
+  ) {
+    this.client = new Meilisearch({ host: url, apiKey, timeout: timeoutMs });
   }
 
-  /** Enqueues a write and returns its task uid. */
-  async enqueue(method: string, path: string, body?: unknown, contentType?: string): Promise<number> {
-    const task = await this.request<{ taskUid: number }>(method, path, body, contentType);
-    return task.taskUid;
+  /** Resolves when the server answers its health probe. */
+  async health(): Promise<void> {
+    await this.call('health', () => this.client.health());
   }
 
-  async waitTask(uid: number, timeoutMs = 10 * 60_000): Promise<MeiliTask> {
-    const deadline = Date.now() + timeoutMs;
-    let delay = 25;
-    for (;;) {
-      const task = await this.request<MeiliTask>('GET', `/tasks/${uid}`);
-      if (task.status === 'succeeded') return task;
-      if (task.status === 'failed' || task.status === 'canceled') {
-        throw new MeiliError(`Meilisearch task ${uid} (${task.type}) ${task.status}: ${task.error?.message ?? ''}`, undefined, task.error?.code);
-      }
-      if (Date.now() > deadline) throw new MeiliError(`Meilisearch task ${uid} (${task.type}) still ${task.status} after ${timeoutMs} ms`);
-      await new Promise((r) => setTimeout(r, delay));
-      delay = Math.min(delay * 2, 500);
-    }
-  }
-
-  async run(method: string, path: string, body?: unknown, contentType?: string): Promise<MeiliTask> {
-    return this.waitTask(await this.enqueue(method, path, body, contentType));
+  /** The server's version, e.g. `1.21.0`. */
+  async version(): Promise<string> {
+    return (await this.call('version', () => this.client.getVersion())).pkgVersion;
   }
 
   async indexExists(uid: string): Promise<boolean> {
     try {
-      await this.request('GET', `/indexes/${encodeURIComponent(uid)}`);
+      await this.call(`get index ${uid}`, () => this.client.getRawIndex(uid));
       return true;
     } catch (err) {
       if (err instanceof MeiliError && err.status === 404) return false;
@@ -83,40 +81,159 @@ export class MeiliAdmin {
     }
   }
 
+  /** Index names (the first thousand). */
   async listIndexes(): Promise<string[]> {
-    const { results } = await this.request<{ results: { uid: string }[] }>('GET', '/indexes?limit=1000');
+    const { results } = await this.call('list indexes', () => this.client.getRawIndexes({ limit: 1000 }));
     return results.map((r) => r.uid);
   }
 
   async documentCount(uid: string): Promise<number> {
-    const stats = await this.request<{ numberOfDocuments: number }>('GET', `/indexes/${encodeURIComponent(uid)}/stats`);
-    return stats.numberOfDocuments;
+    return (await this.call(`stats of ${uid}`, () => this.client.index(uid).getStats())).numberOfDocuments;
   }
 
+  /** Deletes the index if there is one. */
   async deleteIndex(uid: string): Promise<void> {
-    if (await this.indexExists(uid)) await this.run('DELETE', `/indexes/${encodeURIComponent(uid)}`);
+    if (await this.indexExists(uid)) await this.settle(`delete index ${uid}`, () => this.client.deleteIndex(uid));
   }
 
-  async createIndex(uid: string, settings: object): Promise<void> {
-    await this.run('POST', '/indexes', { uid, primaryKey: 'id' });
-    await this.run('PATCH', `/indexes/${encodeURIComponent(uid)}/settings`, settings);
+  /** Deletes every index whose name starts with `prefix` (a test or benchmark run's own). */
+  async deleteIndexesWithPrefix(prefix: string): Promise<void> {
+    for (const uid of await this.listIndexes()) if (uid.startsWith(prefix)) await this.deleteIndex(uid);
   }
 
-  async getSettings(uid: string): Promise<Record<string, unknown>> {
-    return this.request('GET', `/indexes/${encodeURIComponent(uid)}/settings`);
+  /** Creates an index keyed by `id` and applies `settings` (when given) before anything is added. */
+  async createIndex(uid: string, settings?: Settings): Promise<void> {
+    await this.settle(`create index ${uid}`, () => this.client.createIndex(uid, { primaryKey: 'id' }));
+    if (settings) await this.settle(`settings of ${uid}`, () => this.client.index(uid).updateSettings(settings));
   }
 
-  /** Enqueues a batch of documents as NDJSON (one parse, no array buffering server-side). */
+  async getSettings(uid: string): Promise<Settings> {
+    return this.call(`settings of ${uid}`, () => this.client.index(uid).getSettings());
+  }
+
+  /**
+   * Enqueues a batch of documents as NDJSON (one parse, no array buffering server-side)
+   * and returns its task uid; the caller `waitTask`s it (several may be in flight).
+   */
   async addDocuments(uid: string, ndjson: string): Promise<number> {
-    return this.enqueue('POST', `/indexes/${encodeURIComponent(uid)}/documents`, ndjson, 'application/x-ndjson');
+    return this.enqueue(`add documents to ${uid}`, () => this.client.index(uid).addDocumentsFromString(ndjson, 'application/x-ndjson'));
   }
 
-  async search(uid: string, body: object): Promise<{ hits: Record<string, unknown>[]; estimatedTotalHits?: number; totalHits?: number }> {
-    return this.request('POST', `/indexes/${encodeURIComponent(uid)}/search`, body);
+  /** Enqueues a partial update of documents (fields not given are kept); returns its task uid. */
+  async updateDocuments(uid: string, documents: RecordAny[]): Promise<number> {
+    return this.enqueue(`update documents of ${uid}`, () => this.client.index(uid).updateDocuments(documents));
+  }
+
+  /** Enqueues the deletion of documents by id; returns its task uid. */
+  async deleteDocuments(uid: string, ids: string[]): Promise<number> {
+    return this.enqueue(`delete documents of ${uid}`, () => this.client.index(uid).deleteDocuments(ids));
+  }
+
+  /** Waits for a task to finish; fails unless it succeeded. */
+  async waitTask(uid: number, timeoutMs = TASK_TIMEOUT_MS): Promise<MeiliTask> {
+    const started = Date.now();
+    const task = await this.call(`task ${uid}`, async () => {
+      for (const delay of QUICK_POLLS_MS) {
+        const task = await this.client.tasks.getTask(uid);
+        if (task.status !== 'enqueued' && task.status !== 'processing') return task;
+        await new Promise((r) => setTimeout(r, delay));
+      }
+      const left = Math.max(1, timeoutMs - (Date.now() - started));
+      return await this.client.tasks.waitForTask(uid, { interval: SLOW_POLL_MS, timeout: left }).catch((err: unknown) => {
+        throw err instanceof MeilisearchTaskTimeOutError ? new MeiliError(`Meilisearch task ${uid} still not finished after ${timeoutMs} ms`) : err;
+      });
+    });
+    if (task.status !== 'succeeded') {
+      throw new MeiliError(`Meilisearch task ${uid} (${task.type}) ${task.status}: ${task.error?.message ?? ''}`, undefined, task.error?.code);
+    }
+    return task;
+  }
+
+  async search<D extends RecordAny = RecordAny>(uid: string, params: SearchParams): Promise<SearchResponse<D>> {
+    return this.call(`search ${uid}`, () => this.client.index(uid).search<D>(params.q, params));
+  }
+
+  /** Stored documents matching a filter expression. */
+  async getDocuments(uid: string, query: { filter: string; limit: number }): Promise<RecordAny[]> {
+    return (await this.call(`documents of ${uid}`, () => this.client.index(uid).getDocuments(query))).results;
   }
 
   /** Atomic swap; with `rename` the first index takes the second's name (no live index yet). */
   async swap(a: string, b: string, rename = false): Promise<void> {
-    await this.run('POST', '/swap-indexes', [{ indexes: [a, b], rename }]);
+    await this.settle(`swap ${a} and ${b}`, () => this.client.swapIndexes([{ indexes: [a, b], rename }]));
   }
+
+  /** Index swaps involving `index` enqueued after `after`, in these states (of the latest hundred). */
+  async swapTasks(index: string, statuses: TaskStatus[], after: Date): Promise<MeiliTask[]> {
+    const { results } = await this.tasks({ types: ['indexSwap'], statuses, afterEnqueuedAt: after.toISOString(), limit: 100 });
+    return results.filter((t) => t.details?.swaps?.some((s) => s.indexes.includes(index)));
+  }
+
+  /** One page of the task history (`next` is the `from` of the following page). */
+  async tasks(query: TasksOrBatchesQuery): Promise<TasksResults> {
+    return this.call('task history', () => this.client.tasks.getTasks(query));
+  }
+
+  /** One page of the batch history, progress traces included. */
+  async batches(query: TasksOrBatchesQuery): Promise<BatchesResults> {
+    return this.call('batch history', () => this.client.batches.getBatches(query));
+  }
+
+  /** API keys (the first hundred). */
+  async keys(): Promise<Key[]> {
+    return (await this.call('list keys', () => this.client.getKeys({ limit: 100 }))).results;
+  }
+
+  /** Creates a key that can only search, every index, without expiry; returns it. */
+  async createSearchKey(name: string): Promise<string> {
+    return (await this.call('create key', () => this.client.createKey({ name, actions: ['search'], indexes: ['*'], expiresAt: null }))).key;
+  }
+
+  private async call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      throw meiliError(what, err);
+    }
+  }
+
+  private async enqueue(what: string, fn: () => Promise<EnqueuedTask>): Promise<number> {
+    return (await this.call(what, fn)).taskUid;
+  }
+
+  /** Enqueues and waits for the task. */
+  private async settle(what: string, fn: () => Promise<EnqueuedTask>): Promise<void> {
+    await this.waitTask(await this.enqueue(what, fn));
+  }
+}
+
+/**
+ * The HTTP requests behind a search and the health probe, for load generators that
+ * replay them at a fixed rate without a client (the search benchmark's raw-Meilisearch
+ * phases): the client's paths, restated here so that no other module writes one.
+ */
+export const meiliHttp = {
+  search: (index: string, apiKey: string, body: string) => ({
+    method: 'POST' as const,
+    path: `/indexes/${encodeURIComponent(index)}/search`,
+    headers: { Authorization: `Bearer ${apiKey}`, 'Content-Type': 'application/json' },
+    body,
+  }),
+  health: () => ({ method: 'GET' as const, path: '/health' }),
+};
+
+/** The client's failures as one error type; anything else is rethrown as is. */
+function meiliError(what: string, err: unknown): unknown {
+  if (err instanceof MeiliError) return err;
+  if (err instanceof MeilisearchApiError) {
+    return new MeiliError(`Meilisearch ${what}: ${err.message}`, err.response.status, err.cause?.code);
+  }
+  if (err instanceof MeilisearchRequestError) {
+    const cause = err.cause;
+    if (cause instanceof MeilisearchRequestTimeOutError) return new MeiliError(`Meilisearch ${what}: no answer within ${cause.cause.timeout} ms`);
+    return new MeiliError(`Meilisearch ${what} failed: ${cause instanceof Error ? cause.message : String(cause)}`);
+  }
+  // The client parses every answer as JSON: one that is not comes from something else.
+  if (err instanceof SyntaxError) return new MeiliError(`Meilisearch ${what}: the answer is not JSON (${err.message})`);
+  return err;
 }

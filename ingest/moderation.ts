@@ -15,6 +15,11 @@ import { bumpCacheGeneration } from './notify-worker.js';
 export const RESOLUTIONS = { sensitive: 'mature_filtered', deindex: 'deindexed', no_action: 'no_action' } as const;
 export type Resolution = keyof typeof RESOLUTIONS;
 
+/** The partial documents that mark works sensitive in the index (the other fields stay). */
+function markedSensitive(ids: string[]) {
+  return ids.map((id) => ({ id, mature: true, user_reported_sensitive: true }));
+}
+
 export interface ReportRow {
   id: number;
   media_type: MediaType;
@@ -80,9 +85,9 @@ export async function resolveReport(
     resolved = follow.rowCount ?? 0;
     // The search index changes inside the transaction window: if it fails, nothing commits.
     if (resolution === 'sensitive') {
-      await meili.run('PUT', `/indexes/${encodeURIComponent(live)}/documents`, [{ id: report.identifier, mature: true, user_reported_sensitive: true }]);
+      await meili.waitTask(await meili.updateDocuments(live, markedSensitive([report.identifier])));
     } else if (resolution === 'deindex') {
-      await meili.run('POST', `/indexes/${encodeURIComponent(live)}/documents/delete-batch`, [report.identifier]);
+      await meili.waitTask(await meili.deleteDocuments(live, [report.identifier]));
     }
     await api.query('commit');
   } catch (err) {
@@ -114,7 +119,7 @@ export async function reapplyModeration(api: pg.ClientBase, meili: MeiliAdmin, m
   ).rows.map((r) => r.identifier);
   if (deleted.length) {
     await api.query(`delete from ${staging} where identifier = any($1::uuid[])`, [deleted]);
-    await meili.run('POST', `/indexes/${encodeURIComponent(index)}/documents/delete-batch`, deleted);
+    await meili.waitTask(await meili.deleteDocuments(index, deleted));
   }
   if (sensitive.length) {
     const present = (
@@ -124,7 +129,7 @@ export async function reapplyModeration(api: pg.ClientBase, meili: MeiliAdmin, m
       )
     ).rows.map((r) => r.identifier);
     if (present.length) {
-      await meili.run('PUT', `/indexes/${encodeURIComponent(index)}/documents`, present.map((id) => ({ id, mature: true, user_reported_sensitive: true })));
+      await meili.waitTask(await meili.updateDocuments(index, markedSensitive(present)));
     }
   }
 }

@@ -54,7 +54,7 @@ export async function runTask(config: IngestConfig, action: TaskAction, mediaTyp
 async function runTaskOnly(config: IngestConfig, action: TaskAction, mediaType: MediaType, opts: TaskOptions): Promise<TaskResult> {
   const meili = new MeiliAdmin(config.meiliUrl, config.meiliMasterKey);
   try {
-    await meili.request('GET', '/health');
+    await meili.health();
   } catch (err) {
     throw new Error(`cannot reach Meilisearch at ${config.meiliUrl}: ${(err as Error).message}`);
   }

@@ -67,7 +67,7 @@ export async function update(opts: UpdateOptions): Promise<UpdateStats> {
     }
     if (removals.length) {
       await api.query(`delete from ${mediaType} where identifier = any($1::uuid[])`, [removals]);
-      tasks.push(await meili.enqueue('POST', `/indexes/${encodeURIComponent(live)}/documents/delete-batch`, removals));
+      tasks.push(await meili.deleteDocuments(live, removals));
       stats.removed += removals.length;
     }
     progress.update({ read: stats.read, loaded: stats.loaded, indexed: stats.indexed, skipped: stats.skipped });

@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { MeiliAdmin } from '../ingest/meili-admin.js';
 import { searchOnlyKey, startMeilisearch } from '../scripts/stack/meilisearch.js';
 import { freePort } from '../scripts/stack/ports.js';
 import { startEmbeddedPostgres } from '../scripts/stack/postgres.js';
@@ -67,14 +68,7 @@ export async function startTestServices(): Promise<TestServices> {
   const meiliSearchKey = await searchOnlyKey(meiliUrl, meiliMasterKey);
   const indexPrefix = `t${runId}_`;
   if (process.env.MEILI_URL) {
-    cleanups.push(async () => {
-      const headers = { Authorization: `Bearer ${meiliMasterKey}` };
-      const res = await fetch(`${meiliUrl}/indexes?limit=1000`, { headers });
-      const { results } = (await res.json()) as { results: { uid: string }[] };
-      for (const { uid } of results.filter((r) => r.uid.startsWith(indexPrefix))) {
-        await fetch(`${meiliUrl}/indexes/${uid}`, { method: 'DELETE', headers });
-      }
-    });
+    cleanups.push(() => new MeiliAdmin(meiliUrl, meiliMasterKey).deleteIndexesWithPrefix(indexPrefix));
   }
 
   return {

@@ -127,11 +127,7 @@ export async function checkSampleAgainstIndex(
   for (let i = 0; i < sample.length; i += 200) {
     const chunk = sample.slice(i, i + 200);
     const ids = chunk.map((d) => JSON.stringify(d.id)).join(', ');
-    const { results } = await meili.request<{ results: Record<string, unknown>[] }>(
-      'POST',
-      `/indexes/${encodeURIComponent(index)}/documents/fetch`,
-      { filter: `id IN [${ids}]`, limit: chunk.length },
-    );
+    const results = await meili.getDocuments(index, { filter: `id IN [${ids}]`, limit: chunk.length });
     const byId = new Map(results.map((d) => [d.id, d]));
     for (const doc of chunk) {
       const stored = byId.get(doc.id);
@@ -210,12 +206,8 @@ interface TaskTimes {
 export async function meiliBusySeconds(meili: MeiliAdmin, indexes: string[]): Promise<{ busy: number; span: number; tasks: number }> {
   const tasks: TaskTimes[] = [];
   let from: number | null = null;
-  const index = indexes.map(encodeURIComponent).join(',');
   for (;;) {
-    const page: { results: TaskTimes[]; next: number | null } = await meili.request(
-      'GET',
-      `/tasks?indexUids=${index}&types=documentAdditionOrUpdate&statuses=succeeded&limit=1000${from !== null ? `&from=${from}` : ''}`,
-    );
+    const page = await meili.tasks({ indexUids: indexes, types: ['documentAdditionOrUpdate'], statuses: ['succeeded'], limit: 1000, from });
     tasks.push(...page.results);
     if (page.next === null) break;
     from = page.next;
@@ -273,22 +265,19 @@ export interface BatchSummary {
 
 /**
  * What Meilisearch's batches for `indexes` (all indexes when empty), optionally only
- * those of tasks enqueued after `since`, did (GET /batches, progress traces).
+ * those of tasks enqueued after `since`, did (the batch history, progress traces).
  */
 export async function meiliBatches(meili: MeiliAdmin, indexes: string[], opts: { since?: Date } = {}): Promise<BatchSummary> {
   const all: BatchInfo[] = [];
   let from: number | null = null;
-  const filter = [
-    indexes.length ? `indexUids=${indexes.map(encodeURIComponent).join(',')}` : '',
-    opts.since ? `afterEnqueuedAt=${encodeURIComponent(opts.since.toISOString())}` : '',
-  ]
-    .filter(Boolean)
-    .join('&');
   for (;;) {
-    const page: { results: BatchInfo[]; next: number | null } = await meili.request(
-      'GET',
-      `/batches?${filter}&types=documentAdditionOrUpdate&limit=1000${from !== null ? `&from=${from}` : ''}`,
-    );
+    const page = await meili.batches({
+      indexUids: indexes.length ? indexes : undefined,
+      afterEnqueuedAt: opts.since?.toISOString(),
+      types: ['documentAdditionOrUpdate'],
+      limit: 1000,
+      from,
+    });
     all.push(...page.results);
     if (page.next === null) break;
     from = page.next;

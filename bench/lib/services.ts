@@ -186,15 +186,9 @@ export async function startBenchMeili(label: string, teardown: Teardown): Promis
     const url = process.env.MEILI_URL.replace(/\/+$/, '');
     const masterKey = process.env.MEILI_MASTER_KEY ?? '';
     if (!masterKey) throw new Error('MEILI_URL is set but MEILI_MASTER_KEY is not: the benchmark needs the master key');
-    const headers = { Authorization: `Bearer ${masterKey}` };
-    const close = teardown.add(`delete indexes ${indexPrefix}*`, async () => {
-      const res = await fetch(`${url}/indexes?limit=1000`, { headers });
-      const { results } = (await res.json()) as { results: { uid: string }[] };
-      for (const { uid } of results.filter((r) => r.uid.startsWith(indexPrefix))) {
-        await fetch(`${url}/indexes/${uid}`, { method: 'DELETE', headers });
-      }
-    });
-    return { url, masterKey, indexPrefix, pid: null, dataDir: null, version: await meiliVersion(url, masterKey), close };
+    const meili = new MeiliAdmin(url, masterKey);
+    const close = teardown.add(`delete indexes ${indexPrefix}*`, () => meili.deleteIndexesWithPrefix(indexPrefix));
+    return { url, masterKey, indexPrefix, pid: null, dataDir: null, version: await meili.version(), close };
   }
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'edgeverse-bench-meili-'));
   const removeTmp = teardown.add(`remove ${tmp}`, () => rmSync(tmp, { recursive: true, force: true }));
@@ -208,7 +202,7 @@ export async function startBenchMeili(label: string, teardown: Teardown): Promis
     indexPrefix,
     pid: server.process.pid ?? null,
     dataDir: path.join(tmp, 'data.ms'),
-    version: await meiliVersion(server.url, masterKey),
+    version: await new MeiliAdmin(server.url, masterKey).version(),
     async close() {
       await stop();
       await removeTmp();
@@ -240,11 +234,6 @@ async function warmUp(url: string, masterKey: string, indexPrefix: string): Prom
   }
   await meili.waitTask(await meili.addDocuments(uid, lines.join('\n')));
   await meili.deleteIndex(uid);
-}
-
-async function meiliVersion(url: string, key: string): Promise<string> {
-  const res = await fetch(`${url}/version`, { headers: { Authorization: `Bearer ${key}` } });
-  return ((await res.json()) as { pkgVersion: string }).pkgVersion;
 }
 
 /** A private temporary folder for scratch files, removed at teardown. */

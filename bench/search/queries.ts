@@ -9,6 +9,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { AudioSearchQuerySchema, ImageSearchQuerySchema, type SearchQuery } from '../../worker/routes/media/schema.js';
 import { buildSearchRequest } from '../../worker/search/query.js';
 import type { MeiliSearchRequest } from '../../worker/search/meili.js';
+import { MeiliAdmin, type SearchParams } from '../../ingest/meili-admin.js';
 
 export const TAGS = [
   'common',
@@ -44,7 +45,7 @@ export interface SearchEntry {
   params: [string, string][];
   /** The Worker path (for reading; rebuilt from `params`). */
   path: string;
-  /** The raw Meilisearch body the Worker sends for `path` (POST /indexes/<index>/search). */
+  /** The raw Meilisearch search body the Worker sends for `path`. */
   meili: MeiliSearchRequest;
   /** totalHits when generated. */
   hits: number;
@@ -124,18 +125,6 @@ interface Doc {
   creator: string | null;
 }
 
-async function meili<T>(url: string, key: string, pathName: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${url}${pathName}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`Meilisearch ${pathName}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
-
-type SearchResult<T> = { hits: T[]; totalHits?: number; estimatedTotalHits?: number; facetDistribution?: Record<string, Record<string, number>> };
-
 export async function generateQueries(meiliUrl: string, key: string, seed = 20261127): Promise<QueriesFile> {
   const rand = rng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
@@ -146,13 +135,13 @@ export async function generateQueries(meiliUrl: string, key: string, seed = 2026
     }
     return xs;
   };
-  const stats = async (index: string) => meili<{ numberOfDocuments: number }>(meiliUrl, key, `/indexes/${index}/stats`);
-  const images = (await stats('images')).numberOfDocuments;
-  const audio = (await stats('audio')).numberOfDocuments;
+  const meili = new MeiliAdmin(meiliUrl, key);
+  const images = await meili.documentCount('images');
+  const audio = await meili.documentCount('audio');
 
   // Facet values: what filters can ask for.
   const facets = (
-    await meili<SearchResult<Doc>>(meiliUrl, key, '/indexes/images/search', {
+    await meili.search('images', {
       q: '',
       limit: 0,
       facets: ['source', 'category', 'license', 'aspect_ratio', 'size', 'extension'],
@@ -165,7 +154,7 @@ export async function generateQueries(meiliUrl: string, key: string, seed = 2026
   const attrs = ['id', 'title', 'tag_names', 'creator'];
   const sample = new Map<string, Doc>();
   for (const source of sources.slice(0, 16)) {
-    const r = await meili<SearchResult<Doc>>(meiliUrl, key, '/indexes/images/search', {
+    const r = await meili.search<Doc>('images', {
       q: '',
       filter: `source = ${JSON.stringify(source)}`,
       limit: 600,
@@ -175,7 +164,7 @@ export async function generateQueries(meiliUrl: string, key: string, seed = 2026
   }
   const docs = [...sample.values()];
   const audioDocs = (
-    await meili<SearchResult<Doc>>(meiliUrl, key, '/indexes/audio/search', { q: '', limit: 1500, attributesToRetrieve: attrs })
+    await meili.search<Doc>('audio', { q: '', limit: 1500, attributesToRetrieve: attrs })
   ).hits;
 
   const df = (ds: Doc[]) => {
@@ -237,7 +226,7 @@ export async function generateQueries(meiliUrl: string, key: string, seed = 2026
   const seen = new Set<string>();
   const total = async (media: 'image' | 'audio', params: [string, string][]) => {
     const body = meiliRequestFor(media, params);
-    const r = await meili<SearchResult<unknown>>(meiliUrl, key, `/indexes/${indexOf(media)}/search`, body);
+    const r = await meili.search(indexOf(media), body as SearchParams);
     return r.totalHits ?? r.estimatedTotalHits ?? 0;
   };
   const add = async (tag: Tag, media: 'image' | 'audio', params: [string, string][], minHits = 1): Promise<boolean> => {

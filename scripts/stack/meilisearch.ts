@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, chmodSync, constants, existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { MeiliAdmin, type MeiliError } from '../../ingest/meili-admin.js';
 import { StackError, waitFor } from './ports.js';
 import { stopChild } from './child.js';
 import { trackChild } from './lifecycle.js';
@@ -85,8 +86,8 @@ export async function startMeilisearch(opts: {
       'Meilisearch',
       async () => {
         if (dead) throw new StackError(`Meilisearch exited at start: ${stderr.trim().split('\n').pop() ?? ''}`);
-        const res = await fetch(`${url}/health`);
-        return res.ok;
+        await new MeiliAdmin(url, opts.masterKey, 2000).health();
+        return true;
       },
       30_000,
     );
@@ -110,19 +111,13 @@ export async function startMeilisearch(opts: {
  * "Default Search API Key" when a master key is set; a dedicated one is made otherwise.
  */
 export async function searchOnlyKey(url: string, masterKey: string): Promise<string> {
-  const headers = { Authorization: `Bearer ${masterKey}`, 'Content-Type': 'application/json' };
-  const res = await fetch(`${url}/keys?limit=100`, { headers });
-  if (!res.ok) throw new StackError(`Meilisearch refused the master key (${res.status}): check MEILI_MASTER_KEY`);
-  const { results } = (await res.json()) as { results: { key: string; actions: string[]; indexes: string[]; expiresAt: string | null }[] };
-  const existing = results.find(
-    (k) => k.actions.length === 1 && k.actions[0] === 'search' && k.indexes.includes('*') && !k.expiresAt,
-  );
-  if (existing) return existing.key;
-  const created = await fetch(`${url}/keys`, {
-    method: 'POST',
-    headers,
-    body: JSON.stringify({ name: 'edgeverse-worker-search', actions: ['search'], indexes: ['*'], expiresAt: null }),
+  const meili = new MeiliAdmin(url, masterKey);
+  const keys = await meili.keys().catch((err: MeiliError) => {
+    throw err.status ? new StackError(`Meilisearch refused the master key (${err.status}): check MEILI_MASTER_KEY`) : err;
   });
-  if (!created.ok) throw new StackError(`could not create a search key in Meilisearch (${created.status})`);
-  return ((await created.json()) as { key: string }).key;
+  const existing = keys.find((k) => k.actions.length === 1 && k.actions[0] === 'search' && k.indexes.includes('*') && !k.expiresAt);
+  if (existing) return existing.key;
+  return meili.createSearchKey('edgeverse-worker-search').catch((err: MeiliError) => {
+    throw err.status ? new StackError(`could not create a search key in Meilisearch (${err.status})`) : err;
+  });
 }

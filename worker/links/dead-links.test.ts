@@ -7,6 +7,7 @@
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { MeiliAdmin } from '../../ingest/meili-admin.js';
 import { indexSettings } from '../../model/search-index.js';
 import { randomString } from '../auth/secrets.js';
 import worker from '../index.js';
@@ -25,23 +26,8 @@ const KV = (env as unknown as { SEARCH_CACHE: KVNamespace }).SEARCH_CACHE;
 // A generous budget where a test needs every local check decided on a loaded machine.
 const SETTLED = { INDEX_PREFIX: PREFIX, LINK_CHECK_BUDGET_MS: '8000' };
 
-async function meili(path: string, init: RequestInit = {}): Promise<any> {
-  const res = await fetch(`${MEILI}${path}`, {
-    ...init,
-    headers: { Authorization: `Bearer ${MASTER}`, 'Content-Type': 'application/json' },
-  });
-  const body = (await res.json()) as any;
-  if (!res.ok) throw new Error(`${path}: ${res.status} ${JSON.stringify(body)}`);
-  if (body && typeof body.taskUid === 'number') {
-    for (;;) {
-      const task = await meili(`/tasks/${body.taskUid}`);
-      if (task.status === 'succeeded') break;
-      if (task.status === 'failed' || task.status === 'canceled') throw new Error(`${path}: ${JSON.stringify(task.error)}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-  return body;
-}
+// The ingest's Meilisearch wrapper (it runs in workerd too): the test's own index.
+const meili = new MeiliAdmin(MEILI, MASTER);
 
 /** A letters-only word: one token for the engine, and a unique path part for the media server. */
 const newWord = () => `lk${randomString(10, 'abcdefghijklmnopqrstuvwxyz')}`;
@@ -72,7 +58,7 @@ async function addWorks(word: string, urls: string[]): Promise<Work[]> {
     standardized_popularity: (100 - i * 0.25) / 100,
     };
   });
-  await meili(`/indexes/${INDEX}/documents`, { method: 'POST', body: JSON.stringify(works) });
+  await meili.waitTask(await meili.addDocuments(INDEX, works.map((w) => JSON.stringify(w)).join('\n')));
   return works.map((w) => ({ id: w.id, url: w.url }));
 }
 
@@ -94,17 +80,13 @@ async function search(path: string, overrides: Record<string, unknown> = SETTLED
 const urlsOf = (body: { results: { url: string }[] }) => body.results.map((r) => r.url);
 
 beforeAll(async () => {
-  const found = await meili(`/indexes/${inject('indexPrefix')}images/search`, {
-    method: 'POST',
-    body: JSON.stringify({ q: '', limit: 1, filter: 'mature = false AND sensitive_text = false' }),
-  });
+  const found = await meili.search(`${inject('indexPrefix')}images`, { q: '', limit: 1, filter: 'mature = false AND sensitive_text = false' });
   template = found.hits[0];
-  await meili('/indexes', { method: 'POST', body: JSON.stringify({ uid: INDEX, primaryKey: 'id' }) });
-  await meili(`/indexes/${INDEX}/settings`, { method: 'PATCH', body: JSON.stringify(indexSettings('image')) });
+  await meili.createIndex(INDEX, indexSettings('image'));
 });
 
 afterAll(async () => {
-  await meili(`/indexes/${INDEX}`, { method: 'DELETE' });
+  await meili.deleteIndex(INDEX);
 });
 
 describe('filter_dead', () => {

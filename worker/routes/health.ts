@@ -31,11 +31,7 @@ export function registerHealthcheck(app: OpenAPIHono<AppEnv>) {
       throw new ApiError('database_unavailable', 'database_unavailable');
     }
     if (c.req.query('check_es') !== undefined) {
-      const config = c.get('config');
-      const ok = await fetch(`${config.MEILI_URL.replace(/\/+$/, '')}/health`, { signal: AbortSignal.timeout(2000) })
-        .then((r) => r.ok)
-        .catch(() => false);
-      if (!ok) throw new ApiError('search_unavailable', 'es_timed_out');
+      if (!(await c.get('engine').healthy())) throw new ApiError('search_unavailable', 'es_timed_out');
     }
     return c.json({ status: '200 OK' }, 200);
   });

@@ -1,7 +1,17 @@
 /**
- * The Worker's Meilisearch client (search-only key): one fetch per call with a timeout;
- * engine failures map once to 502/503/504 API errors.
+ * The Worker's Meilisearch engine (search-only key), on the official `meilisearch`
+ * client: built per request (no I/O and no setup beyond parsing the URL and the
+ * headers), a timeout on every call; the client's errors map once, here, to the
+ * 502/503/504 API errors. No other Worker module speaks to Meilisearch.
  */
+import {
+  Index,
+  Meilisearch,
+  MeilisearchApiError,
+  MeilisearchRequestError,
+  type Config,
+  type SearchParams,
+} from 'meilisearch';
 import { ApiError } from '../errors.js';
 
 export interface MeiliSearchRequest {
@@ -29,40 +39,64 @@ export interface MeiliSearchResponse<T> {
 
 export interface SearchEngine {
   search<T>(index: string, request: MeiliSearchRequest): Promise<MeiliSearchResponse<T>>;
+  /** Whether the engine answers its health probe (within `HEALTH_TIMEOUT_MS`); never throws. */
+  healthy(): Promise<boolean>;
 }
 
 // Under 2 s so a failing engine yields a 503 (or a stale answer) within 2 s.
 export const DEFAULT_SEARCH_TIMEOUT_MS = 1500;
+/** The health probe's own budget (`/healthcheck/?check_es`), whatever the search timeout. */
+const HEALTH_TIMEOUT_MS = 2000;
 
 export function createMeiliClient(opts: { url: string; apiKey: string; timeoutMs?: number }): SearchEngine {
-  const base = opts.url.replace(/\/+$/, '');
-  const headers = { Authorization: `Bearer ${opts.apiKey}`, 'Content-Type': 'application/json' };
+  const config: Config = { host: opts.url, apiKey: opts.apiKey };
   const timeoutMs = opts.timeoutMs ?? DEFAULT_SEARCH_TIMEOUT_MS;
+  // One client per index name, made on first use (a request may search an index more than once).
+  const indexes = new Map<string, Index>();
   return {
     async search<T>(index: string, request: MeiliSearchRequest) {
-      let res: Response;
+      let client = indexes.get(index);
+      if (!client) indexes.set(index, (client = new Index(config, index)));
       try {
-        res = await fetch(`${base}/indexes/${encodeURIComponent(index)}/search`, {
-          method: 'POST',
-          headers,
-          body: JSON.stringify(request),
+        // The client sends `{ q, ...request }`: the very body `request` is. The timeout is
+        // a signal rather than the client's `timeout` option: workerd turns the client's
+        // abort reason (a symbol) into a plain Error, so the client cannot tell its own
+        // timeout from a network failure there; a TimeoutError reaches us intact.
+        return (await client.search(request.q, request as SearchParams, {
           signal: AbortSignal.timeout(timeoutMs),
-        });
+        })) as unknown as MeiliSearchResponse<T>;
       } catch (err) {
-        const name = (err as Error).name;
-        if (name === 'TimeoutError' || name === 'AbortError') {
-          throw new ApiError('search_timeout', 'The search engine did not answer in time. Try again shortly.');
-        }
-        throw new ApiError('search_unavailable', 'The search engine is unavailable. Try again shortly.');
+        throw searchError(err);
       }
-      if (res.ok) return (await res.json()) as MeiliSearchResponse<T>;
-      const body = (await res.json().catch(() => null)) as { code?: string; message?: string } | null;
-      if (res.status === 404 && body?.code === 'index_not_found') {
-        throw new ApiError('search_unavailable', 'The search index is not built yet. Run a data refresh (`npm run ingest -- refresh`).');
-      }
-      if (res.status >= 500) throw new ApiError('search_unavailable', 'The search engine failed. Try again shortly.');
-      // A 4xx from the engine means the Worker built a bad request: a bug, not the caller's.
-      throw new ApiError('search_failed', `The search engine rejected the query (${body?.code ?? res.status}).`);
+    },
+    healthy() {
+      // Any failure is unhealthy here, a timeout included: the client's own timeout will do.
+      return new Meilisearch({ ...config, timeout: HEALTH_TIMEOUT_MS }).isHealthy();
     },
   };
+}
+
+/** The client's failures as API errors; anything else (a bug) is rethrown as is. */
+function searchError(err: unknown): unknown {
+  if (err instanceof MeilisearchApiError) {
+    const status = err.response.status;
+    const code = err.cause?.code;
+    if (status === 404 && code === 'index_not_found') {
+      return new ApiError('search_unavailable', 'The search index is not built yet. Run a data refresh (`npm run ingest -- refresh`).');
+    }
+    if (status >= 500) return new ApiError('search_unavailable', 'The search engine failed. Try again shortly.');
+    // A 4xx from the engine means the Worker built a bad request: a bug, not the caller's.
+    return new ApiError('search_failed', `The search engine rejected the query (${code ?? status}).`);
+  }
+  if (err instanceof MeilisearchRequestError) {
+    const cause = err.cause as Error | undefined;
+    if (cause?.name === 'TimeoutError' || cause?.name === 'AbortError') {
+      return new ApiError('search_timeout', 'The search engine did not answer in time. Try again shortly.');
+    }
+    return new ApiError('search_unavailable', 'The search engine is unavailable. Try again shortly.');
+  }
+  // The client parses every answer as JSON before looking at its status: a body that is
+  // not JSON comes from something in front of the engine (a proxy's error page).
+  if (err instanceof SyntaxError) return new ApiError('search_unavailable', 'The search engine failed. Try again shortly.');
+  return err;
 }

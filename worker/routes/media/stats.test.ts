@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { z } from '@hono/zod-openapi';
 import { createApp } from '../../app.js';
 import { createDb } from '../../db/neon-config.js';
+import { createMeiliClient } from '../../search/meili.js';
 import { getJson } from '../../test-helpers.js';
 import { SourceStatsSchema } from './stats.js';
 
@@ -37,13 +38,9 @@ type Stat = z.infer<typeof SourceStatsSchema>;
 
 /** Documents in the live index, mature included: an exhaustive count from Meilisearch. */
 async function indexSize(index: 'images' | 'audio'): Promise<number> {
-  const res = await fetch(`${inject('meiliUrl')}/indexes/${inject('indexPrefix')}${index}/search`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${inject('meiliSearchKey')}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ q: '', page: 1, hitsPerPage: 0 }),
-  });
-  const body = (await res.json()) as { totalHits: number };
-  return body.totalHits;
+  const engine = createMeiliClient({ url: inject('meiliUrl'), apiKey: inject('meiliSearchKey'), timeoutMs: 10_000 });
+  const { totalHits } = await engine.search(`${inject('indexPrefix')}${index}`, { q: '', page: 1, hitsPerPage: 0 });
+  return totalHits!;
 }
 
 describe.each([
