@@ -17,7 +17,8 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { MeiliAdmin, meiliHttp } from '../ingest/meili-admin.js';
 import { searchOnlyKey } from '../scripts/stack/meilisearch.js';
-import { createMeiliClient, type MeiliSearchRequest } from '../worker/search/meili.js';
+import { createMeiliClient, unionSearchBody, type MeiliSearchRequest } from '../worker/search/meili.js';
+import { runPlan } from '../worker/search/query.js';
 import { freePort } from '../scripts/stack/ports.js';
 import { runPhase, stats, type LoadRequest, type PhaseResult } from './search/load.js';
 import { cpuOf, diskUsage, listeningPorts, loadAvg, machine, machineBusySeconds, memOf, otherBenchmarks } from './search/procs.js';
@@ -26,6 +27,7 @@ import {
   indexOf,
   interleave,
   loadQueries,
+  meiliPlanFor,
   meiliRequestFor,
   saveQueries,
   variant,
@@ -319,7 +321,10 @@ async function main(): Promise<void> {
   for (const q of base) {
     const w = await fetch(`${s.apiUrl}${workerPath(q.media, variant(q.params, 0))}`);
     const wb = (await w.json()) as { results?: { id: string }[]; result_count?: number };
-    const rb = await rawSearch(q.media, q.meili);
+    const rb = await runPlan<{ id: string }>(rawEngine, indexOf(q.media), meiliPlanFor(q.media, q.params), {
+      page: q.meili.page ?? 1,
+      hitsPerPage: q.meili.hitsPerPage ?? 20,
+    });
     const a = (wb.results ?? []).map((x) => x.id).join(',');
     const b = rb.hits.map((x) => x.id).join(',');
     if (w.status !== 200 || a !== b) {
@@ -354,8 +359,12 @@ async function main(): Promise<void> {
     const { i, v, q } = searchAt(k);
     const id = i * VARIANTS + v;
     let body = rawBodies.get(id);
-    if (!body) rawBodies.set(id, (body = JSON.stringify(meiliRequestFor(q.media, variant(q.params, v)))));
-    return { ...meiliHttp.search(indexOf(q.media), searchKey, body), tag: q.tag, key: i };
+    const plan = meiliPlanFor(q.media, variant(q.params, v));
+    // A field search with several words is a union: its raw twin is the same multi-search.
+    const window = { offset: ((plan.request.page ?? 1) - 1) * (plan.request.hitsPerPage ?? 20), limit: plan.request.hitsPerPage ?? 20 };
+    if (!body) rawBodies.set(id, (body = JSON.stringify(plan.union ? unionSearchBody(indexOf(q.media), plan.union, window) : plan.request)));
+    const http = plan.union ? meiliHttp.multiSearch(searchKey, body) : meiliHttp.search(indexOf(q.media), searchKey, body);
+    return { ...http, tag: q.tag, key: i };
   };
   const workerRequest = (k: number): LoadRequest => {
     const { i, v, q } = searchAt(k);

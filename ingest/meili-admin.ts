@@ -219,6 +219,12 @@ export const meiliHttp = {
     headers: { Authorization: `Bearer ${apiKey}`, 'Content-Type': 'application/json' },
     body,
   }),
+  multiSearch: (apiKey: string, body: string) => ({
+    method: 'POST' as const,
+    path: '/multi-search',
+    headers: { Authorization: `Bearer ${apiKey}`, 'Content-Type': 'application/json' },
+    body,
+  }),
   health: () => ({ method: 'GET' as const, path: '/health' }),
 };
 

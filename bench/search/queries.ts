@@ -2,12 +2,12 @@
  * The query mix: generated once from the catalog's own words (titles, tags, creators,
  * facet values, read with the master key) and kept in bench/queries.json. Every Worker
  * search has its raw Meilisearch twin, built by the Worker's own code
- * (`ImageSearchQuerySchema` / `AudioSearchQuerySchema` → `buildSearchRequest`), so both
+ * (`ImageSearchQuerySchema` / `AudioSearchQuerySchema` → `buildSearchPlan`), so both
  * sides ask the engine exactly the same thing.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { AudioSearchQuerySchema, ImageSearchQuerySchema, type SearchQuery } from '../../worker/routes/media/schema.js';
-import { buildSearchRequest } from '../../worker/search/query.js';
+import { buildSearchPlan, type SearchPlan } from '../../worker/search/query.js';
 import type { MeiliSearchRequest } from '../../worker/search/meili.js';
 import { MeiliAdmin, type SearchParams } from '../../ingest/meili-admin.js';
 
@@ -69,11 +69,15 @@ export function workerPath(media: 'image' | 'audio', params: [string, string][])
 
 /** The Meilisearch request the Worker builds for these parameters (anonymous caller). */
 export function meiliRequestFor(media: 'image' | 'audio', params: [string, string][]): MeiliSearchRequest {
+  return meiliPlanFor(media, params).request;
+}
+
+/** The Worker's whole plan for a search: its request, or the union a field search sends. */
+export function meiliPlanFor(media: 'image' | 'audio', params: [string, string][]): SearchPlan {
   const raw: Record<string, string | string[]> = {};
   for (const [k, v] of params) raw[k] = k in raw ? ([] as string[]).concat(raw[k], v) : v;
   const schema = media === 'image' ? ImageSearchQuerySchema : AudioSearchQuerySchema;
-  const parsed = schema.parse(raw) as SearchQuery;
-  return buildSearchRequest(media, parsed, { authenticated: false });
+  return buildSearchPlan(media, schema.parse(raw) as SearchQuery, { authenticated: false });
 }
 
 /**

@@ -116,15 +116,40 @@ export async function startWorker(opts: {
 // Offline, wrangler warns on every start that it cannot fetch `Request.cf` metadata
 // from Cloudflare; the placeholder it falls back to is fine locally.
 const NOISE = /Request\.cf|ENOTFOUND workers\.cloudflare\.com|GetAddrInfoReqWrap/;
+// Offline, every link check of an external media URL fails its DNS lookup, and workerd
+// reports each as an internal error in three lines (the failure, a stack, an "uncaught"
+// line naming the same reference). The Worker handles the failure (the link's status
+// stays unknown): those lines are dropped, with one notice the first time.
+const DNS_FAILURE = 'failed to lookup address information';
+const OFFLINE_NOTICE = '[edgeverse] offline: external media URLs cannot be resolved; their link checks stay undecided (workerd\'s DNS errors are not shown)';
 
 function forwardOutput(from: NodeJS.ReadableStream, to: NodeJS.WritableStream | null, onLine?: (line: string) => void): void {
   let rest = '';
+  let noticed = false;
+  let dnsFailure = false;
+  const references = new Set<string>();
+  const dropped = (line: string): boolean => {
+    if (NOISE.test(line)) return true;
+    if (line.includes(DNS_FAILURE)) {
+      dnsFailure = true;
+      if (!noticed && to) to.write(`${OFFLINE_NOTICE}\n`);
+      noticed = true;
+      return true;
+    }
+    const id = /(?:wdErrId|reference) = (\w+)/.exec(line)?.[1];
+    if (id && dnsFailure && line.startsWith('stack: ')) {
+      references.add(id);
+      dnsFailure = false;
+      return true;
+    }
+    return id !== undefined && references.has(id);
+  };
   from.on('data', (chunk: Buffer) => {
     const lines = (rest + chunk.toString()).split('\n');
     rest = lines.pop() ?? '';
     for (const line of lines) {
       onLine?.(line);
-      if (to && !NOISE.test(line)) to.write(`${line}\n`);
+      if (to && !dropped(line)) to.write(`${line}\n`);
     }
   });
 }

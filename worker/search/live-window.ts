@@ -12,7 +12,8 @@
  */
 import type { SearchDocument } from '../../model/document.js';
 import { MAX_RESULT_WINDOW } from '../../model/search-index.js';
-import type { MeiliSearchRequest, MeiliSearchResponse, SearchEngine } from './meili.js';
+import type { MeiliSearchResponse, SearchEngine } from './meili.js';
+import { runPlan, type SearchPlan } from './query.js';
 
 export const DEAD_LINK_RATIO = 0.5;
 export const MAX_BACKFILLS = 3;
@@ -26,15 +27,15 @@ type Hit = MeiliSearchResponse<SearchDocument>['hits'][number];
 export async function liveWindow(
   engine: SearchEngine,
   index: string,
-  request: MeiliSearchRequest,
+  plan: SearchPlan,
   page: number,
   pageSize: number,
   links: LinkVerdicts,
 ): Promise<{ hits: Hit[]; total: number }> {
   const want = page * pageSize;
   let end = Math.min(MAX_RESULT_WINDOW, Math.ceil(want / DEAD_LINK_RATIO));
-  const first = await engine.search<SearchDocument>(index, { ...request, page: 1, hitsPerPage: end });
-  const total = first.totalHits ?? first.estimatedTotalHits ?? first.hits.length;
+  const first = await runPlan<SearchDocument>(engine, index, plan, { page: 1, hitsPerPage: end });
+  const total = first.total;
   const available = Math.min(total, MAX_RESULT_WINDOW);
   const seen = new Set<string>();
   const live: Hit[] = [];
@@ -50,8 +51,7 @@ export async function liveWindow(
   await keep(first.hits);
   for (let i = 0; i < MAX_BACKFILLS && live.length < want && end < available; i++) {
     const next = Math.min(available, end + Math.floor(end / 2));
-    const { page: _p, hitsPerPage: _h, ...rest } = request;
-    const more = await engine.search<SearchDocument>(index, { ...rest, offset: end, limit: next - end });
+    const more = await runPlan<SearchDocument>(engine, index, plan, { offset: end, limit: next - end });
     await keep(more.hits);
     end = next;
   }

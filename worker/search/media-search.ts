@@ -10,7 +10,7 @@ import { MAX_PAGE } from '../routes/media/schema.js';
 import type { SearchQuery } from '../routes/media/schema.js';
 import type { SearchEngine } from './meili.js';
 import { liveWindow, type LinkVerdicts } from './live-window.js';
-import { buildSearchRequest, type Collection } from './query.js';
+import { buildSearchPlan, runPlan, type Collection } from './query.js';
 
 export interface SearchEnvelope {
   result_count: number;
@@ -56,12 +56,12 @@ export function envelope(total: number, page: number, pageSize: number, results:
 }
 
 export async function searchMedia(mediaType: MediaType, params: SearchQuery, ctx: SearchContext): Promise<SearchEnvelope> {
-  const request = buildSearchRequest(mediaType, params, { authenticated: ctx.authenticated, collection: ctx.collection });
+  const plan = buildSearchPlan(mediaType, params, { authenticated: ctx.authenticated, collection: ctx.collection });
   const index = liveIndexName(mediaType, ctx.indexPrefix);
   const { hits, total } =
     params.filter_dead && ctx.links
-      ? await liveWindow(ctx.engine, index, request, params.page, params.page_size, ctx.links)
-      : await ctx.engine.search<SearchDocument>(index, request).then((r) => ({ hits: r.hits, total: r.totalHits ?? r.estimatedTotalHits ?? r.hits.length }));
+      ? await liveWindow(ctx.engine, index, plan, params.page, params.page_size, ctx.links)
+      : await runPlan<SearchDocument>(ctx.engine, index, plan, { page: params.page, hitsPerPage: params.page_size });
   // Stored peaks when asked for; `[]` for a track the waveform job has not done yet.
   const stored = mediaType === 'audio' && params.peaks && ctx.peaksFor ? await ctx.peaksFor(hits.map((h) => h.id)) : null;
   const results = hits.map((hit) =>

@@ -37,8 +37,21 @@ export interface MeiliSearchResponse<T> {
   processingTimeMs: number;
 }
 
+/** One member of a union search and its weight in the merged ranking (default 1). */
+export interface UnionMember {
+  request: MeiliSearchRequest;
+  weight?: number;
+}
+
 export interface SearchEngine {
   search<T>(index: string, request: MeiliSearchRequest): Promise<MeiliSearchResponse<T>>;
+  /**
+   * Several requests over one index as one ranked list (a federated multi-search): a
+   * document matched by several members appears once, at its best weighted score; the
+   * total is the estimated number of distinct documents. Paged with `offset`/`limit`
+   * only (federation has no exhaustive paging in Meilisearch 1.21).
+   */
+  searchUnion<T>(index: string, members: UnionMember[], window: { offset: number; limit: number }): Promise<MeiliSearchResponse<T>>;
   /** Whether the engine answers its health probe (within `HEALTH_TIMEOUT_MS`); never throws. */
   healthy(): Promise<boolean>;
 }
@@ -53,6 +66,7 @@ export function createMeiliClient(opts: { url: string; apiKey: string; timeoutMs
   const timeoutMs = opts.timeoutMs ?? DEFAULT_SEARCH_TIMEOUT_MS;
   // One client per index name, made on first use (a request may search an index more than once).
   const indexes = new Map<string, Index>();
+  let multi: Meilisearch | undefined;
   return {
     async search<T>(index: string, request: MeiliSearchRequest) {
       let client = indexes.get(index);
@@ -69,11 +83,30 @@ export function createMeiliClient(opts: { url: string; apiKey: string; timeoutMs
         throw searchError(err);
       }
     },
+    async searchUnion<T>(index: string, members: UnionMember[], window: { offset: number; limit: number }) {
+      multi ??= new Meilisearch(config);
+      try {
+        const response = await multi.multiSearch(unionSearchBody(index, members, window), { signal: AbortSignal.timeout(timeoutMs) });
+        return response as unknown as MeiliSearchResponse<T>;
+      } catch (err) {
+        throw searchError(err);
+      }
+    },
     healthy() {
       // Any failure is unhealthy here, a timeout included: the client's own timeout will do.
       return new Meilisearch({ ...config, timeout: HEALTH_TIMEOUT_MS }).isHealthy();
     },
   };
+}
+
+/** The federated multi-search of a union (also what the benchmark's raw twin sends). */
+export function unionSearchBody(index: string, members: UnionMember[], window: { offset: number; limit: number }) {
+  const queries = members.map(({ request, weight }) => {
+    // Paging belongs to the federation, not to its queries.
+    const { page: _p, hitsPerPage: _h, offset: _o, limit: _l, ...rest } = request;
+    return { indexUid: index, ...(rest as SearchParams), federationOptions: { weight: weight ?? 1 } };
+  });
+  return { federation: { offset: window.offset, limit: window.limit }, queries };
 }
 
 /** The client's failures as API errors; anything else (a bug) is rethrown as is. */

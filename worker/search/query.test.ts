@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ImageSearchQuerySchema } from '../routes/media/schema.js';
-import { buildSearchRequest, quote } from './query.js';
+import { buildSearchPlan, fieldTerms, MAX_UNION_MEMBERS, quote } from './query.js';
 
 const parse = (query: Record<string, string>) => ImageSearchQuerySchema.parse(query);
 
@@ -10,6 +10,8 @@ describe('quote', () => {
     expect(quote('a\\" OR x = "y')).toBe('"a\\\\\\" OR x = \\"y"');
   });
 });
+
+const buildSearchRequest = (...args: Parameters<typeof buildSearchPlan>) => buildSearchPlan(...args).request;
 
 describe('buildSearchRequest', () => {
   it('requires every word of q over the text fields and hides mature works', () => {
@@ -31,8 +33,31 @@ describe('buildSearchRequest', () => {
   });
 
   it('searches only the named fields without q', () => {
-    const req = buildSearchRequest('image', parse({ creator: 'Ann', title: 'Sea' }), { authenticated: false });
-    expect(req).toMatchObject({ q: 'Sea Ann', attributesToSearchOn: ['title', 'creator'], matchingStrategy: 'all' });
+    const plan = buildSearchPlan('image', parse({ creator: 'Ann', title: 'Sea' }), { authenticated: false });
+    expect(plan.request).toMatchObject({ q: 'Sea Ann', attributesToSearchOn: ['title', 'creator'], matchingStrategy: 'all' });
+    expect(plan.union).toBeUndefined();
+  });
+
+  it('a field search with several words is a union: every word, then each word alone (OR)', () => {
+    const plan = buildSearchPlan('image', parse({ creator: 'Congress Alavoine' }), { authenticated: false });
+    expect(plan.union?.map((m) => [m.request.q, m.request.attributesToSearchOn, m.weight])).toEqual([
+      ['Congress Alavoine', ['creator'], 1],
+      ['Congress', ['creator'], 0.9],
+      ['Alavoine', ['creator'], 0.9],
+    ]);
+    // Every member keeps the filters.
+    expect(plan.union?.every((m) => m.request.filter?.[0] === 'mature = false AND sensitive_text = false')).toBe(true);
+  });
+
+  it('several fields: one term of each field in every member (AND between fields, OR within one)', () => {
+    const plan = buildSearchPlan('image', parse({ title: 'red blue', creator: 'Ann' }), { authenticated: false });
+    expect(plan.union?.slice(1).map((m) => m.request.q)).toEqual(['red Ann', 'blue Ann']);
+  });
+
+  it('caps the union, and keeps quoted phrases whole', () => {
+    expect(fieldTerms('"New York" city  city "" x')).toEqual(['"New York"', 'city', 'x']);
+    const many = Array.from({ length: 40 }, (_, i) => `w${i}`).join(' ');
+    expect(buildSearchPlan('image', parse({ tags: many }), { authenticated: false }).union).toHaveLength(MAX_UNION_MEMBERS);
   });
 
   it('narrows collections with exact, quoted filters', () => {

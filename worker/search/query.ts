@@ -8,7 +8,7 @@ import type { MediaType } from '../../model/record.js';
 import { RESULT_FIELDS } from '../../model/result.js';
 import { FIELD_SEARCH, TEXT_FIELDS } from '../../model/search-index.js';
 import type { SearchQuery } from '../routes/media/schema.js';
-import type { MeiliSearchRequest } from './meili.js';
+import type { MeiliSearchRequest, MeiliSearchResponse, SearchEngine, UnionMember } from './meili.js';
 
 /** A Meilisearch filter string literal: backslashes and quotes escaped. */
 export function quote(value: string): string {
@@ -57,24 +57,54 @@ export function buildFilters(params: SearchQuery, collection?: Collection): stri
   return filters;
 }
 
-/**
- * The text part: `q` searches title, tags and description with every word required;
- * without `q`, `creator` / `title` / `tags` search their own field (any word).
- */
-function textQuery(params: SearchQuery): Pick<MeiliSearchRequest, 'q' | 'attributesToSearchOn' | 'matchingStrategy'> {
-  if (params.q !== undefined) return { q: params.q, attributesToSearchOn: TEXT_FIELDS, matchingStrategy: 'all' };
-  const fields = (Object.keys(FIELD_SEARCH) as (keyof typeof FIELD_SEARCH)[]).filter((f) => params[f] !== undefined);
-  if (fields.length === 0) return { q: '' };
-  return {
-    q: fields.map((f) => params[f]).join(' '),
-    attributesToSearchOn: fields.map((f) => FIELD_SEARCH[f]),
-    matchingStrategy: fields.length > 1 ? 'all' : 'last',
-  };
+/** What to ask the engine: one request, or a union of requests (`union` holds them all). */
+export interface SearchPlan {
+  request: MeiliSearchRequest;
+  union?: UnionMember[];
 }
 
-export function buildSearchRequest(mediaType: MediaType, params: SearchQuery, opts: QueryOptions): MeiliSearchRequest {
+/** Most requests a field search sends in its one multi-search (term combinations). */
+export const MAX_UNION_MEMBERS = 16;
+// A work holding every term outranks one holding some (Openverse's OR ranks by how many
+// terms match); federation scales each member's ranking score by its weight.
+const ALL_TERMS_WEIGHT = 1;
+const SOME_TERMS_WEIGHT = 0.9;
+
+/** The words and "quoted phrases" of a field-search value, each once, in order. */
+export function fieldTerms(value: string): string[] {
+  return [...new Set(value.match(/"[^"]*[^"\s][^"]*"|[^\s"]+/g) ?? [])];
+}
+
+/** Every way of taking one term from each list, in order, at most `max` of them. */
+function combinations(lists: string[][], max: number): string[][] {
+  let out: string[][] = [[]];
+  for (const list of lists) {
+    out = out.flatMap((prefix) => list.map((term) => [...prefix, term])).slice(0, max);
+  }
+  return out;
+}
+
+/**
+ * The text part. `q` searches title, tags and description with every word required.
+ * Without `q`, `creator` / `title` / `tags` search their own field as Openverse's
+ * `simple_query_string` does (§4.2): any word of a field's value matches (OR), and each
+ * field given must match (AND). Meilisearch has no OR, so that is a union: one request
+ * with every term (ranked first), and one per combination of one term from each field.
+ */
+function textPlan(params: SearchQuery): { text: Pick<MeiliSearchRequest, 'q' | 'attributesToSearchOn' | 'matchingStrategy'>; alternatives?: string[][] } {
+  if (params.q !== undefined) return { text: { q: params.q, attributesToSearchOn: TEXT_FIELDS, matchingStrategy: 'all' } };
+  const fields = (Object.keys(FIELD_SEARCH) as (keyof typeof FIELD_SEARCH)[]).filter((f) => params[f] !== undefined);
+  if (fields.length === 0) return { text: { q: '' } };
+  const terms = fields.map((f) => fieldTerms(params[f]!));
+  const text = { q: terms.flat().join(' '), attributesToSearchOn: fields.map((f) => FIELD_SEARCH[f]), matchingStrategy: 'all' as const };
+  if (terms.every((t) => t.length <= 1)) return { text };
+  return { text, alternatives: combinations(terms, MAX_UNION_MEMBERS - 1) };
+}
+
+export function buildSearchPlan(mediaType: MediaType, params: SearchQuery, opts: QueryOptions): SearchPlan {
+  const { text, alternatives } = textPlan(params);
   const request: MeiliSearchRequest = {
-    ...textQuery(params),
+    ...text,
     filter: buildFilters(params, opts.collection),
     page: params.page,
     hitsPerPage: params.page_size,
@@ -87,5 +117,24 @@ export function buildSearchRequest(mediaType: MediaType, params: SearchQuery, op
     // A collection without a query is browsed newest first.
     request.sort = ['indexed_on_ts:desc'];
   }
-  return request;
+  if (!alternatives) return { request };
+  const union: UnionMember[] = [
+    { request, weight: ALL_TERMS_WEIGHT },
+    ...alternatives.map((combo) => ({ request: { ...request, q: combo.join(' ') }, weight: SOME_TERMS_WEIGHT })),
+  ];
+  return { request, union };
+}
+
+export type Window = { page: number; hitsPerPage: number } | { offset: number; limit: number };
+
+/** Runs a plan for one window of its ranking: the hits and the (capped by the engine) total. */
+export async function runPlan<T>(engine: SearchEngine, index: string, plan: SearchPlan, window: Window): Promise<{ hits: MeiliSearchResponse<T>['hits']; total: number }> {
+  const { page: _p, hitsPerPage: _h, offset: _o, limit: _l, ...rest } = plan.request;
+  if (!plan.union) {
+    const r = await engine.search<T>(index, { ...rest, ...window });
+    return { hits: r.hits, total: r.totalHits ?? r.estimatedTotalHits ?? r.hits.length };
+  }
+  const range = 'page' in window ? { offset: (window.page - 1) * window.hitsPerPage, limit: window.hitsPerPage } : window;
+  const r = await engine.searchUnion<T>(index, plan.union, range);
+  return { hits: r.hits, total: r.estimatedTotalHits ?? r.hits.length };
 }

@@ -147,6 +147,28 @@ describe('field search', () => {
     }
   });
 
+  it('a field search matches any of its words (Openverse’s OR), each field given must match', async () => {
+    const { results: sample } = await results('/v1/images/?page_size=20&filter_dead=false');
+    const creators = [...new Set(sample.map((x) => x.creator).filter((c): c is string => !!c && /^[A-Za-z]{3,}( |$)/.test(c)))];
+    const [a, b] = creators.map((c) => c.split(' ')[0]).filter((w, i, all) => all.indexOf(w) === i);
+    const ids = async (path: string) => new Set((await allPages(`${path}&filter_dead=false`, 20)).map((x) => x.id));
+    const onlyA = await ids(`/v1/images/?creator=${a}`);
+    const onlyB = await ids(`/v1/images/?creator=${b}`);
+    const either = await ids(`/v1/images/?creator=${encodeURIComponent(`${a} ${b}`)}`);
+    expect(onlyA.size).toBeGreaterThan(0);
+    expect(onlyB.size).toBeGreaterThan(0);
+    expect([...either].sort()).toEqual([...new Set([...onlyA, ...onlyB])].sort());
+    const both = await getJson(`/v1/images/?creator=${encodeURIComponent(`${a} ${b}`)}&filter_dead=false`);
+    expect(both.body.result_count).toBe(either.size);
+
+    // AND between fields: every result holds a word of each.
+    const title = sample.find((x) => x.title && /^[A-Za-z]{4,} /.test(x.title))!.title!.split(' ')[0];
+    for (const x of await allPages(`/v1/images/?title=${title}%20zzzzqqq&creator=${encodeURIComponent(`${a} ${b}`)}&filter_dead=false`, 5)) {
+      expect(x.title!.toLowerCase()).toContain(title.toLowerCase());
+      expect([a, b].some((w) => x.creator!.toLowerCase().includes(w.toLowerCase()))).toBe(true);
+    }
+  });
+
   it('q wins over the field parameters', async () => {
     const a = await results('/v1/images/?q=mountain&creator=zzzznobody');
     const b = await results('/v1/images/?q=mountain');
