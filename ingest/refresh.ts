@@ -18,6 +18,7 @@ import { sensitiveTextMatcher } from './sensitive-text.js';
 import { cleanBatch, countSkip, type SkippedRow } from './clean-batch.js';
 import { settingsDiffer } from './settings-check.js';
 import { upsertSources } from './sources-table.js';
+import { DocumentPusher } from './pipeline/push.js';
 
 export interface RefreshOptions {
   mediaType: MediaType;
@@ -52,16 +53,6 @@ export interface RefreshStats {
   durationSeconds: number;
 }
 
-/** Meilisearch payload size: few large payloads index fastest. */
-export const DEFAULT_BATCH_BYTES = 8 * 1024 * 1024;
-/**
- * Tasks queued in Meilisearch at once. A deep queue costs the ingest no memory (each
- * payload is released once enqueued) and lets Meilisearch merge queued tasks into fewer,
- * larger batches: at 1M documents 8 turned 170 batches into 44 and halved the indexing
- * time (bench/RESULTS.md, "ingest stages").
- */
-export const DEFAULT_MAX_IN_FLIGHT = 8;
-
 export class RefreshError extends Error {
   override name = 'RefreshError';
 }
@@ -94,44 +85,19 @@ export async function refresh(opts: RefreshOptions): Promise<RefreshStats> {
   await meili.createIndex(target, indexSettings(mediaType));
   await createStagingTables(api, mediaType);
 
-  const inFlight = new Set<Promise<void>>();
-  const maxInFlight = opts.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
-  const batchBytes = opts.batchBytes ?? DEFAULT_BATCH_BYTES;
-  let pending: string[] = [];
-  let pendingBytes = 0;
-  let pendingDocs = 0;
-  let failure: Error | null = null;
-  const sources = new Map<string, number>();
-
-  const flush = async () => {
-    if (pending.length === 0) return;
-    let body: string | null = pending.join('\n');
-    const docs = pendingDocs;
-    pending = [];
-    pendingBytes = 0;
-    pendingDocs = 0;
-    // Backpressure: the read loop waits here while the engine is busy.
-    while (inFlight.size >= maxInFlight) await Promise.race(inFlight);
-    if (failure) throw failure;
-    const task = (async () => {
-      const uid = await meili.addDocuments(target, body!);
-      // Meilisearch holds the payload once enqueued: release it while the task runs
-      // (the closure would otherwise keep every in-flight payload alive).
-      body = null;
-      await meili.waitTask(uid);
-      stats.indexed += docs;
+  const pusher = new DocumentPusher(meili, target, {
+    batchBytes: opts.batchBytes,
+    maxInFlight: opts.maxInFlight,
+    onDone: ({ indexed }) => {
+      stats.indexed += indexed;
       progress.update({ indexed: stats.indexed });
-    })().catch((err: Error) => {
-      failure ??= err;
-    });
-    const tracked = task.finally(() => inFlight.delete(tracked));
-    inFlight.add(tracked);
-  };
+    },
+  });
+  const sources = new Map<string, number>();
 
   try {
     for await (const rows of opts.source.batches()) {
       if (opts.signal?.aborted) throw new RefreshError('refresh aborted');
-      if (failure) throw failure;
       const batch = await cleanBatch(api, mediaType, rows, isSensitiveText);
       for (const row of batch.skipped) countSkip(stats, row);
       const records = batch.records;
@@ -140,18 +106,10 @@ export async function refresh(opts: RefreshOptions): Promise<RefreshStats> {
       }
       stats.read += rows.length;
       stats.loaded += await loadRecords(api, mediaType, records);
-      for (const record of records) {
-        const line = JSON.stringify(toDocument(mediaType, record));
-        pending.push(line);
-        pendingBytes += line.length + 1;
-        pendingDocs++;
-        if (pendingBytes >= batchBytes) await flush();
-      }
+      for (const record of records) await pusher.add(JSON.stringify(toDocument(mediaType, record)));
       progress.update({ read: stats.read, loaded: stats.loaded, skipped: stats.skipped });
     }
-    await flush();
-    await Promise.all(inFlight);
-    if (failure) throw failure;
+    await pusher.finish();
 
     progress.update({ phase: 'checking' }, true);
     await checkBeforePromotion(opts, target, mediaType);

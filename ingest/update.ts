@@ -11,6 +11,7 @@ import { readGeneration, recover } from './generation.js';
 import { cleanBatch, countSkip } from './clean-batch.js';
 import type { MeiliAdmin } from './meili-admin.js';
 import { loadRecords } from './postgres-loader.js';
+import { DocumentPusher } from './pipeline/push.js';
 import { ProgressTracker, type ProgressListener } from './progress.js';
 import { RefreshError, type RefreshStats } from './refresh.js';
 import type { CatalogSource } from './sources/source.js';
@@ -23,6 +24,9 @@ export interface UpdateOptions {
   indexPrefix?: string;
   /** Rows changed since `since` (the caller builds it from `updatedThrough`). */
   source: (since: string) => CatalogSource;
+  /** As in a refresh: payload size and tasks in flight (the same pipeline stage). */
+  batchBytes?: number;
+  maxInFlight?: number;
   onProgress?: ProgressListener;
   signal?: AbortSignal;
 }
@@ -51,28 +55,29 @@ export async function update(opts: UpdateOptions): Promise<UpdateStats> {
     mediaType, generation: current.generation, index: live, read: 0, loaded: 0, indexed: 0, skipped: 0,
     skippedByReason: {}, skippedSample: [], durationSeconds: 0, removed: 0, since,
   };
-  const tasks: number[] = [];
+  const pusher = new DocumentPusher(meili, live, {
+    batchBytes: opts.batchBytes,
+    maxInFlight: opts.maxInFlight,
+    onDone: ({ indexed }) => {
+      stats.indexed += indexed;
+      progress.update({ indexed: stats.indexed });
+    },
+  });
   for await (const rows of source.batches()) {
     if (opts.signal?.aborted) throw new RefreshError('update aborted');
     const batch = await cleanBatch(api, mediaType, rows, isSensitiveText);
-    const upserts = batch.records;
-    const removals = batch.removals;
     for (const row of batch.skipped) if (row.reason !== 'removed_from_source' && row.reason !== 'deleted') countSkip(stats, row);
     stats.read += rows.length;
-    stats.loaded += await loadRecords(api, mediaType, upserts, { live: true });
-    if (upserts.length) {
-      const body = upserts.map((r) => JSON.stringify(toDocument(mediaType, r))).join('\n');
-      tasks.push(await meili.addDocuments(live, body));
-      stats.indexed += upserts.length;
+    stats.loaded += await loadRecords(api, mediaType, batch.records, { live: true });
+    for (const record of batch.records) await pusher.add(JSON.stringify(toDocument(mediaType, record)));
+    if (batch.removals.length) {
+      await api.query(`delete from ${mediaType} where identifier = any($1::uuid[])`, [batch.removals]);
+      await pusher.remove(batch.removals);
+      stats.removed += batch.removals.length;
     }
-    if (removals.length) {
-      await api.query(`delete from ${mediaType} where identifier = any($1::uuid[])`, [removals]);
-      tasks.push(await meili.deleteDocuments(live, removals));
-      stats.removed += removals.length;
-    }
-    progress.update({ read: stats.read, loaded: stats.loaded, indexed: stats.indexed, skipped: stats.skipped });
+    progress.update({ read: stats.read, loaded: stats.loaded, skipped: stats.skipped });
   }
-  for (const uid of tasks) await meili.waitTask(uid);
+  await pusher.finish();
   const documents = await meili.documentCount(live);
   await api.query('update search_generation set updated_through = $2, document_count = $3 where media_type = $1', [
     mediaType,

@@ -10,7 +10,7 @@ import type { MediaType } from '../../model/record.js';
 import { cleanBatch } from '../../ingest/clean-batch.js';
 import type { MeiliAdmin } from '../../ingest/meili-admin.js';
 import { sensitiveTextMatcher } from '../../ingest/sensitive-text.js';
-import { DEFAULT_BATCH_BYTES, DEFAULT_MAX_IN_FLIGHT } from '../../ingest/refresh.js';
+import { DEFAULT_BATCH_BYTES, DEFAULT_MAX_IN_FLIGHT } from '../../ingest/pipeline/push.js';
 import { readUpstream } from '../../ingest/sources/upstream-postgres.js';
 
 /** The refresh's defaults (ingest/refresh.ts), so the baseline pushes the same payloads. */
