@@ -15,6 +15,7 @@ import { createAuthApp } from './routes/auth/index.js';
 import { registerInternal } from './routes/internal.js';
 import { registerLegacy } from './routes/legacy.js';
 import { services } from './middleware/services.js';
+import { limitBody } from './routes/body.js';
 import { registerDocs } from './routes/docs.js';
 import { registerHealthcheck } from './routes/health.js';
 import { createMediaApp } from './routes/media/index.js';
@@ -50,6 +51,8 @@ export function createApp() {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
   app.use('*', services);
+  // Before anything reads a body: every route, counted while streaming.
+  app.use('*', limitBody);
   // Any origin may call the API (§2.5); preflights are answered before rate limiting.
   // A plain OPTIONS (no Access-Control-Request-Method) is not a preflight: routes answer it.
   app.use('*', (c, next) =>
