@@ -2,6 +2,7 @@ import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { sql } from 'drizzle-orm';
 import { ApiError } from '../errors.js';
 import type { AppEnv } from '../types.js';
+import { MAX_PARAM_LENGTH, tooLongMessage } from './media/params.js';
 
 const HealthSchema = z.object({ status: z.string().openapi({ example: '200 OK' }) }).openapi('Health');
 
@@ -15,7 +16,7 @@ export function registerHealthcheck(app: OpenAPIHono<AppEnv>) {
     summary: 'Liveness of the API and its dependencies',
     request: {
       query: z.object({
-        check_es: z.string().optional().openapi({ description: 'Present (any value): also check the search engine.' }),
+        check_es: z.string().max(MAX_PARAM_LENGTH, tooLongMessage(MAX_PARAM_LENGTH)).optional().openapi({ description: 'Present (any value): also check the search engine.' }),
       }),
     },
     responses: {
