@@ -15,6 +15,7 @@ import { rateLimit } from './ratelimit/middleware.js';
 import { createAuthApp } from './routes/auth/index.js';
 import { registerInternal } from './routes/internal.js';
 import { registerLegacy } from './routes/legacy.js';
+import { redact } from './middleware/logger.js';
 import { services } from './middleware/services.js';
 import { limitBody } from './routes/body.js';
 import { registerDocs } from './routes/docs.js';
@@ -120,7 +121,7 @@ export function createApp() {
     const log = c.get('log');
     const detail = { error: err.message, name: err.name };
     if (log) log.error('unhandled error', detail);
-    else console.error(JSON.stringify({ level: 'error', msg: 'unhandled error', ...detail }));
+    else console.error(JSON.stringify({ level: 'error', msg: 'unhandled error', ...redact(detail) }));
     return c.json({ detail: 'An internal server error occurred.', request_id: c.get('requestId') ?? null }, 500);
   });
 

@@ -4,6 +4,7 @@
  * to the configured mail webhook (e.g. a transactional mail provider's HTTP API).
  * The link is a one-time secret: it is never logged in production.
  */
+import { VERIFICATION_CODE_DAYS } from '../db/api-keys.js';
 import type { Env } from '../env.js';
 import type { Logger } from '../middleware/logger.js';
 
@@ -16,7 +17,7 @@ export interface VerificationMail {
 export const VERIFICATION_SUBJECT = 'Verify your API credentials';
 
 export async function sendVerificationMail(mail: VerificationMail, config: Env, log: Logger): Promise<void> {
-  const body = `Hello,\n\nPlease verify the API key "${mail.name}" by opening:\n\n${mail.link}\n`;
+  const body = `Hello,\n\nPlease verify the API key "${mail.name}" by opening:\n\n${mail.link}\n\nThe link works for ${VERIFICATION_CODE_DAYS} days.\n`;
   if (config.MAIL_WEBHOOK_URL) {
     try {
       const res = await fetch(config.MAIL_WEBHOOK_URL, {

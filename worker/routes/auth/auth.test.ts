@@ -1,5 +1,28 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { afterEach, describe, expect, inject, it, vi } from 'vitest';
+import { sha256Hex } from '../../auth/secrets.js';
+import { createDb } from '../../db/neon-config.js';
 import { fetchUnsettled, fetchWith, get, getJson, uniqueIp } from '../../test-helpers.js';
+
+async function withDb<T>(fn: (db: ReturnType<typeof createDb>['db']) => Promise<T>): Promise<T> {
+  const conn = createDb(inject('databaseUrl'), { wsProxy: inject('bridgeUrl'), max: 1 });
+  try {
+    return await fn(conn.db);
+  } finally {
+    await conn.close();
+  }
+}
+
+/** Registers an application and reads the verification link the local mailer logs. */
+async function registerWithLink() {
+  const lines: string[] = [];
+  vi.spyOn(console, 'warn').mockImplementation((...a: unknown[]) => void lines.push(a.map(String).join(' ')));
+  vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void lines.push(a.map(String).join(' ')));
+  const app = await register();
+  vi.restoreAllMocks();
+  const link = new URL(JSON.parse(lines.find((l) => l.includes('verification mail'))!).verify_url);
+  return { app, link, code: link.pathname.split('/').at(-2)! };
+}
 
 const json = (body: unknown, headers: Record<string, string> = {}) => ({
   method: 'POST',
@@ -132,6 +155,54 @@ describe('email verification', () => {
     expect(all).not.toContain(t.access_token);
     const info = await getJson('/v1/rate_limit/', 200, { headers: { Authorization: `Bearer ${t.access_token}` } });
     expect(info.body.verified).toBe(true);
+  });
+});
+
+describe('verification codes', () => {
+  it('never reach the request log', async () => {
+    const { code, link } = await registerWithLink();
+    const lines: string[] = [];
+    vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void lines.push(a.map(String).join(' ')));
+    await getJson(link.pathname, 200);
+    await getJson(link.pathname, 404);
+    vi.restoreAllMocks();
+    const requests = lines.filter((l) => l.includes('"msg":"request"'));
+    expect(requests.length, lines.join('\n')).toBe(2);
+    for (const line of requests) {
+      expect(line).not.toContain(code);
+      expect(JSON.parse(line).path).toBe('/v1/auth_tokens/verify/[redacted]/');
+    }
+  });
+
+  it('expire after 7 days', async () => {
+    const { link, code } = await registerWithLink();
+    const hash = await sha256Hex(code);
+    await withDb((db) => db.execute(sql`update api_verification set created_on = now() - interval '7 days 1 minute' where code_hash = ${hash}`));
+    const { body } = await getJson(link.pathname, 404);
+    expect(body).toEqual({ msg: 'Invalid verification code. Did you validate your credentials already?' });
+  });
+
+  it('stay valid when verifying fails on our side', async () => {
+    const { app, link } = await registerWithLink();
+    // A real database failure while the application is marked verified.
+    const fn = `edgeverse_test_fail_${app.client_id.toLowerCase()}`;
+    await withDb(async (db) => {
+      await db.execute(sql.raw(`create function ${fn}() returns trigger language plpgsql as $$ begin raise exception 'simulated failure'; end $$`));
+      await db.execute(sql.raw(`create trigger ${fn} before update on api_application for each row when (new.client_id = '${app.client_id}') execute function ${fn}()`));
+    });
+    try {
+      vi.spyOn(console, 'error').mockImplementation(() => {});
+      const failed = await get(link.pathname);
+      vi.restoreAllMocks();
+      expect(failed.status).toBeGreaterThanOrEqual(500);
+    } finally {
+      await withDb(async (db) => {
+        await db.execute(sql.raw(`drop trigger ${fn} on api_application`));
+        await db.execute(sql.raw(`drop function ${fn}()`));
+      });
+    }
+    const { body } = await getJson(link.pathname, 200);
+    expect(body).toEqual({ msg: 'Successfully verified email. Your OAuth2 credentials are now active.' });
   });
 });
 
