@@ -10,7 +10,7 @@ import { ApiError } from '../errors.js';
 import type { AppEnv } from '../types.js';
 import { LeaseBook, type Taken } from './leases.js';
 import type { RateLimiter } from './rate-limiter.js';
-import { budgetsFor, type RouteClass } from './rules.js';
+import { budgetsFor, permittedToCount, type RouteClass } from './rules.js';
 
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}';
 const ROUTE_CLASSES: [RegExp, RouteClass | null][] = [
@@ -40,6 +40,8 @@ export const rateLimit = createMiddleware<AppEnv>(async (c, next) => {
   // Only requests that reach an endpoint count (as in Openverse): a 404, or the redirect
   // that adds a missing trailing slash, matched middleware alone.
   if (!matchedRoutes(c).some((r) => r.method !== 'ALL')) return next();
+  // Nor does one its route refuses for permission (the route answers the 403).
+  if (!permittedToCount(routeClass, c.get('caller'))) return next();
   const config = c.get('config');
   const budgets = budgetsFor(c.get('caller'), routeClass, config);
   const leaseMs = config.THROTTLE_LEASE_MS ?? DEFAULT_LEASE_MS;

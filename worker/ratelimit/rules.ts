@@ -61,6 +61,15 @@ export const DEFAULT_RATES = {
  */
 export type RouteClass = 'default' | 'image_thumb' | 'audio_media' | 'rate_limit' | 'register';
 
+/**
+ * Routes whose permission check needs a valid key (`GET /v1/rate_limit/` answers 403
+ * without one). Openverse (Django REST framework) authenticates, then checks
+ * permissions, then throttles: a request refused for permission spends no budget.
+ */
+export function permittedToCount(route: RouteClass, caller: Caller): boolean {
+  return route !== 'rate_limit' || !!caller.application;
+}
+
 const FIXED: Record<Exclude<RouteClass, 'default' | 'image_thumb'>, keyof typeof DEFAULT_RATES> = {
   audio_media: 'THROTTLE_AUDIO_MEDIA',
   rate_limit: 'THROTTLE_RATE_LIMIT',

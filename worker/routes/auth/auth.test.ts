@@ -244,6 +244,19 @@ describe('rate limits', () => {
     await Promise.all([after, ...sent.map((s) => s.after)]);
   });
 
+  it('a request refused for permission (403) spends no budget: throttles come after permissions, as in DRF', async () => {
+    const app = await register();
+    const { body: t } = await token(app.client_id, app.client_secret);
+    const ip = uniqueIp();
+    const limits = { THROTTLE_RATE_LIMIT: '1/minute' };
+    const anonymous = await fetchWith('/v1/rate_limit/', { headers: { 'CF-Connecting-IP': ip } }, limits);
+    expect(anonymous.status).toBe(403);
+    const keyed = await fetchWith('/v1/rate_limit/', { headers: { 'CF-Connecting-IP': ip, Authorization: `Bearer ${t.access_token}` } }, limits);
+    expect(keyed.status, await keyed.clone().text()).toBe(200);
+    const again = await fetchWith('/v1/rate_limit/', { headers: { 'CF-Connecting-IP': ip, Authorization: `Bearer ${t.access_token}` } }, limits);
+    expect(again.status).toBe(429);
+  });
+
   it('tells the remaining budget on every answer', async () => {
     const ip = uniqueIp();
     const res = await fetchWith('/v1/images/?page_size=1', { headers: { 'CF-Connecting-IP': ip } }, { THROTTLE_ANON_BURST: '5/hour', THROTTLE_ANON_SUSTAINED: '100/day' });
