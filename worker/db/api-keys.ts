@@ -73,8 +73,11 @@ export async function checkClientCredentials(db: Database, clientId: string, sec
   return app ? { client_id: app.client_id, name: app.name, verified: app.verified, rate_limit_model: app.rate_limit_model as RateLimitModel } : null;
 }
 
+/** Access tokens are this many letters and digits: anything else is no token of ours. */
+export const ACCESS_TOKEN_LENGTH = 30;
+
 export async function issueToken(db: Database, clientId: string, lifetimeSeconds: number): Promise<string> {
-  const token = randomString(30);
+  const token = randomString(ACCESS_TOKEN_LENGTH);
   await db.insert(apiToken).values({
     token_hash: await sha256Hex(token),
     client_id: clientId,

@@ -4,13 +4,14 @@
  * is spent. Budgets are drawn through this isolate's leases (leases.ts), so under steady
  * traffic most requests make no Durable Object call.
  */
+import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { matchedRoutes } from 'hono/route';
 import { ApiError } from '../errors.js';
 import type { AppEnv } from '../types.js';
 import { LeaseBook, type Taken } from './leases.js';
 import type { RateLimiter } from './rate-limiter.js';
-import { budgetsFor, permittedToCount, type RouteClass } from './rules.js';
+import { type Budget, budgetsFor, permittedToCount, type RouteClass, tokenLookupBudget } from './rules.js';
 
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}';
 const ROUTE_CLASSES: [RegExp, RouteClass | null][] = [
@@ -18,7 +19,7 @@ const ROUTE_CLASSES: [RegExp, RouteClass | null][] = [
   [new RegExp(`^/v1/audio/${UUID}/(thumb|waveform)/$`), 'audio_media'],
   [/^\/v1\/rate_limit\/$/, 'rate_limit'],
   [/^\/v1\/auth_tokens\/register\/$/, 'register'],
-  [/^\/v1\/auth_tokens\/token\/$/, null],
+  [/^\/v1\/auth_tokens\/token\/$/, 'token'],
   [/^\/v1\/(openapi\.json|docs\/.*)?$/, null],
   [/^\/v1\//, 'default'],
 ];
@@ -33,26 +34,53 @@ export const leases = new LeaseBook();
 
 export const DEFAULT_LEASE_MS = 1000;
 
+/** True when the request reached an endpoint: a 404 (or a slash redirect) matched middleware alone. */
+export function reachesEndpoint(c: Context<AppEnv>): boolean {
+  return matchedRoutes(c).some((r) => r.method !== 'ALL');
+}
+
+function limiterOf(c: Context<AppEnv>) {
+  return (c.env as { RATE_LIMITER?: DurableObjectNamespace<RateLimiter> }).RATE_LIMITER;
+}
+
+function deferOf(c: Context<AppEnv>) {
+  return (p: Promise<unknown>) => c.executionCtx.waitUntil(p.catch((err: Error) => c.get('log').warn('rate-limit lease settlement failed', { error: err.message })));
+}
+
+/** Takes one request from `budget` (through this isolate's leases). */
+export function takeFrom(c: Context<AppEnv>, namespace: DurableObjectNamespace<RateLimiter>, budget: Budget): Promise<Taken> {
+  const leaseMs = c.get('config').THROTTLE_LEASE_MS ?? DEFAULT_LEASE_MS;
+  return leases.take(budget, () => namespace.get(namespace.idFromName(budget.identity)), leaseMs, deferOf(c));
+}
+
+/**
+ * Whether this address may make one more database lookup of a token this isolate does
+ * not know. Without a limiter binding (local tools) every lookup is allowed.
+ */
+export async function mayLookUpToken(c: Context<AppEnv>, ip: string): Promise<boolean> {
+  const namespace = limiterOf(c);
+  const budget = tokenLookupBudget(ip, c.get('config'));
+  if (!namespace || !budget) return true;
+  return (await takeFrom(c, namespace, budget)).allowed;
+}
+
 export const rateLimit = createMiddleware<AppEnv>(async (c, next) => {
   const routeClass = routeClassOf(c.req.path);
-  const namespace = (c.env as { RATE_LIMITER?: DurableObjectNamespace<RateLimiter> }).RATE_LIMITER;
+  const namespace = limiterOf(c);
   if (!routeClass || !namespace || c.req.method === 'OPTIONS') return next();
-  // Only requests that reach an endpoint count (as in Openverse): a 404, or the redirect
-  // that adds a missing trailing slash, matched middleware alone.
-  if (!matchedRoutes(c).some((r) => r.method !== 'ALL')) return next();
+  // Only requests that reach an endpoint count (as in Openverse).
+  if (!reachesEndpoint(c)) return next();
   // Nor does one its route refuses for permission (the route answers the 403).
   if (!permittedToCount(routeClass, c.get('caller'))) return next();
   const config = c.get('config');
   const budgets = budgetsFor(c.get('caller'), routeClass, config);
-  const leaseMs = config.THROTTLE_LEASE_MS ?? DEFAULT_LEASE_MS;
-  const defer = (p: Promise<unknown>) => c.executionCtx.waitUntil(p.catch((err: Error) => c.get('log').warn('rate-limit lease settlement failed', { error: err.message })));
   const taken: Taken[] = [];
   try {
     // One budget is the common case. Several (an unverified key: its address and its
     // client id) are all or nothing: taken one after another, and a refusal gives back
     // what the earlier ones counted.
     for (const b of budgets) {
-      const t = await leases.take(b, () => namespace.get(namespace.idFromName(b.identity)), leaseMs, defer);
+      const t = await takeFrom(c, namespace, b);
       taken.push(t);
       if (!t.allowed) {
         await Promise.all(taken.slice(0, -1).map((earlier) => earlier.giveBack()));

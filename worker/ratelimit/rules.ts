@@ -37,6 +37,8 @@ export interface RateConfig {
   THROTTLE_AUDIO_MEDIA?: string;
   THROTTLE_RATE_LIMIT?: string;
   THROTTLE_REGISTER?: string;
+  THROTTLE_TOKEN?: string;
+  THROTTLE_TOKEN_LOOKUP?: string;
   /** Comma-separated addresses that skip anonymous limits (Openverse's `ip-whitelist`). */
   THROTTLE_ALLOWLIST?: string;
 }
@@ -53,13 +55,20 @@ export const DEFAULT_RATES = {
   THROTTLE_AUDIO_MEDIA: '1000/min',
   THROTTLE_RATE_LIMIT: '1/second',
   THROTTLE_REGISTER: '10/day',
+  /** `POST /v1/auth_tokens/token/` per address: each checks credentials in the database. */
+  THROTTLE_TOKEN: '30/minute',
+  /**
+   * Database lookups of bearer tokens this isolate does not know, per address. A client
+   * with a real token needs one lookup per isolate per 30 s; random tokens stop here.
+   */
+  THROTTLE_TOKEN_LOOKUP: '30/minute',
 } as const;
 
 /**
  * Routes with their own per-address limits, each with its own counter (the original
  * shared one counter between them, §8.5 quirk).
  */
-export type RouteClass = 'default' | 'image_thumb' | 'audio_media' | 'rate_limit' | 'register';
+export type RouteClass = 'default' | 'image_thumb' | 'audio_media' | 'rate_limit' | 'register' | 'token';
 
 /**
  * Routes whose permission check needs a valid key (`GET /v1/rate_limit/` answers 403
@@ -74,11 +83,23 @@ const FIXED: Record<Exclude<RouteClass, 'default' | 'image_thumb'>, keyof typeof
   audio_media: 'THROTTLE_AUDIO_MEDIA',
   rate_limit: 'THROTTLE_RATE_LIMIT',
   register: 'THROTTLE_REGISTER',
+  token: 'THROTTLE_TOKEN',
 };
 
 function rule(config: RateConfig, key: keyof typeof DEFAULT_RATES, scope: string): Rule[] {
   const parsed = parseRate(scope, config[key] ?? DEFAULT_RATES[key]);
   return parsed ? [parsed] : [];
+}
+
+/** The per-address budget of unknown-token lookups (not allow-listed addresses: they are ours). */
+export function tokenLookupBudget(ip: string, config: RateConfig): Budget | null {
+  if (isAllowlisted(ip, config)) return null;
+  const rules = rule(config, 'THROTTLE_TOKEN_LOOKUP', 'token_lookup');
+  return rules.length ? { identity: `ip:${ip}`, rules } : null;
+}
+
+function isAllowlisted(ip: string, config: RateConfig): boolean {
+  return (config.THROTTLE_ALLOWLIST ?? '').split(',').map((s) => s.trim()).includes(ip);
 }
 
 /**
@@ -88,7 +109,7 @@ function rule(config: RateConfig, key: keyof typeof DEFAULT_RATES, scope: string
  */
 export function budgetsFor(caller: Caller, route: RouteClass, config: RateConfig): Budget[] {
   const app = caller.application;
-  const allowlisted = (config.THROTTLE_ALLOWLIST ?? '').split(',').map((s) => s.trim()).includes(caller.ip);
+  const allowlisted = isAllowlisted(caller.ip, config);
   const anonymousStyle = !(app && app.verified) && !allowlisted;
   const ipIdentity = `ip:${caller.ip}`;
   if (route !== 'default' && route !== 'image_thumb') {

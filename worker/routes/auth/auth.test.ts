@@ -1,5 +1,7 @@
 import { sql } from 'drizzle-orm';
+import { env } from 'cloudflare:workers';
 import { afterEach, describe, expect, inject, it, vi } from 'vitest';
+import { createApp } from '../../app.js';
 import { sha256Hex } from '../../auth/secrets.js';
 import { createDb } from '../../db/neon-config.js';
 import { fetchUnsettled, fetchWith, get, getJson, uniqueIp } from '../../test-helpers.js';
@@ -203,6 +205,88 @@ describe('verification codes', () => {
     }
     const { body } = await getJson(link.pathname, 200);
     expect(body).toEqual({ msg: 'Successfully verified email. Your OAuth2 credentials are now active.' });
+  });
+});
+
+/** A well-formed token that no application holds. */
+function randomToken(): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  return Array.from(crypto.getRandomValues(new Uint8Array(30)), (b) => alphabet[b % alphabet.length]).join('');
+}
+
+/** Runs `fn` and returns the log lines it wrote. */
+async function logsOf(fn: () => Promise<unknown>): Promise<string[]> {
+  const lines: string[] = [];
+  const capture = (...a: unknown[]) => void lines.push(a.map(String).join(' '));
+  vi.spyOn(console, 'log').mockImplementation(capture);
+  vi.spyOn(console, 'error').mockImplementation(capture);
+  try {
+    await fn();
+  } finally {
+    vi.restoreAllMocks();
+  }
+  return lines;
+}
+
+// The database is unreachable here, so every lookup that reaches it logs a failure.
+const NO_DATABASE = { NEON_WS_PROXY: '127.0.0.1:9' };
+const lookups = (lines: string[]) => lines.filter((l) => l.includes('token lookup failed')).length;
+
+describe('database work before the rate limiter', () => {
+  it('a malformed token, or any token on a path with no endpoint, is anonymous without a lookup', async () => {
+    const ip = uniqueIp();
+    const lines = await logsOf(async () => {
+      for (const auth of ['Bearer short', `Bearer ${randomToken()}x`, `Bearer ${'a'.repeat(200)}`]) {
+        expect((await fetchWith('/v1/images/?page_size=1', { headers: { 'CF-Connecting-IP': ip, Authorization: auth } }, NO_DATABASE)).status).toBe(200);
+      }
+      expect((await fetchWith('/v1/nothing-here/', { headers: { 'CF-Connecting-IP': ip, Authorization: `Bearer ${randomToken()}` } }, NO_DATABASE)).status).toBe(404);
+    });
+    expect(lookups(lines), lines.join('\n')).toBe(0);
+    // The observation works: a well-formed unknown token on an endpoint is looked up.
+    const control = await logsOf(() => fetchWith('/v1/images/?page_size=1', { headers: { 'CF-Connecting-IP': ip, Authorization: `Bearer ${randomToken()}` } }, NO_DATABASE));
+    expect(lookups(control)).toBe(1);
+  });
+
+  it('bounds lookups of unknown tokens per address before they reach the database', async () => {
+    const ip = uniqueIp();
+    const limits = { ...NO_DATABASE, THROTTLE_TOKEN_LOOKUP: '3/minute' };
+    const lines = await logsOf(async () => {
+      for (let i = 0; i < 6; i++) {
+        const res = await fetchWith('/v1/images/?page_size=1', { headers: { 'CF-Connecting-IP': ip, Authorization: `Bearer ${randomToken()}` } }, limits);
+        expect(res.status).toBe(200);
+      }
+    });
+    expect(lookups(lines), lines.join('\n')).toBe(3);
+    expect(lines.filter((l) => l.includes('token lookups of this address spent'))).toHaveLength(3);
+    // Another address has its own budget.
+    const other = await logsOf(() => fetchWith('/v1/images/?page_size=1', { headers: { 'CF-Connecting-IP': uniqueIp(), Authorization: `Bearer ${randomToken()}` } }, limits));
+    expect(lookups(other)).toBe(1);
+  });
+
+  it('throttles the token endpoint per address', async () => {
+    const app = await register();
+    const ip = uniqueIp();
+    const statuses = [];
+    for (let i = 0; i < 3; i++) {
+      const res = await fetchWith(
+        '/v1/auth_tokens/token/',
+        form({ grant_type: 'client_credentials', client_id: app.client_id, client_secret: app.client_secret }, { 'CF-Connecting-IP': ip }),
+        { THROTTLE_TOKEN: '2/minute' },
+      );
+      statuses.push(res.status);
+    }
+    expect(statuses).toEqual([200, 200, 429]);
+  });
+
+  it('health checks share one probe per dependency for a few seconds, whoever asks', async () => {
+    const app = createApp();
+    const bindings = { ...env, ...NO_DATABASE };
+    const lines = await logsOf(async () => {
+      const answers = await Promise.all(Array.from({ length: 5 }, () => app.request('/healthcheck/', {}, bindings)));
+      answers.push(await app.request('/healthcheck/?check_es=1', {}, bindings));
+      expect(answers.map((r) => r.status)).toEqual(Array(6).fill(503));
+    });
+    expect(lines.filter((l) => l.includes('healthcheck: database unreachable')), lines.join('\n')).toHaveLength(1);
   });
 });
 
