@@ -40,6 +40,7 @@ export default defineConfig({
                 THROTTLE_RATE_LIMIT: '100000/second',
                 THROTTLE_TOKEN: '100000/min',
                 THROTTLE_TOKEN_LOOKUP: '100000/min',
+                THROTTLE_MAIL_RECIPIENT: '100000/day',
                 // Every test request waits for its waitUntil work, and a lease settles at
                 // its end: the suite asks the limiter each time; the lease tests set their own.
                 THROTTLE_LEASE_MS: '0',

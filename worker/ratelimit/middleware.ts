@@ -64,21 +64,16 @@ export async function mayLookUpToken(c: Context<AppEnv>, ip: string): Promise<bo
   return (await takeFrom(c, namespace, budget)).allowed;
 }
 
-export const rateLimit = createMiddleware<AppEnv>(async (c, next) => {
-  const routeClass = routeClassOf(c.req.path);
+/**
+ * Takes one request from every budget, all or nothing: taken one after another, and a
+ * refusal gives back what the earlier ones counted. Throws the 429 (with the budgets'
+ * headers and `Retry-After`) when one is spent; otherwise returns the headers to add.
+ */
+export async function limit(c: Context<AppEnv>, budgets: Budget[]): Promise<[string, string][]> {
   const namespace = limiterOf(c);
-  if (!routeClass || !namespace || c.req.method === 'OPTIONS') return next();
-  // Only requests that reach an endpoint count (as in Openverse).
-  if (!reachesEndpoint(c)) return next();
-  // Nor does one its route refuses for permission (the route answers the 403).
-  if (!permittedToCount(routeClass, c.get('caller'))) return next();
-  const config = c.get('config');
-  const budgets = budgetsFor(c.get('caller'), routeClass, config);
+  if (!namespace || budgets.length === 0) return [];
   const taken: Taken[] = [];
   try {
-    // One budget is the common case. Several (an unverified key: its address and its
-    // client id) are all or nothing: taken one after another, and a refusal gives back
-    // what the earlier ones counted.
     for (const b of budgets) {
       const t = await takeFrom(c, namespace, b);
       taken.push(t);
@@ -90,7 +85,7 @@ export const rateLimit = createMiddleware<AppEnv>(async (c, next) => {
   } catch (err) {
     // Fail open: a limiter outage must not take the API down; it is logged and alerted on.
     c.get('log').error('rate limiter unavailable; request allowed', { error: (err as Error).message });
-    return next();
+    return [];
   }
   const headers: [string, string][] = [];
   for (const t of taken) {
@@ -105,6 +100,17 @@ export const rateLimit = createMiddleware<AppEnv>(async (c, next) => {
     c.header('Retry-After', String(wait));
     throw new ApiError('throttled', `Request was throttled. Expected available in ${wait} second${wait === 1 ? '' : 's'}.`);
   }
+  return headers;
+}
+
+export const rateLimit = createMiddleware<AppEnv>(async (c, next) => {
+  const routeClass = routeClassOf(c.req.path);
+  if (!routeClass || !limiterOf(c) || c.req.method === 'OPTIONS') return next();
+  // Only requests that reach an endpoint count (as in Openverse).
+  if (!reachesEndpoint(c)) return next();
+  // Nor does one its route refuses for permission (the route answers the 403).
+  if (!permittedToCount(routeClass, c.get('caller'))) return next();
+  const headers = await limit(c, budgetsFor(c.get('caller'), routeClass, c.get('config')));
   await next();
   for (const [k, v] of headers) c.res.headers.set(k, v);
 });

@@ -39,6 +39,7 @@ export interface RateConfig {
   THROTTLE_REGISTER?: string;
   THROTTLE_TOKEN?: string;
   THROTTLE_TOKEN_LOOKUP?: string;
+  THROTTLE_MAIL_RECIPIENT?: string;
   /** Comma-separated addresses that skip anonymous limits (Openverse's `ip-whitelist`). */
   THROTTLE_ALLOWLIST?: string;
 }
@@ -62,6 +63,8 @@ export const DEFAULT_RATES = {
    * with a real token needs one lookup per isolate per 30 s; random tokens stop here.
    */
   THROTTLE_TOKEN_LOOKUP: '30/minute',
+  /** Verification mails to one recipient address (whoever registers): each carries a registrant's text. */
+  THROTTLE_MAIL_RECIPIENT: '3/day',
 } as const;
 
 /**
@@ -98,6 +101,12 @@ export function tokenLookupBudget(ip: string, config: RateConfig): Budget | null
   return rules.length ? { identity: `ip:${ip}`, rules } : null;
 }
 
+/** Verification mails to one recipient, whoever asks (`recipientDigest`: a digest of the lowercased address). */
+export function mailRecipientBudget(recipientDigest: string, config: RateConfig): Budget | null {
+  const rules = rule(config, 'THROTTLE_MAIL_RECIPIENT', 'verification_mail');
+  return rules.length ? { identity: `mail:${recipientDigest}`, rules } : null;
+}
+
 function isAllowlisted(ip: string, config: RateConfig): boolean {
   return (config.THROTTLE_ALLOWLIST ?? '').split(',').map((s) => s.trim()).includes(ip);
 }
@@ -112,6 +121,13 @@ export function budgetsFor(caller: Caller, route: RouteClass, config: RateConfig
   const allowlisted = isAllowlisted(caller.ip, config);
   const anonymousStyle = !(app && app.verified) && !allowlisted;
   const ipIdentity = `ip:${caller.ip}`;
+  if (route === 'register') {
+    // Every registration mails someone: a key, even a verified one, does not lift the
+    // address's limit (Openverse's does), and a key has a limit of its own too.
+    const budgets: Budget[] = allowlisted ? [] : [{ identity: ipIdentity, rules: rule(config, 'THROTTLE_REGISTER', 'register') }];
+    if (app) budgets.push({ identity: `client:${app.client_id}`, rules: rule(config, 'THROTTLE_REGISTER', 'register_key') });
+    return budgets.filter((b) => b.rules.length > 0);
+  }
   if (route !== 'default' && route !== 'image_thumb') {
     return anonymousStyle ? [{ identity: ipIdentity, rules: rule(config, FIXED[route], route) }] : [];
   }

@@ -290,6 +290,39 @@ describe('database work before the rate limiter', () => {
   });
 });
 
+describe('registration limits', () => {
+  const registration = (email = 'dev@example.org') => ({ name: `app-${crypto.randomUUID()}`, description: 'Testing the API.', email });
+
+  it('a verified key lifts no limit: registrations are counted per address and per key', async () => {
+    const { app, link } = await registerWithLink();
+    await getJson(link.pathname, 200);
+    const { body: t } = await token(app.client_id, app.client_secret);
+    const limits = { THROTTLE_REGISTER: '2/day' };
+    const ip = uniqueIp();
+    const keyed = (from: string) => json(registration(), { Authorization: `Bearer ${t.access_token}`, 'CF-Connecting-IP': from });
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await fetchWith('/v1/auth_tokens/register/', keyed(ip), limits)).status);
+    expect(statuses).toEqual([201, 201, 429]);
+    // A fresh address does not reset the key's own count.
+    const elsewhere = await fetchWith('/v1/auth_tokens/register/', keyed(uniqueIp()), limits);
+    expect(elsewhere.status).toBe(429);
+    expect(elsewhere.headers.get('x-ratelimit-available-register_key')).toBe('0');
+  });
+
+  it('limits verification mails per recipient, whoever registers', async () => {
+    const victim = `victim-${crypto.randomUUID()}@example.org`;
+    const limits = { THROTTLE_MAIL_RECIPIENT: '2/day' };
+    const statuses = [];
+    for (let i = 0; i < 3; i++) {
+      const res = await fetchWith('/v1/auth_tokens/register/', json(registration(i === 2 ? victim.toUpperCase() : victim), { 'CF-Connecting-IP': uniqueIp() }), limits);
+      statuses.push(res.status);
+    }
+    expect(statuses).toEqual([201, 201, 429]);
+    const other = await fetchWith('/v1/auth_tokens/register/', json(registration(`other-${crypto.randomUUID()}@example.org`), { 'CF-Connecting-IP': uniqueIp() }), limits);
+    expect(other.status).toBe(201);
+  });
+});
+
 describe('rate limits', () => {
   it.each([
     ['asking the limiter each time', '0'],
