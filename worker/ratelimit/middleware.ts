@@ -11,7 +11,7 @@ import { ApiError } from '../errors.js';
 import type { AppEnv } from '../types.js';
 import { LeaseBook, type Taken } from './leases.js';
 import type { RateLimiter } from './rate-limiter.js';
-import { type Budget, budgetsFor, permittedToCount, type RouteClass, tokenLookupBudget } from './rules.js';
+import { type Budget, budgetsFor, failsClosed, permittedToCount, type RouteClass, tokenLookupBudget } from './rules.js';
 
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}';
 const ROUTE_CLASSES: [RegExp, RouteClass | null][] = [
@@ -61,7 +61,30 @@ export async function mayLookUpToken(c: Context<AppEnv>, ip: string): Promise<bo
   const namespace = limiterOf(c);
   const budget = tokenLookupBudget(ip, c.get('config'));
   if (!namespace || !budget) return true;
-  return (await takeFrom(c, namespace, budget)).allowed;
+  try {
+    return (await takeFrom(c, namespace, budget)).allowed;
+  } catch (err) {
+    return limiterFailed(c, budget, err) === 'open';
+  }
+}
+
+/** Limiter failures this isolate has seen, by the policy applied (read by tests and logged). */
+export const limiterFailures = { open: 0, closed: 0 };
+
+/**
+ * The one place a limiter outage is decided: the budget kind's policy (rules.ts
+ * `failsClosed`), logged at error level with the isolate's running count.
+ */
+function limiterFailed(c: Context<AppEnv>, budget: Budget, err: unknown): 'open' | 'closed' {
+  const policy = failsClosed(budget.kind, c.get('config')) ? 'closed' : 'open';
+  limiterFailures[policy]++;
+  c.get('log').error(`rate limiter unavailable; request ${policy === 'open' ? 'allowed' : 'refused'}`, {
+    kind: budget.kind,
+    policy,
+    failures_in_isolate: limiterFailures[policy],
+    error: (err as Error).message,
+  });
+  return policy;
 }
 
 /**
@@ -73,19 +96,20 @@ export async function limit(c: Context<AppEnv>, budgets: Budget[]): Promise<[str
   const namespace = limiterOf(c);
   if (!namespace || budgets.length === 0) return [];
   const taken: Taken[] = [];
-  try {
-    for (const b of budgets) {
-      const t = await takeFrom(c, namespace, b);
-      taken.push(t);
-      if (!t.allowed) {
-        await Promise.all(taken.slice(0, -1).map((earlier) => earlier.giveBack()));
-        break;
-      }
+  for (const b of budgets) {
+    let t: Taken;
+    try {
+      t = await takeFrom(c, namespace, b);
+    } catch (err) {
+      if (limiterFailed(c, b, err) === 'open') continue;
+      await Promise.all(taken.map((earlier) => earlier.giveBack().catch(() => {})));
+      throw new ApiError('rate_limiter_unavailable', 'Rate limiting is unavailable. Try again shortly.');
     }
-  } catch (err) {
-    // Fail open: a limiter outage must not take the API down; it is logged and alerted on.
-    c.get('log').error('rate limiter unavailable; request allowed', { error: (err as Error).message });
-    return [];
+    taken.push(t);
+    if (!t.allowed) {
+      await Promise.all(taken.slice(0, -1).map((earlier) => earlier.giveBack()));
+      break;
+    }
   }
   const headers: [string, string][] = [];
   for (const t of taken) {
