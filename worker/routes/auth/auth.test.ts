@@ -1,19 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { env } from 'cloudflare:workers';
-import { afterEach, describe, expect, inject, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createApp } from '../../app.js';
 import { sha256Hex } from '../../auth/secrets.js';
-import { createDb } from '../../db/neon-config.js';
-import { fetchUnsettled, fetchWith, get, getJson, uniqueIp } from '../../test-helpers.js';
-
-async function withDb<T>(fn: (db: ReturnType<typeof createDb>['db']) => Promise<T>): Promise<T> {
-  const conn = createDb(inject('databaseUrl'), { wsProxy: inject('bridgeUrl'), max: 1 });
-  try {
-    return await fn(conn.db);
-  } finally {
-    await conn.close();
-  }
-}
+import { fetchUnsettled, fetchWith, get, getJson, uniqueIp, withDb } from '../../test-helpers.js';
 
 /** Registers an application and reads the verification link the local mailer logs. */
 async function registerWithLink() {

@@ -1,19 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createDb } from '../../db/neon-config.js';
-import { fetchWith, get, getJson } from '../../test-helpers.js';
+import { fetchWith, get, getJson, withDb } from '../../test-helpers.js';
 
 /** A work whose stored URL refuses connections: the fetch itself fails. */
 const UNREACHABLE = crypto.randomUUID();
-
-async function withDb<T>(fn: (db: ReturnType<typeof createDb>['db']) => Promise<T>): Promise<T> {
-  const conn = createDb(inject('databaseUrl'), { wsProxy: inject('bridgeUrl'), max: 1 });
-  try {
-    return await fn(conn.db);
-  } finally {
-    await conn.close();
-  }
-}
 
 beforeAll(() =>
   withDb((db) =>
