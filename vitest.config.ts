@@ -41,6 +41,9 @@ export default defineConfig({
                 THROTTLE_ANON_SUSTAINED: '1000000/day',
                 THROTTLE_REGISTER: '100000/day',
                 THROTTLE_RATE_LIMIT: '100000/second',
+                THROTTLE_TOKEN: '100000/min',
+                THROTTLE_TOKEN_LOOKUP: '100000/min',
+                THROTTLE_MAIL_RECIPIENT: '100000/day',
                 // Every test request waits for its waitUntil work, and a lease settles at
                 // its end: the suite asks the limiter each time; the lease tests set their own.
                 THROTTLE_LEASE_MS: '0',

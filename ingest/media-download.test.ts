@@ -41,6 +41,20 @@ describe('downloadMedia', () => {
     );
   });
 
+  it('connects to the addresses its own lookup checked, never to a second answer (DNS rebinding)', async () => {
+    // fetch's own resolution of `media.invalid` would fail: a download that works went to
+    // the address the checked lookup returned, looked up once for the one connection.
+    const asked: string[] = [];
+    const resolve = async (host: string) => (asked.push(host), ['127.0.0.1']);
+    const port = new URL(base).port;
+    expect((await downloadMedia(`http://media.invalid:${port}/file`, { maxBytes: 1000, allowPrivate: true, resolve })).length).toBe(100);
+    expect(asked).toEqual(['media.invalid']);
+    // Without the local exemption the same answer is refused before any byte is sent.
+    const before = hits.length;
+    await expect(downloadMedia(`http://media.invalid:${port}/file`, { maxBytes: 1000, resolve })).rejects.toThrow(/resolves to a private address \(127\.0\.0\.1\)/);
+    expect(hits.length).toBe(before);
+  });
+
   it('checks every redirect hop, and caps the size while reading', async () => {
     // The first hop is allowed here (a test server on loopback); what matters is the hop check.
     expect((await downloadMedia(`${base}/hop`, { maxBytes: 1000, allowPrivate: true })).length).toBe(100);

@@ -7,6 +7,7 @@ import pg from 'pg';
 import type { MediaType } from '../model/record.js';
 import { ingestConfig } from './config.js';
 import { MeiliAdmin } from './meili-admin.js';
+import { escapeForTerminal } from './terminal-text.js';
 import { listReports, resolveReport, RESOLUTIONS, type Resolution } from './moderation.js';
 
 const USAGE =
@@ -27,7 +28,8 @@ async function main(): Promise<number> {
       const reports = await listReports(api, { status: values.status, mediaType: values.media as MediaType | undefined });
       if (reports.length === 0) console.log('no reports');
       for (const r of reports) {
-        console.log(`${String(r.id).padStart(6)}  ${r.media_type.padEnd(5)}  ${r.identifier}  ${r.reason.padEnd(6)}  ${r.created_on.slice(0, 19)}  ${r.description ?? ''}`);
+        const line = `${String(r.id).padStart(6)}  ${r.media_type.padEnd(5)}  ${r.identifier}  ${r.reason.padEnd(6)}  ${r.created_on.slice(0, 19)}  ${r.description ?? ''}`;
+        console.log(escapeForTerminal(line));
       }
       return 0;
     }

@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../test/node-database.js';
@@ -85,6 +87,25 @@ describe('moderation', () => {
     await runTask(config, 'refresh', 'image');
     expect((await doc(ids[0]))?.mature).toBe(true);
     expect(await doc(ids[1])).toBeUndefined();
+  });
+
+  it('`moderate list` prints a reporter\'s control characters escaped, never raw', async () => {
+    const hostile = 'ok\x1b]0;owned\x07\x1b[2J\x1b[1A\rfake line\u202eevil\x9b31m\\x1b';
+    const { rows } = await client.query<{ id: number }>(
+      `insert into content_report (media_type, identifier, reason, description) values ('audio', $1, 'other', $2) returning id`,
+      [ids[2], hostile],
+    );
+    try {
+      const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'ingest/moderate-cli.ts', 'list', '--media', 'audio'], {
+        env: { ...process.env, DATABASE_URL: config.databaseUrl, MEILI_URL: config.meiliUrl, MEILI_MASTER_KEY: config.meiliMasterKey },
+      });
+      const line = stdout.split('\n').find((l) => l.startsWith(String(rows[0].id).padStart(6)));
+      expect(line).toBeDefined();
+      expect(line).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202e]/);
+      expect(line).toContain('ok\\x1b]0;owned\\x07\\x1b[2J\\x1b[1A\\x0dfake line\\u202eevil\\x9b31m\\\\x1b');
+    } finally {
+      await client.query('delete from content_report where id = $1', [rows[0].id]);
+    }
   });
 
   it('refuses unknown reports', async () => {

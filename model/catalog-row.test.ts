@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { cleanAudioRow, cleanImageRow, cleanTags } from './catalog-row.js';
 import { audioDocument, imageDocument } from './document.js';
 import { formatTimestamp } from './record.js';
-import { addHttpsIfSchemeless, repairUrl } from './urls.js';
+import { audioResult, imageResult } from './result.js';
+import { outputUrl, repairUrl } from './urls.js';
 
 const base = {
   identifier: '4BC43A04-EF46-4544-A0C1-63C63F56E276',
@@ -91,6 +92,32 @@ describe('cleanAudioRow', () => {
   });
 });
 
+describe('audio set URLs', () => {
+  const hostile = { foreign_landing_url: 'javascript:alert(1)', creator_url: 'data:text/html,<script>alert(2)</script>', url: 'JAVASCRIPT:alert(3)' };
+
+  it('are repaired at ingest like the work\'s own', () => {
+    const result = cleanAudioRow({ ...base, audio_set: JSON.stringify({ foreign_identifier: 'set-1', title: 'Set', ...hostile }) });
+    if (!result.ok) throw new Error('row rejected');
+    expect(result.record.audio_set).toMatchObject({ foreign_landing_url: null, creator_url: null, url: null, title: 'Set' });
+    expect(result.record.audio_set_foreign_identifier).toBe('set-1');
+    const schemeless = cleanAudioRow({ ...base, audio_set: JSON.stringify({ foreign_identifier: 'set-2', url: 'www.jamendo.com/album/2' }) });
+    expect(schemeless.ok && schemeless.record.audio_set?.url).toBe('https://www.jamendo.com/album/2');
+  });
+
+  it('are cleaned on output too (records stored before the ingest rule)', () => {
+    const result = cleanAudioRow({ ...base, audio_set: JSON.stringify({ foreign_identifier: 'set-1', title: 'Set' }) });
+    if (!result.ok) throw new Error('row rejected');
+    const stored = { ...result.record, ...hostile, audio_set: { ...result.record.audio_set!, ...hostile } };
+    const out = audioResult(stored, { baseUrl: 'https://api.example' });
+    expect(out.audio_set).toMatchObject({ foreign_landing_url: null, creator_url: null, url: null, title: 'Set' });
+    expect([out.foreign_landing_url, out.creator_url, out.url]).toEqual([null, null, null]);
+    const image = cleanImageRow(base);
+    if (!image.ok) throw new Error('row rejected');
+    const img = imageResult({ ...image.record, ...hostile }, { baseUrl: 'https://api.example' });
+    expect([img.foreign_landing_url, img.creator_url, img.url]).toEqual([null, null, null]);
+  });
+});
+
 describe('documents', () => {
   it('derives the filter fields', () => {
     const result = cleanImageRow({ ...base, width: 1920, height: 1080, filetype: null });
@@ -116,12 +143,19 @@ describe('timestamps and URLs', () => {
   });
 
   it('adds https to schemeless output URLs with the original quirks', () => {
-    expect(addHttpsIfSchemeless('www.flickr.com/x')).toBe('https://www.flickr.com/x');
-    expect(addHttpsIfSchemeless('')).toBe('https://');
-    expect(addHttpsIfSchemeless('//host/x')).toBe('https:////host/x');
-    expect(addHttpsIfSchemeless('host:8000/x')).toBe('host:8000/x');
-    expect(addHttpsIfSchemeless(null)).toBeNull();
+    expect(outputUrl('www.flickr.com/x')).toBe('https://www.flickr.com/x');
+    expect(outputUrl('')).toBe('https://');
+    expect(outputUrl('//host/x')).toBe('https:////host/x');
+    expect(outputUrl('HTTP://host/x')).toBe('HTTP://host/x');
+    expect(outputUrl(null)).toBeNull();
   });
+
+  it.each(['javascript:alert(1)', 'JavaScript:alert(1)', 'data:text/html,<script>alert(1)</script>', 'vbscript:x', 'file:///etc/passwd', 'host:8000/x'])(
+    'never outputs a non-http(s) URL: %s',
+    (url) => {
+      expect(outputUrl(url)).toBeNull();
+    },
+  );
 
   it('repairs provider URLs at ingest', () => {
     expect(repairUrl('d1lfxha3ugu3d4.cloudfront.net/a.jpg')).toBe('https://d1lfxha3ugu3d4.cloudfront.net/a.jpg');

@@ -193,16 +193,18 @@ export function cleanImageRow(row: CatalogRow): CleanResult<ImageRecord> {
 function audioSetOf(value: unknown): { set: AudioSet | null; foreignId: string | null; thumbnail: string | null } {
   const raw = object(value);
   if (!raw) return { set: null, foreignId: null, thumbnail: null };
+  // The set's URLs get the same repair as the work's (a `javascript:` link is dropped).
   const set: AudioSet = {
     title: text(raw.title ?? raw.audio_set),
-    foreign_landing_url: str(raw.foreign_landing_url ?? raw.set_url),
+    foreign_landing_url: repairUrl(str(raw.foreign_landing_url ?? raw.set_url)),
     creator: text(raw.creator),
-    creator_url: str(raw.creator_url),
-    url: str(raw.url ?? raw.set_url),
+    creator_url: repairUrl(str(raw.creator_url)),
+    url: repairUrl(str(raw.url ?? raw.set_url)),
     filesize: int(raw.filesize),
     filetype: str(raw.filetype),
   };
-  const foreignId = str(raw.foreign_identifier) ?? set.url;
+  // The key is the upstream text as given: it joins the set back in Postgres.
+  const foreignId = str(raw.foreign_identifier) ?? str(raw.url ?? raw.set_url);
   const empty = Object.values(set).every((v) => v === null);
   return { set: empty ? null : set, foreignId: empty ? null : foreignId, thumbnail: repairUrl(str(raw.thumbnail ?? raw.set_thumbnail)) };
 }

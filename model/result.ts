@@ -6,7 +6,7 @@ import { attributionText } from './attribution.js';
 import { buildLicenseUrl } from './licenses.js';
 import { MEDIA_PATH, formatTimestamp } from './record.js';
 import type { AudioRecord, AudioSet, ImageRecord, MediaRecord, MediaType, Tag } from './record.js';
-import { addHttpsIfSchemeless } from './urls.js';
+import { outputUrl } from './urls.js';
 
 export interface ResultContext {
   /** Scheme + host the request came in on, without a trailing slash (§2.6). */
@@ -93,6 +93,11 @@ function licenseUrlOf(record: MediaRecord): string {
   return record.license_url || buildLicenseUrl(record.license, record.license_version);
 }
 
+function audioSetOf(set: AudioSet | null): AudioSet | null {
+  if (!set) return null;
+  return { ...set, foreign_landing_url: outputUrl(set.foreign_landing_url), creator_url: outputUrl(set.creator_url), url: outputUrl(set.url) };
+}
+
 function tagsOf(record: MediaRecord): Tag[] {
   return (record.tags ?? []).map((t) => ({ name: t.name, accuracy: t.accuracy ?? null }));
 }
@@ -121,10 +126,10 @@ export function imageResult(record: ImageRecord, ctx: ResultContext): ImageResul
     id: record.identifier,
     title: record.title,
     indexed_on: formatTimestamp(record.created_on),
-    foreign_landing_url: addHttpsIfSchemeless(record.foreign_landing_url),
-    url: addHttpsIfSchemeless(record.url),
+    foreign_landing_url: outputUrl(record.foreign_landing_url),
+    url: outputUrl(record.url),
     creator: record.creator,
-    creator_url: addHttpsIfSchemeless(record.creator_url),
+    creator_url: outputUrl(record.creator_url),
     license,
     license_version: record.license_version,
     license_url: licenseUrl,
@@ -161,10 +166,10 @@ export function audioResult(record: AudioRecord, ctx: ResultContext): AudioResul
     id: record.identifier,
     title: record.title,
     indexed_on: formatTimestamp(record.created_on),
-    foreign_landing_url: addHttpsIfSchemeless(record.foreign_landing_url),
-    url: addHttpsIfSchemeless(record.url),
+    foreign_landing_url: outputUrl(record.foreign_landing_url),
+    url: outputUrl(record.url),
     creator: record.creator,
-    creator_url: addHttpsIfSchemeless(record.creator_url),
+    creator_url: outputUrl(record.creator_url),
     license,
     license_version: record.license_version,
     license_url: licenseUrl,
@@ -185,7 +190,7 @@ export function audioResult(record: AudioRecord, ctx: ResultContext): AudioResul
     }),
     fields_matched: ctx.fieldsMatched ?? [],
     mature: record.mature,
-    audio_set: record.audio_set,
+    audio_set: audioSetOf(record.audio_set),
     duration: record.duration,
     bit_rate: record.bit_rate,
     sample_rate: record.sample_rate,

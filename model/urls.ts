@@ -5,12 +5,17 @@
 const SCHEME = /^[a-zA-Z][a-zA-Z0-9+.-]*:/;
 
 /**
- * Output rule of §5.3: a value without a scheme gets `https://`. Mirrors Python's
- * `urlparse(...).scheme` check, so `host:8000/x` counts as having a scheme and stays.
+ * Every URL field a client sees (the work's and its audio set's): the output rule of
+ * §5.3, a value without a scheme gets `https://` (Python's `urlparse(...).scheme` check,
+ * so `""` becomes `https://`), and a value with any scheme but http(s) is null, so a
+ * stored `javascript:` or `data:` link never reaches a page that renders it. Prefixing
+ * also disarms what a browser would strip into a scheme (` javascript:`, `java\tscript:`).
  */
-export function addHttpsIfSchemeless(url: string | null | undefined): string | null {
+export function outputUrl(url: string | null | undefined): string | null {
   if (url === null || url === undefined) return null;
-  return SCHEME.test(url) ? url : `https://${url}`;
+  const scheme = SCHEME.exec(url)?.[0].toLowerCase();
+  if (scheme === undefined) return `https://${url}`;
+  return scheme === 'http:' || scheme === 'https:' ? url : null;
 }
 
 /**

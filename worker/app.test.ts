@@ -1,4 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { env } from 'cloudflare:workers';
+import { describe, expect, it, vi } from 'vitest';
+import { createApp } from './app.js';
 import { get, getJson } from './test-helpers.js';
 
 describe('service routes', () => {
@@ -21,6 +23,25 @@ describe('service routes', () => {
     const params = body.paths['/v1/images/'].get.parameters.map((p: { name: string }) => p.name);
     expect(params).toEqual(expect.arrayContaining(['q', 'page', 'page_size']));
     expect(body.components.schemas.Image).toBeTruthy();
+  });
+
+  it('builds the OpenAPI document once per app and lets caches keep it', async () => {
+    const app = createApp();
+    const build = vi.spyOn(app, 'getOpenAPI31Document');
+    const texts: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const res = await app.request('/v1/openapi.json', {}, env);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('cache-control')).toBe('public, max-age=3600');
+      texts.push(await res.text());
+    }
+    expect(build).toHaveBeenCalledTimes(1);
+    expect(new Set(texts).size).toBe(1);
+    // `servers` is the origin asked, on any host.
+    const other = await app.request('https://api.example.org/v1/openapi.json', {}, env);
+    expect(((await other.json()) as { servers: unknown }).servers).toEqual([{ url: 'https://api.example.org' }]);
+    expect(build).toHaveBeenCalledTimes(1);
+    expect(Object.keys(JSON.parse(texts[0])).slice(0, 3)).toEqual(['openapi', 'info', 'servers']);
   });
 
   it('answers unknown paths with a JSON 404', async () => {

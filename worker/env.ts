@@ -39,6 +39,10 @@ export const EnvSchema = z.object({
   THROTTLE_AUDIO_MEDIA: z.string().optional(),
   THROTTLE_RATE_LIMIT: z.string().optional(),
   THROTTLE_REGISTER: z.string().optional(),
+  THROTTLE_TOKEN: z.string().optional(),
+  THROTTLE_TOKEN_LOOKUP: z.string().optional(),
+  THROTTLE_MAIL_RECIPIENT: z.string().optional(),
+  THROTTLE_FAIL_CLOSED: z.string().optional(),
   THROTTLE_ALLOWLIST: z.string().optional(),
   /**
    * How long (ms) an isolate may spend a lease of several requests taken from a client's

@@ -20,6 +20,7 @@ export type ApiErrorCode =
   | 'search_timeout'
   | 'search_failed'
   | 'database_unavailable'
+  | 'rate_limiter_unavailable'
   | 'internal';
 
 const STATUS: Record<ApiErrorCode, ContentfulStatusCode> = {
@@ -37,6 +38,7 @@ const STATUS: Record<ApiErrorCode, ContentfulStatusCode> = {
   search_failed: 502,
   search_unavailable: 503,
   database_unavailable: 503,
+  rate_limiter_unavailable: 503,
   search_timeout: 503,
   internal: 500,
 };

@@ -4,7 +4,8 @@
  */
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { env, exports } from 'cloudflare:workers';
-import { expect } from 'vitest';
+import { expect, inject } from 'vitest';
+import { createDb } from './db/neon-config.js';
 
 export const BASE = 'http://edgeverse.test';
 
@@ -46,4 +47,14 @@ export async function fetchUnsettled(path: string, init: RequestInit = {}, overr
 export function uniqueIp(): string {
   const r = crypto.getRandomValues(new Uint8Array(3));
   return `10.${r[0]}.${r[1]}.${r[2]}`;
+}
+
+/** Runs `fn` on a connection of its own to the test database (for fixtures a test adds and removes). */
+export async function withDb<T>(fn: (db: ReturnType<typeof createDb>['db']) => Promise<T>): Promise<T> {
+  const conn = createDb(inject('databaseUrl'), { wsProxy: inject('bridgeUrl'), max: 1 });
+  try {
+    return await fn(conn.db);
+  } finally {
+    await conn.close();
+  }
 }

@@ -4,7 +4,8 @@
  * expired token) is anonymous, silently, as in Openverse (§2.4).
  */
 import { createMiddleware } from 'hono/factory';
-import { applicationForTokenHash, type Application } from '../db/api-keys.js';
+import { ACCESS_TOKEN_LENGTH, applicationForTokenHash, type Application } from '../db/api-keys.js';
+import { mayLookUpToken, reachesEndpoint } from '../ratelimit/middleware.js';
 import type { AppEnv } from '../types.js';
 import { sha256Hex } from './secrets.js';
 import { recallToken, rememberToken } from './token-memo.js';
@@ -36,22 +37,28 @@ function ipv6Prefix(ip: string): string {
   return `${full.slice(0, 4).map((g) => g.toLowerCase().replace(/^0+(?=.)/, '')).join(':')}::/64`;
 }
 
-const BEARER = /^Bearer ([A-Za-z0-9]{1,200})$/;
+/** Our tokens' exact shape: a malformed one is anonymous without a lookup. */
+const BEARER = new RegExp(`^Bearer ([A-Za-z0-9]{${ACCESS_TOKEN_LENGTH}})$`);
 
+/**
+ * Resolves the caller before rate limiting (budgets depend on the key), so a token
+ * reaches the database only when it is well formed, the request reaches an endpoint
+ * (not a 404), this isolate does not remember it, and the address has lookups left.
+ */
 export const resolveCaller = createMiddleware<AppEnv>(async (c, next) => {
   const ip = clientIp(c.req.raw.headers);
   let application: Application | null = null;
   const token = BEARER.exec(c.req.header('authorization') ?? '')?.[1];
-  if (token) {
+  if (token && reachesEndpoint(c)) {
     const hash = await sha256Hex(token);
     try {
       const known = recallToken(hash);
       if (known !== undefined) application = known;
-      else {
+      else if (await mayLookUpToken(c, ip)) {
         const found = await applicationForTokenHash(c.get('db')(), hash);
         rememberToken(hash, found);
         application = found?.application ?? null;
-      }
+      } else c.get('log').warn('token lookups of this address spent; serving as anonymous');
     } catch (err) {
       // Without the database a key cannot be checked: serve as anonymous, not an error.
       c.get('log').warn('token lookup failed; serving as anonymous', { error: (err as Error).message });

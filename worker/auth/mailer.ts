@@ -4,6 +4,7 @@
  * to the configured mail webhook (e.g. a transactional mail provider's HTTP API).
  * The link is a one-time secret: it is never logged in production.
  */
+import { VERIFICATION_CODE_DAYS } from '../db/api-keys.js';
 import type { Env } from '../env.js';
 import type { Logger } from '../middleware/logger.js';
 
@@ -15,8 +16,31 @@ export interface VerificationMail {
 
 export const VERIFICATION_SUBJECT = 'Verify your API credentials';
 
+/** Controls, separators and bidi overrides in a registrant's text: shown as spaces. */
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]+/g;
+
+/**
+ * The mail's text. Anyone can register with any recipient, so what the registrant
+ * typed (the application name) never opens the mail or a line of its own: it comes
+ * last, on one line, quoted and marked as theirs, after our own words and the link.
+ */
+export function verificationMailText(mail: Pick<VerificationMail, 'name' | 'link'>): string {
+  const name = mail.name.replace(UNPRINTABLE, ' ').trim();
+  return [
+    'Someone registered an Edgeverse API key with this e-mail address.',
+    `To verify it, open this link within ${VERIFICATION_CODE_DAYS} days:`,
+    '',
+    mail.link,
+    '',
+    'If it was not you, ignore this mail: nothing happens without the link.',
+    '',
+    `Application name, as the registrant gave it: "${name}"`,
+    '',
+  ].join('\n');
+}
+
 export async function sendVerificationMail(mail: VerificationMail, config: Env, log: Logger): Promise<void> {
-  const body = `Hello,\n\nPlease verify the API key "${mail.name}" by opening:\n\n${mail.link}\n`;
+  const body = verificationMailText(mail);
   if (config.MAIL_WEBHOOK_URL) {
     try {
       const res = await fetch(config.MAIL_WEBHOOK_URL, {

@@ -26,6 +26,8 @@ export const PUBLIC_CACHE_CONTROL: Record<string, string> = {
   detail: 'public, max-age=300',
   related: 'public, max-age=300',
   stats: 'public, max-age=600',
+  /** Changes only with a deploy. */
+  openapi: 'public, max-age=3600',
 };
 
 /**

@@ -40,15 +40,27 @@ export async function registerApplication(
   return { client_id, client_secret, code };
 }
 
-/** Marks the application verified and consumes the code: its client id, or null for unknown codes. */
+/** A verification code works this long after registration (the mail says so). */
+export const VERIFICATION_CODE_DAYS = 7;
+
+/**
+ * Consumes an unexpired code and marks its application verified, in one statement: if
+ * anything fails on our side, the code is not spent and the link still works. The
+ * client id, or null for unknown, used or expired codes.
+ */
 export async function verifyCode(db: Database, code: string): Promise<string | null> {
-  const removed = await db
-    .delete(apiVerification)
-    .where(eq(apiVerification.code_hash, await sha256Hex(code)))
-    .returning({ client_id: apiVerification.client_id });
-  if (removed.length === 0) return null;
-  await db.update(apiApplication).set({ verified: true }).where(eq(apiApplication.client_id, removed[0].client_id));
-  return removed[0].client_id;
+  const codeHash = await sha256Hex(code);
+  const rows = await db.execute<{ client_id: string }>(sql`
+    with used as (
+      delete from ${apiVerification}
+       where ${apiVerification.code_hash} = ${codeHash}
+         and ${apiVerification.created_on} > now() - make_interval(days => ${VERIFICATION_CODE_DAYS})
+      returning ${apiVerification.client_id}
+    )
+    update ${apiApplication} set verified = true
+     where ${apiApplication.client_id} in (select client_id from used)
+    returning ${apiApplication.client_id}`);
+  return rows.rows[0]?.client_id ?? null;
 }
 
 export async function checkClientCredentials(db: Database, clientId: string, secret: string): Promise<Application | null> {
@@ -61,8 +73,11 @@ export async function checkClientCredentials(db: Database, clientId: string, sec
   return app ? { client_id: app.client_id, name: app.name, verified: app.verified, rate_limit_model: app.rate_limit_model as RateLimitModel } : null;
 }
 
+/** Access tokens are this many letters and digits: anything else is no token of ours. */
+export const ACCESS_TOKEN_LENGTH = 30;
+
 export async function issueToken(db: Database, clientId: string, lifetimeSeconds: number): Promise<string> {
-  const token = randomString(30);
+  const token = randomString(ACCESS_TOKEN_LENGTH);
   await db.insert(apiToken).values({
     token_hash: await sha256Hex(token),
     client_id: clientId,

@@ -9,11 +9,22 @@ export interface Logger {
 }
 
 const SECRET_KEYS = /key|secret|token|password|authorization|database_url/i;
+/** drizzle's failed-query text ends with the bound values: token digests, e-mails, codes. */
+const QUERY_PARAMS = /\nparams: [\s\S]*$/;
 
 export function redact(fields: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(fields)) out[k] = SECRET_KEYS.test(k) ? '[redacted]' : v;
+  for (const [k, v] of Object.entries(fields)) {
+    out[k] = SECRET_KEYS.test(k) ? '[redacted]' : typeof v === 'string' ? v.replace(QUERY_PARAMS, '\nparams: [redacted]') : v;
+  }
   return out;
+}
+
+/** Path segments that are secrets (the one-time verification code): kept out of request logs. */
+const SECRET_PATH = /^(\/v1\/auth_tokens\/verify\/)[^/]+/;
+
+export function loggablePath(pathname: string): string {
+  return pathname.replace(SECRET_PATH, '$1[redacted]');
 }
 
 export type LogLevel = 'info' | 'warn' | 'error';

@@ -9,7 +9,7 @@ import type { Database } from '../db/media.js';
 import { checkEnv, type Env } from '../env.js';
 import { createMeiliClient } from '../search/meili.js';
 import type { AppEnv } from '../types.js';
-import { createLogger } from './logger.js';
+import { createLogger, loggablePath } from './logger.js';
 
 // The checked config is a pure function of the bindings, so it is computed once per
 // bindings object (per isolate in production) rather than per request.
@@ -61,7 +61,7 @@ export const services = createMiddleware<AppEnv>(async (c, next) => {
     }
     log.info('request', {
       method: c.req.method,
-      path: new URL(c.req.url).pathname,
+      path: loggablePath(new URL(c.req.url).pathname),
       status: c.res.status,
       duration_ms: Date.now() - started,
     });

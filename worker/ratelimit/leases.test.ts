@@ -19,7 +19,7 @@ function fakeObject(latencyMs = 1) {
   return { stub, calls, counters };
 }
 
-const budget = (limit: number, windowMs = 60_000): Budget => ({ identity: 'ip:192.0.2.1', rules: [{ scope: 'anon_burst', limit, windowMs }] });
+const budget = (limit: number, windowMs = 60_000): Budget => ({ identity: 'ip:192.0.2.1', rules: [{ scope: 'anon_burst', limit, windowMs }], kind: 'anonymous' });
 
 afterEach(() => vi.useRealTimers());
 

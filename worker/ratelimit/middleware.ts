@@ -4,13 +4,14 @@
  * is spent. Budgets are drawn through this isolate's leases (leases.ts), so under steady
  * traffic most requests make no Durable Object call.
  */
+import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { matchedRoutes } from 'hono/route';
 import { ApiError } from '../errors.js';
 import type { AppEnv } from '../types.js';
 import { LeaseBook, type Taken } from './leases.js';
 import type { RateLimiter } from './rate-limiter.js';
-import { budgetsFor, type RouteClass } from './rules.js';
+import { type Budget, budgetsFor, failsClosed, permittedToCount, type RouteClass, tokenLookupBudget } from './rules.js';
 
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}';
 const ROUTE_CLASSES: [RegExp, RouteClass | null][] = [
@@ -18,7 +19,7 @@ const ROUTE_CLASSES: [RegExp, RouteClass | null][] = [
   [new RegExp(`^/v1/audio/${UUID}/(thumb|waveform)/$`), 'audio_media'],
   [/^\/v1\/rate_limit\/$/, 'rate_limit'],
   [/^\/v1\/auth_tokens\/register\/$/, 'register'],
-  [/^\/v1\/auth_tokens\/token\/$/, null],
+  [/^\/v1\/auth_tokens\/token\/$/, 'token'],
   [/^\/v1\/(openapi\.json|docs\/.*)?$/, null],
   [/^\/v1\//, 'default'],
 ];
@@ -33,34 +34,82 @@ export const leases = new LeaseBook();
 
 export const DEFAULT_LEASE_MS = 1000;
 
-export const rateLimit = createMiddleware<AppEnv>(async (c, next) => {
-  const routeClass = routeClassOf(c.req.path);
-  const namespace = (c.env as { RATE_LIMITER?: DurableObjectNamespace<RateLimiter> }).RATE_LIMITER;
-  if (!routeClass || !namespace || c.req.method === 'OPTIONS') return next();
-  // Only requests that reach an endpoint count (as in Openverse): a 404, or the redirect
-  // that adds a missing trailing slash, matched middleware alone.
-  if (!matchedRoutes(c).some((r) => r.method !== 'ALL')) return next();
-  const config = c.get('config');
-  const budgets = budgetsFor(c.get('caller'), routeClass, config);
-  const leaseMs = config.THROTTLE_LEASE_MS ?? DEFAULT_LEASE_MS;
-  const defer = (p: Promise<unknown>) => c.executionCtx.waitUntil(p.catch((err: Error) => c.get('log').warn('rate-limit lease settlement failed', { error: err.message })));
-  const taken: Taken[] = [];
+/** True when the request reached an endpoint: a 404 (or a slash redirect) matched middleware alone. */
+export function reachesEndpoint(c: Context<AppEnv>): boolean {
+  return matchedRoutes(c).some((r) => r.method !== 'ALL');
+}
+
+function limiterOf(c: Context<AppEnv>) {
+  return (c.env as { RATE_LIMITER?: DurableObjectNamespace<RateLimiter> }).RATE_LIMITER;
+}
+
+function deferOf(c: Context<AppEnv>) {
+  return (p: Promise<unknown>) => c.executionCtx.waitUntil(p.catch((err: Error) => c.get('log').warn('rate-limit lease settlement failed', { error: err.message })));
+}
+
+/** Takes one request from `budget` (through this isolate's leases). */
+export function takeFrom(c: Context<AppEnv>, namespace: DurableObjectNamespace<RateLimiter>, budget: Budget): Promise<Taken> {
+  const leaseMs = c.get('config').THROTTLE_LEASE_MS ?? DEFAULT_LEASE_MS;
+  return leases.take(budget, () => namespace.get(namespace.idFromName(budget.identity)), leaseMs, deferOf(c));
+}
+
+/**
+ * Whether this address may make one more database lookup of a token this isolate does
+ * not know. Without a limiter binding (local tools) every lookup is allowed.
+ */
+export async function mayLookUpToken(c: Context<AppEnv>, ip: string): Promise<boolean> {
+  const namespace = limiterOf(c);
+  const budget = tokenLookupBudget(ip, c.get('config'));
+  if (!namespace || !budget) return true;
   try {
-    // One budget is the common case. Several (an unverified key: its address and its
-    // client id) are all or nothing: taken one after another, and a refusal gives back
-    // what the earlier ones counted.
-    for (const b of budgets) {
-      const t = await leases.take(b, () => namespace.get(namespace.idFromName(b.identity)), leaseMs, defer);
-      taken.push(t);
-      if (!t.allowed) {
-        await Promise.all(taken.slice(0, -1).map((earlier) => earlier.giveBack()));
-        break;
-      }
-    }
+    return (await takeFrom(c, namespace, budget)).allowed;
   } catch (err) {
-    // Fail open: a limiter outage must not take the API down; it is logged and alerted on.
-    c.get('log').error('rate limiter unavailable; request allowed', { error: (err as Error).message });
-    return next();
+    return limiterFailed(c, budget, err) === 'open';
+  }
+}
+
+/** Limiter failures this isolate has seen, by the policy applied (read by tests and logged). */
+export const limiterFailures = { open: 0, closed: 0 };
+
+/**
+ * The one place a limiter outage is decided: the budget kind's policy (rules.ts
+ * `failsClosed`), logged at error level with the isolate's running count.
+ */
+function limiterFailed(c: Context<AppEnv>, budget: Budget, err: unknown): 'open' | 'closed' {
+  const policy = failsClosed(budget.kind, c.get('config')) ? 'closed' : 'open';
+  limiterFailures[policy]++;
+  c.get('log').error(`rate limiter unavailable; request ${policy === 'open' ? 'allowed' : 'refused'}`, {
+    kind: budget.kind,
+    policy,
+    failures_in_isolate: limiterFailures[policy],
+    error: (err as Error).message,
+  });
+  return policy;
+}
+
+/**
+ * Takes one request from every budget, all or nothing: taken one after another, and a
+ * refusal gives back what the earlier ones counted. Throws the 429 (with the budgets'
+ * headers and `Retry-After`) when one is spent; otherwise returns the headers to add.
+ */
+export async function limit(c: Context<AppEnv>, budgets: Budget[]): Promise<[string, string][]> {
+  const namespace = limiterOf(c);
+  if (!namespace || budgets.length === 0) return [];
+  const taken: Taken[] = [];
+  for (const b of budgets) {
+    let t: Taken;
+    try {
+      t = await takeFrom(c, namespace, b);
+    } catch (err) {
+      if (limiterFailed(c, b, err) === 'open') continue;
+      await Promise.all(taken.map((earlier) => earlier.giveBack().catch(() => {})));
+      throw new ApiError('rate_limiter_unavailable', 'Rate limiting is unavailable. Try again shortly.');
+    }
+    taken.push(t);
+    if (!t.allowed) {
+      await Promise.all(taken.slice(0, -1).map((earlier) => earlier.giveBack()));
+      break;
+    }
   }
   const headers: [string, string][] = [];
   for (const t of taken) {
@@ -75,6 +124,17 @@ export const rateLimit = createMiddleware<AppEnv>(async (c, next) => {
     c.header('Retry-After', String(wait));
     throw new ApiError('throttled', `Request was throttled. Expected available in ${wait} second${wait === 1 ? '' : 's'}.`);
   }
+  return headers;
+}
+
+export const rateLimit = createMiddleware<AppEnv>(async (c, next) => {
+  const routeClass = routeClassOf(c.req.path);
+  if (!routeClass || !limiterOf(c) || c.req.method === 'OPTIONS') return next();
+  // Only requests that reach an endpoint count (as in Openverse).
+  if (!reachesEndpoint(c)) return next();
+  // Nor does one its route refuses for permission (the route answers the 403).
+  if (!permittedToCount(routeClass, c.get('caller'))) return next();
+  const headers = await limit(c, budgetsFor(c.get('caller'), routeClass, c.get('config')));
   await next();
   for (const [k, v] of headers) c.res.headers.set(k, v);
 });

@@ -1,19 +1,28 @@
 /**
- * Request bodies of the auth routes: JSON or form-encoded, at most 64 KiB.
+ * Request bodies: at most 64 KiB on every route, counted while the body streams (a
+ * chunked body has no Content-Length to trust), and the auth and report routes' field
+ * reader (JSON or form-encoded).
  */
 import type { Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { ApiError } from '../errors.js';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
+/**
+ * Stops reading at the first byte over the limit (413); a body within it is buffered
+ * once, so handlers read it as usual.
+ */
+export const limitBody = bodyLimit({
+  maxSize: MAX_BODY_BYTES,
+  onError: () => {
+    throw new ApiError('payload_too_large', `Request body too large (${MAX_BODY_BYTES} bytes at most).`);
+  },
+});
+
 export async function readFields(c: Context, opts: { json: boolean }): Promise<Record<string, unknown>> {
   const type = (c.req.header('content-type') ?? '').split(';')[0].trim().toLowerCase();
-  const declared = Number(c.req.header('content-length') ?? 0);
-  if (declared > MAX_BODY_BYTES) throw new ApiError('payload_too_large', `Request body too large (${MAX_BODY_BYTES} bytes at most).`);
   const text = await c.req.text();
-  if (new TextEncoder().encode(text).length > MAX_BODY_BYTES) {
-    throw new ApiError('payload_too_large', `Request body too large (${MAX_BODY_BYTES} bytes at most).`);
-  }
   if (type === 'application/x-www-form-urlencoded') return Object.fromEntries(new URLSearchParams(text));
   if (opts.json && type === 'application/json') {
     let parsed: unknown;

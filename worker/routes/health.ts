@@ -2,6 +2,29 @@ import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { sql } from 'drizzle-orm';
 import { ApiError } from '../errors.js';
 import type { AppEnv } from '../types.js';
+import { MAX_PARAM_LENGTH, tooLongMessage } from './media/params.js';
+
+/**
+ * A dependency's health is checked at most once per this many ms per isolate, whatever
+ * the traffic: concurrent and following checks share the answer, so no client can turn
+ * health checks into database or engine load.
+ */
+export const HEALTH_MEMO_MS = 5_000;
+
+type Probe = { until: number; healthy: Promise<boolean> };
+/** Per configuration (bindings object: one per isolate in production), per dependency. */
+const probes = new WeakMap<object, Map<'database' | 'engine', Probe>>();
+
+function probe(config: object, dependency: 'database' | 'engine', check: () => Promise<boolean>): Promise<boolean> {
+  let byDependency = probes.get(config);
+  if (!byDependency) probes.set(config, (byDependency = new Map()));
+  const now = Date.now();
+  const last = byDependency.get(dependency);
+  if (last && last.until > now) return last.healthy;
+  const healthy = check();
+  byDependency.set(dependency, { until: now + HEALTH_MEMO_MS, healthy });
+  return healthy;
+}
 
 const HealthSchema = z.object({ status: z.string().openapi({ example: '200 OK' }) }).openapi('Health');
 
@@ -15,7 +38,7 @@ export function registerHealthcheck(app: OpenAPIHono<AppEnv>) {
     summary: 'Liveness of the API and its dependencies',
     request: {
       query: z.object({
-        check_es: z.string().optional().openapi({ description: 'Present (any value): also check the search engine.' }),
+        check_es: z.string().max(MAX_PARAM_LENGTH, tooLongMessage(MAX_PARAM_LENGTH)).optional().openapi({ description: 'Present (any value): also check the search engine.' }),
       }),
     },
     responses: {
@@ -24,14 +47,22 @@ export function registerHealthcheck(app: OpenAPIHono<AppEnv>) {
     },
   });
   app.openapi(route, async (c) => {
-    try {
-      await c.get('db')().execute(sql`select 1`);
-    } catch (err) {
-      c.get('log').error('healthcheck: database unreachable', { error: (err as Error).message });
-      throw new ApiError('database_unavailable', 'database_unavailable');
-    }
+    const config = c.get('config');
+    const db = c.get('db');
+    const log = c.get('log');
+    const databaseUp = await probe(config, 'database', () =>
+      db()
+        .execute(sql`select 1`)
+        .then(
+          () => true,
+          (err: Error) => (log.error('healthcheck: database unreachable', { error: err.message }), false),
+        ),
+    );
+    if (!databaseUp) throw new ApiError('database_unavailable', 'database_unavailable');
     if (c.req.query('check_es') !== undefined) {
-      if (!(await c.get('engine').healthy())) throw new ApiError('search_unavailable', 'es_timed_out');
+      const engine = c.get('engine');
+      const engineUp = await probe(config, 'engine', () => engine.healthy());
+      if (!engineUp) throw new ApiError('search_unavailable', 'es_timed_out');
     }
     return c.json({ status: '200 OK' }, 200);
   });

@@ -32,9 +32,12 @@ export interface QueryOptions {
   collection?: Collection;
 }
 
+/** What every listing hides unless the caller asks for sensitive results: mature works and sensitive text. */
+export const HIDE_SENSITIVE_FILTER = 'mature = false AND sensitive_text = false';
+
 export function buildFilters(params: SearchQuery, collection?: Collection): string[] {
   const filters: string[] = [];
-  if (!params.mature && !params.unstable__include_sensitive_results) filters.push('mature = false AND sensitive_text = false');
+  if (!params.mature && !params.unstable__include_sensitive_results) filters.push(HIDE_SENSITIVE_FILTER);
   if (params.license || params.license_type) {
     let licenses: readonly string[] = params.license ?? LICENSE_SLUGS;
     if (params.license_type) {

@@ -3,7 +3,7 @@
  * from the live index (a search filtered on its id: the search-only key can call
  * nothing but `/search`), then its title words and tag names become the query of
  * searches over titles and tags (see `relatedMedia`). Never the item itself, never
- * mature works.
+ * what a search hides by default (mature works, sensitive text).
  */
 import type { SearchDocument } from '../../model/document.js';
 import type { MediaRecord, MediaType } from '../../model/record.js';
@@ -11,7 +11,7 @@ import { mediaResult, RESULT_FIELDS } from '../../model/result.js';
 import { liveIndexName } from '../../model/search-index.js';
 import { envelope, type SearchEnvelope } from './media-search.js';
 import type { MeiliSearchRequest, SearchEngine } from './meili.js';
-import { quote } from './query.js';
+import { HIDE_SENSITIVE_FILTER, quote } from './query.js';
 
 /** Openverse answers at most 10 related works, on one page (§7.2 step 3). */
 export const RELATED_PAGE_SIZE = 10;
@@ -118,7 +118,7 @@ export async function relatedMedia(
       q: terms.slice(round).join(' '),
       attributesToSearchOn: RELATED_FIELDS,
       matchingStrategy: 'last',
-      filter: ['mature = false', `id NOT IN [${excluded.map(quote).join(', ')}]`],
+      filter: [HIDE_SENSITIVE_FILTER, `id NOT IN [${excluded.map(quote).join(', ')}]`],
       page: 1,
       hitsPerPage: RELATED_PAGE_SIZE - hits.length,
       attributesToRetrieve: [...RESULT_FIELDS[mediaType]],

@@ -1,5 +1,20 @@
+import { sql } from 'drizzle-orm';
+import { env } from 'cloudflare:workers';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { fetchUnsettled, fetchWith, get, getJson, uniqueIp } from '../../test-helpers.js';
+import { createApp } from '../../app.js';
+import { sha256Hex } from '../../auth/secrets.js';
+import { fetchUnsettled, fetchWith, get, getJson, uniqueIp, withDb } from '../../test-helpers.js';
+
+/** Registers an application and reads the verification link the local mailer logs. */
+async function registerWithLink() {
+  const lines: string[] = [];
+  vi.spyOn(console, 'warn').mockImplementation((...a: unknown[]) => void lines.push(a.map(String).join(' ')));
+  vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void lines.push(a.map(String).join(' ')));
+  const app = await register();
+  vi.restoreAllMocks();
+  const link = new URL(JSON.parse(lines.find((l) => l.includes('verification mail'))!).verify_url);
+  return { app, link, code: link.pathname.split('/').at(-2)! };
+}
 
 const json = (body: unknown, headers: Record<string, string> = {}) => ({
   method: 'POST',
@@ -133,6 +148,169 @@ describe('email verification', () => {
   });
 });
 
+describe('verification codes', () => {
+  it('never reach the request log', async () => {
+    const { code, link } = await registerWithLink();
+    const lines: string[] = [];
+    vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void lines.push(a.map(String).join(' ')));
+    await getJson(link.pathname, 200);
+    await getJson(link.pathname, 404);
+    vi.restoreAllMocks();
+    const requests = lines.filter((l) => l.includes('"msg":"request"'));
+    expect(requests.length, lines.join('\n')).toBe(2);
+    for (const line of requests) {
+      expect(line).not.toContain(code);
+      expect(JSON.parse(line).path).toBe('/v1/auth_tokens/verify/[redacted]/');
+    }
+  });
+
+  it('expire after 7 days', async () => {
+    const { link, code } = await registerWithLink();
+    const hash = await sha256Hex(code);
+    await withDb((db) => db.execute(sql`update api_verification set created_on = now() - interval '7 days 1 minute' where code_hash = ${hash}`));
+    const { body } = await getJson(link.pathname, 404);
+    expect(body).toEqual({ msg: 'Invalid verification code. Did you validate your credentials already?' });
+  });
+
+  it('stay valid when verifying fails on our side', async () => {
+    const { app, link } = await registerWithLink();
+    // A real database failure while the application is marked verified.
+    const fn = `edgeverse_test_fail_${app.client_id.toLowerCase()}`;
+    await withDb(async (db) => {
+      await db.execute(sql.raw(`create function ${fn}() returns trigger language plpgsql as $$ begin raise exception 'simulated failure'; end $$`));
+      await db.execute(sql.raw(`create trigger ${fn} before update on api_application for each row when (new.client_id = '${app.client_id}') execute function ${fn}()`));
+    });
+    try {
+      vi.spyOn(console, 'error').mockImplementation(() => {});
+      const failed = await get(link.pathname);
+      vi.restoreAllMocks();
+      expect(failed.status).toBeGreaterThanOrEqual(500);
+    } finally {
+      await withDb(async (db) => {
+        await db.execute(sql.raw(`drop trigger ${fn} on api_application`));
+        await db.execute(sql.raw(`drop function ${fn}()`));
+      });
+    }
+    const { body } = await getJson(link.pathname, 200);
+    expect(body).toEqual({ msg: 'Successfully verified email. Your OAuth2 credentials are now active.' });
+  });
+});
+
+/** A well-formed token that no application holds. */
+function randomToken(): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  return Array.from(crypto.getRandomValues(new Uint8Array(30)), (b) => alphabet[b % alphabet.length]).join('');
+}
+
+/** Runs `fn` and returns the log lines it wrote. */
+async function logsOf(fn: () => Promise<unknown>): Promise<string[]> {
+  const lines: string[] = [];
+  const capture = (...a: unknown[]) => void lines.push(a.map(String).join(' '));
+  vi.spyOn(console, 'log').mockImplementation(capture);
+  vi.spyOn(console, 'error').mockImplementation(capture);
+  try {
+    await fn();
+  } finally {
+    vi.restoreAllMocks();
+  }
+  return lines;
+}
+
+// The database is unreachable here, so every lookup that reaches it logs a failure.
+const NO_DATABASE = { NEON_WS_PROXY: '127.0.0.1:9' };
+const lookups = (lines: string[]) => lines.filter((l) => l.includes('token lookup failed')).length;
+
+describe('database work before the rate limiter', () => {
+  it('a malformed token, or any token on a path with no endpoint, is anonymous without a lookup', async () => {
+    const ip = uniqueIp();
+    const lines = await logsOf(async () => {
+      for (const auth of ['Bearer short', `Bearer ${randomToken()}x`, `Bearer ${'a'.repeat(200)}`]) {
+        expect((await fetchWith('/v1/images/?page_size=1', { headers: { 'CF-Connecting-IP': ip, Authorization: auth } }, NO_DATABASE)).status).toBe(200);
+      }
+      expect((await fetchWith('/v1/nothing-here/', { headers: { 'CF-Connecting-IP': ip, Authorization: `Bearer ${randomToken()}` } }, NO_DATABASE)).status).toBe(404);
+    });
+    expect(lookups(lines), lines.join('\n')).toBe(0);
+    // The observation works: a well-formed unknown token on an endpoint is looked up.
+    const control = await logsOf(() => fetchWith('/v1/images/?page_size=1', { headers: { 'CF-Connecting-IP': ip, Authorization: `Bearer ${randomToken()}` } }, NO_DATABASE));
+    expect(lookups(control)).toBe(1);
+  });
+
+  it('bounds lookups of unknown tokens per address before they reach the database', async () => {
+    const ip = uniqueIp();
+    const limits = { ...NO_DATABASE, THROTTLE_TOKEN_LOOKUP: '3/minute' };
+    const lines = await logsOf(async () => {
+      for (let i = 0; i < 6; i++) {
+        const res = await fetchWith('/v1/images/?page_size=1', { headers: { 'CF-Connecting-IP': ip, Authorization: `Bearer ${randomToken()}` } }, limits);
+        expect(res.status).toBe(200);
+      }
+    });
+    expect(lookups(lines), lines.join('\n')).toBe(3);
+    expect(lines.filter((l) => l.includes('token lookups of this address spent'))).toHaveLength(3);
+    // Another address has its own budget.
+    const other = await logsOf(() => fetchWith('/v1/images/?page_size=1', { headers: { 'CF-Connecting-IP': uniqueIp(), Authorization: `Bearer ${randomToken()}` } }, limits));
+    expect(lookups(other)).toBe(1);
+  });
+
+  it('throttles the token endpoint per address', async () => {
+    const app = await register();
+    const ip = uniqueIp();
+    const statuses = [];
+    for (let i = 0; i < 3; i++) {
+      const res = await fetchWith(
+        '/v1/auth_tokens/token/',
+        form({ grant_type: 'client_credentials', client_id: app.client_id, client_secret: app.client_secret }, { 'CF-Connecting-IP': ip }),
+        { THROTTLE_TOKEN: '2/minute' },
+      );
+      statuses.push(res.status);
+    }
+    expect(statuses).toEqual([200, 200, 429]);
+  });
+
+  it('health checks share one probe per dependency for a few seconds, whoever asks', async () => {
+    const app = createApp();
+    const bindings = { ...env, ...NO_DATABASE };
+    const lines = await logsOf(async () => {
+      const answers = await Promise.all(Array.from({ length: 5 }, () => app.request('/healthcheck/', {}, bindings)));
+      answers.push(await app.request('/healthcheck/?check_es=1', {}, bindings));
+      expect(answers.map((r) => r.status)).toEqual(Array(6).fill(503));
+    });
+    expect(lines.filter((l) => l.includes('healthcheck: database unreachable')), lines.join('\n')).toHaveLength(1);
+  });
+});
+
+describe('registration limits', () => {
+  const registration = (email = 'dev@example.org') => ({ name: `app-${crypto.randomUUID()}`, description: 'Testing the API.', email });
+
+  it('a verified key lifts no limit: registrations are counted per address and per key', async () => {
+    const { app, link } = await registerWithLink();
+    await getJson(link.pathname, 200);
+    const { body: t } = await token(app.client_id, app.client_secret);
+    const limits = { THROTTLE_REGISTER: '2/day' };
+    const ip = uniqueIp();
+    const keyed = (from: string) => json(registration(), { Authorization: `Bearer ${t.access_token}`, 'CF-Connecting-IP': from });
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await fetchWith('/v1/auth_tokens/register/', keyed(ip), limits)).status);
+    expect(statuses).toEqual([201, 201, 429]);
+    // A fresh address does not reset the key's own count.
+    const elsewhere = await fetchWith('/v1/auth_tokens/register/', keyed(uniqueIp()), limits);
+    expect(elsewhere.status).toBe(429);
+    expect(elsewhere.headers.get('x-ratelimit-available-register_key')).toBe('0');
+  });
+
+  it('limits verification mails per recipient, whoever registers', async () => {
+    const victim = `victim-${crypto.randomUUID()}@example.org`;
+    const limits = { THROTTLE_MAIL_RECIPIENT: '2/day' };
+    const statuses = [];
+    for (let i = 0; i < 3; i++) {
+      const res = await fetchWith('/v1/auth_tokens/register/', json(registration(i === 2 ? victim.toUpperCase() : victim), { 'CF-Connecting-IP': uniqueIp() }), limits);
+      statuses.push(res.status);
+    }
+    expect(statuses).toEqual([201, 201, 429]);
+    const other = await fetchWith('/v1/auth_tokens/register/', json(registration(`other-${crypto.randomUUID()}@example.org`), { 'CF-Connecting-IP': uniqueIp() }), limits);
+    expect(other.status).toBe(201);
+  });
+});
+
 describe('rate limits', () => {
   it.each([
     ['asking the limiter each time', '0'],
@@ -169,6 +347,19 @@ describe('rate limits', () => {
     const { res, after } = await fetchUnsettled('/v1/rate_limit/', keyed, limits);
     expect(await res.json()).toMatchObject({ requests_this_minute: 12, requests_today: 12 });
     await Promise.all([after, ...sent.map((s) => s.after)]);
+  });
+
+  it('a request refused for permission (403) spends no budget: throttles come after permissions, as in DRF', async () => {
+    const app = await register();
+    const { body: t } = await token(app.client_id, app.client_secret);
+    const ip = uniqueIp();
+    const limits = { THROTTLE_RATE_LIMIT: '1/minute' };
+    const anonymous = await fetchWith('/v1/rate_limit/', { headers: { 'CF-Connecting-IP': ip } }, limits);
+    expect(anonymous.status).toBe(403);
+    const keyed = await fetchWith('/v1/rate_limit/', { headers: { 'CF-Connecting-IP': ip, Authorization: `Bearer ${t.access_token}` } }, limits);
+    expect(keyed.status, await keyed.clone().text()).toBe(200);
+    const again = await fetchWith('/v1/rate_limit/', { headers: { 'CF-Connecting-IP': ip, Authorization: `Bearer ${t.access_token}` } }, limits);
+    expect(again.status).toBe(429);
   });
 
   it('tells the remaining budget on every answer', async () => {

@@ -37,9 +37,11 @@ export function registerRateLimit(app: OpenAPIHono<AppEnv>) {
     const budget = budgetsFor({ ...c.get('caller'), application: { ...application, verified: true } }, 'default', c.get('config'))[0];
     if (namespace && budget && application.rate_limit_model !== 'exempt') {
       const [burstRule, sustainedRule] = budget.rules;
-      const usage = await namespace.get(namespace.idFromName(budget.identity)).usage(
-        budget.rules.map((r) => ({ scope: r.scope, windowMs: r.windowMs })),
-      );
+      // The limiter down (and failing open): the key's usage is unknown, not an error.
+      const usage: Record<string, number | null> = await namespace
+        .get(namespace.idFromName(budget.identity))
+        .usage(budget.rules.map((r) => ({ scope: r.scope, windowMs: r.windowMs })))
+        .catch((err: Error) => (c.get('log').warn('rate limiter usage unavailable', { error: err.message }), {}));
       // The object counts a lease in full when granted; what this isolate holds unspent
       // has not been used (other isolates' unspent leases are given back within a second).
       const used = (scope: string) => {

@@ -2,6 +2,9 @@ import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { nameTaken, registerApplication } from '../../db/api-keys.js';
 import { ApiError } from '../../errors.js';
 import { sendVerificationMail } from '../../auth/mailer.js';
+import { sha256Hex } from '../../auth/secrets.js';
+import { limit } from '../../ratelimit/middleware.js';
+import { mailRecipientBudget } from '../../ratelimit/rules.js';
 import type { AppEnv } from '../../types.js';
 import { baseUrlOf } from '../media/request.js';
 import { readFields } from '../body.js';
@@ -58,7 +61,7 @@ export function registerRegistration(app: OpenAPIHono<AppEnv>) {
       },
       413: { description: 'Body over 64 KiB.' },
       415: { description: 'Neither JSON nor form-encoded.' },
-      429: { description: 'More than 10 registrations a day from one address.' },
+      429: { description: 'More than 10 registrations a day from one address or one key, or more than 3 verification mails a day to one recipient.' },
     },
   });
   // Documented from the schema, validated in the handler: errors keep the unwrapped
@@ -72,6 +75,9 @@ export function registerRegistration(app: OpenAPIHono<AppEnv>) {
       for (const issue of parsed.error.issues) (errors[String(issue.path[0] ?? 'non_field_errors')] ??= []).push(issue.message);
       throw new ApiError('validation', 'Invalid registration.', undefined, errors);
     }
+    // Before any database work: one more verification mail to this recipient?
+    const recipient = mailRecipientBudget(await sha256Hex(parsed.data.email.toLowerCase()), c.get('config'));
+    if (recipient) await limit(c, [recipient]);
     const db = c.get('db')();
     const taken = { name: ['o auth2 registration with this name already exists.'] };
     if (await nameTaken(db, parsed.data.name)) throw new ApiError('validation', 'Name taken.', undefined, taken);

@@ -200,3 +200,19 @@ describe('GET /v1/images/oembed/', () => {
     expect(Object.keys(op.responses['200'].content)).toEqual(['application/json', 'application/xml']);
   });
 });
+
+describe('oembed url: bounded and linear', () => {
+  it('reads an identifier in linear time, however many braces', () => {
+    // `/\}+$/` over this took seconds (quadratic); a linear scan takes a millisecond.
+    const started = performance.now();
+    expect(identifierFromOembedUrl(`${'}'.repeat(60_000)}x`)).toBeNull();
+    expect(identifierFromOembedUrl(`${'{'.repeat(60_000)}x`)).toBeNull();
+    expect(performance.now() - started).toBeLessThan(250);
+    expect(identifierFromOembedUrl(`{{${UNKNOWN}}}`)).toBe(UNKNOWN);
+  });
+
+  it('refuses a url over 1000 characters with a 400 naming it', async () => {
+    const { body } = await getJson(`/v1/images/oembed/?url=${'}'.repeat(16_000)}`, 400);
+    expect(body).toEqual({ detail: { url: ['Ensure this field has no more than 1000 characters.'] } });
+  });
+});

@@ -6,6 +6,7 @@ import { findRecord } from '../../db/media.js';
 import { ApiError } from '../../errors.js';
 import type { AppEnv } from '../../types.js';
 import { XML_CONTENT_TYPE, renderXml } from '../../xml.js';
+import { MAX_PARAM_LENGTH, tooLongMessage, withinLength } from './params.js';
 import { baseUrlOf, checkSearchRules } from './request.js';
 import { ErrorSchema, MAX_ANONYMOUS_PAGE_SIZE, SearchQuerySchema } from './schema.js';
 
@@ -19,6 +20,7 @@ export const OembedQuerySchema = SearchQuerySchema.extend({
   url: z
     .preprocess((v) => absentIfEmpty(lastValue(v)), z.string({ error: 'This field is required.' }))
     .transform((value, ctx) => {
+      if (!withinLength(value, ctx)) return z.NEVER;
       const trimmed = value.trim();
       if (!trimmed) {
         ctx.addIssue({ code: 'custom', message: 'This field may not be blank.' });
@@ -28,12 +30,13 @@ export const OembedQuerySchema = SearchQuerySchema.extend({
     })
     .openapi({
       type: 'string',
+      maxLength: MAX_PARAM_LENGTH,
       description:
         'The link to an image: its identifier, or any URL ending in it (`https://wordpress.org/openverse/photos/<id>`); the scheme and one trailing slash are optional.',
       example: `https://wordpress.org/openverse/photos/${EXAMPLE_ID}`,
     }),
   format: z
-    .preprocess((v) => absentIfEmpty(lastValue(v)), z.string().optional())
+    .preprocess((v) => absentIfEmpty(lastValue(v)), z.string().max(MAX_PARAM_LENGTH, tooLongMessage(MAX_PARAM_LENGTH)).optional())
     .openapi({
       type: 'string',
       enum: ['json', 'xml'],
@@ -71,6 +74,18 @@ const EXAMPLE: Oembed = {
 const UUID_HEX = /^[0-9a-f]{32}$/;
 
 /**
+ * Drops leading `{` and trailing `}`. Not a regular expression: `/\}+$/` retries from
+ * every `}` of a long run that does not end the text, which is quadratic.
+ */
+function trimBraces(text: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && text[start] === '{') start++;
+  while (end > start && text[end - 1] === '}') end--;
+  return text.slice(start, end);
+}
+
+/**
  * The image identifier in an oEmbed `url` (§7.4): `https://` added when schemeless,
  * one trailing `/` dropped, the text after the last `/` read as a UUID the way Python's
  * `UUID()` reads it (any case, dashes, braces, `urn:uuid:` optional). Unlike the
@@ -80,7 +95,7 @@ export function identifierFromOembedUrl(url: string): string | null {
   let path = url.replace(/[?#].*$/s, '');
   if (path.endsWith('/')) path = path.slice(0, -1);
   const last = path.slice(path.lastIndexOf('/') + 1);
-  const hex = last.toLowerCase().replace(/^urn:/, '').replace(/^uuid:/, '').replace(/^\{+|\}+$/g, '').replaceAll('-', '');
+  const hex = trimBraces(last.toLowerCase().replace(/^urn:/, '').replace(/^uuid:/, '')).replaceAll('-', '');
   if (!UUID_HEX.test(hex)) return null;
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

@@ -8,24 +8,37 @@ import { z } from '@hono/zod-openapi';
 const lastValue = (v: unknown) => (Array.isArray(v) ? v[v.length - 1] : v);
 const absentIfEmpty = (v: unknown) => (v === '' ? undefined : v);
 
+/**
+ * No query parameter is read past this many characters: longer is a 400 naming the
+ * field, so no parser, error message or engine query ever works on a huge value.
+ */
+export const MAX_PARAM_LENGTH = 1000;
+
+export const tooLongMessage = (max: number) => `Ensure this field has no more than ${max} characters.`;
+
+/** Adds the length issue and answers false when `value` is over `max`. */
+export function withinLength(value: string, ctx: z.RefinementCtx, max = MAX_PARAM_LENGTH): boolean {
+  if (value.length <= max) return true;
+  ctx.addIssue({ code: 'custom', message: tooLongMessage(max) });
+  return false;
+}
+
 /** Free text; `truncate` cuts silently (as `q` does), `max` refuses longer values. */
 export function textParam(opts: { max?: number; truncate?: number; description: string; example?: string }) {
   return z
     .preprocess((v) => absentIfEmpty(lastValue(v)), z.string().optional())
     .transform((value, ctx) => {
       if (value === undefined) return undefined;
+      if (!withinLength(value, ctx)) return z.NEVER;
       const trimmed = value.trim();
       if (!trimmed) {
         ctx.addIssue({ code: 'custom', message: 'This field may not be blank.' });
         return z.NEVER;
       }
-      if (opts.max !== undefined && trimmed.length > opts.max) {
-        ctx.addIssue({ code: 'custom', message: `Ensure this field has no more than ${opts.max} characters.` });
-        return z.NEVER;
-      }
+      if (opts.max !== undefined && !withinLength(trimmed, ctx, opts.max)) return z.NEVER;
       return opts.truncate ? trimmed.slice(0, opts.truncate) : trimmed;
     })
-    .openapi({ type: 'string', description: opts.description, example: opts.example, maxLength: opts.max });
+    .openapi({ type: 'string', description: opts.description, example: opts.example, maxLength: opts.max ?? MAX_PARAM_LENGTH });
 }
 
 /** Integers as DRF reads them: `5` and `5.0` are 5; bounds give DRF's messages. */
@@ -34,7 +47,7 @@ export function intParam(opts: { min: number; max: number; default: number; desc
     .preprocess((v) => absentIfEmpty(lastValue(v)), z.string().optional())
     .transform((value, ctx) => {
       if (value === undefined) return opts.default;
-      if (value.length > 1000) {
+      if (value.length > MAX_PARAM_LENGTH) {
         ctx.addIssue({ code: 'custom', message: 'String value too large.' });
         return z.NEVER;
       }
@@ -80,6 +93,7 @@ export function boolParam(opts: { default: boolean; description: string }) {
     .preprocess((v) => absentIfEmpty(lastValue(v)), z.string().optional())
     .transform((value, ctx) => {
       if (value === undefined) return opts.default;
+      if (!withinLength(value, ctx)) return z.NEVER;
       const v = value.trim();
       if (TRUE_VALUES.has(v)) return true;
       if (FALSE_VALUES.has(v)) return false;
@@ -103,10 +117,7 @@ export function listParam<T extends string>(opts: {
     .preprocess((v) => absentIfEmpty(lastValue(v)), z.string().optional())
     .transform((value, ctx) => {
       if (value === undefined) return undefined;
-      if (value.length > 1000) {
-        ctx.addIssue({ code: 'custom', message: 'Ensure this field has no more than 1000 characters.' });
-        return z.NEVER;
-      }
+      if (!withinLength(value, ctx)) return z.NEVER;
       const items = [...new Set(value.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean))];
       if (opts.allowed) {
         for (const item of items) {
@@ -136,6 +147,7 @@ export function choiceParam<T extends string>(opts: { allowed: readonly T[]; def
     .preprocess((v) => absentIfEmpty(lastValue(v)), z.string().optional())
     .transform((value, ctx) => {
       if (value === undefined) return opts.default;
+      if (!withinLength(value, ctx)) return z.NEVER;
       const v = value.trim();
       if (!(opts.allowed as readonly string[]).includes(v)) {
         ctx.addIssue({ code: 'custom', message: `"${v}" is not a valid choice.` });

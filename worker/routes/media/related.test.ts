@@ -169,6 +169,22 @@ describe('related and mature works', () => {
   });
 });
 
+describe('related and sensitive text', () => {
+  it('hides works with sensitive text, as search does by default', async () => {
+    // The fixture gives two images the title "Beach party NSFW edition": each shares
+    // every title word with the other, so only the filter can keep it out.
+    const { body: found } = await getJson('/v1/images/?q=nsfw&unstable__include_sensitive_results=true&unstable__sensitivity=true');
+    const sensitive = (found.results as (Result & { unstable__sensitivity?: string[] })[]).filter((r) => /nsfw/i.test(r.title ?? ''));
+    expect(sensitive.length, JSON.stringify(found.results.map((r: Result) => r.title))).toBeGreaterThanOrEqual(2);
+    const hidden = await getJson('/v1/images/?q=nsfw');
+    expect(hidden.body.results.filter((r: Result) => /nsfw/i.test(r.title ?? ''))).toEqual([]);
+    const { body } = await getJson(`/v1/images/${sensitive[0].id}/related/`);
+    const ids = body.results.map((r: Result) => r.id);
+    for (const other of sensitive) expect(ids).not.toContain(other.id);
+    for (const r of body.results as Result[]) expect(r.title ?? '').not.toMatch(/nsfw/i);
+  });
+});
+
 describe('OpenAPI', () => {
   it('documents the related routes', async () => {
     const { body } = await getJson('/v1/openapi.json');

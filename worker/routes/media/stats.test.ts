@@ -3,23 +3,13 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { z } from '@hono/zod-openapi';
 import { createApp } from '../../app.js';
-import { createDb } from '../../db/neon-config.js';
 import { createMeiliClient } from '../../search/meili.js';
-import { getJson } from '../../test-helpers.js';
+import { getJson, withDb } from '../../test-helpers.js';
 import { SourceStatsSchema } from './stats.js';
 
 /** Rows this file adds to `content_provider` (and removes afterwards). */
 const HIDDEN = 'edgeverse_test_hidden_source';
 const EMPTY = 'edgeverse_test_empty_source';
-
-async function withDb<T>(fn: (db: ReturnType<typeof createDb>['db']) => Promise<T>): Promise<T> {
-  const conn = createDb(inject('databaseUrl'), { wsProxy: inject('bridgeUrl'), max: 1 });
-  try {
-    return await fn(conn.db);
-  } finally {
-    await conn.close();
-  }
-}
 
 beforeAll(async () => {
   await withDb((db) =>

@@ -1,5 +1,17 @@
-import { describe, expect, inject, it } from 'vitest';
-import { fetchWith, get, getJson } from '../../test-helpers.js';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { fetchWith, get, getJson, withDb } from '../../test-helpers.js';
+
+/** A work whose stored URL refuses connections: the fetch itself fails. */
+const UNREACHABLE = crypto.randomUUID();
+
+beforeAll(() =>
+  withDb((db) =>
+    db.execute(sql`insert into image (identifier, created_on, updated_on, url, license)
+                   values (${UNREACHABLE}, now(), now(), 'http://127.0.0.1:1/secret-host/x.jpg', 'cc0')`),
+  ),
+);
+afterAll(() => withDb((db) => db.execute(sql`delete from image where identifier = ${UNREACHABLE}`)));
 
 describe('GET /v1/images/{id}/thumb/', () => {
   it('proxies the stored image with a long Cache-Control', async () => {
@@ -9,6 +21,8 @@ describe('GET /v1/images/{id}/thumb/', () => {
     expect(res.status, await res.clone().text().catch(() => '')).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^image\//);
     expect(res.headers.get('cache-control')).toContain('max-age=2592000');
+    // The client's Accept is sent upstream, so a shared cache must key on it.
+    expect(res.headers.get('vary')).toMatch(/\bAccept\b/);
     const bytes = new Uint8Array(await res.arrayBuffer());
     expect(bytes.length).toBeGreaterThan(50);
   });
@@ -20,6 +34,11 @@ describe('GET /v1/images/{id}/thumb/', () => {
     expect(body.detail).toMatch(/^Failed to render thumbnail: the source answered 404/);
     await getJson('/v1/images/4bc43a04-ef46-4544-a0c1-63c63f56e276/thumb/', 404);
     await getJson('/v1/images/not-a-uuid/thumb/', 404);
+  });
+
+  it('says the source failed, without the fetch error\'s internals', async () => {
+    const { body } = await getJson(`/v1/images/${UNREACHABLE}/thumb/`, 424);
+    expect(body).toEqual({ detail: 'Failed to render thumbnail: the source failed.' });
   });
 
   it('never fetches private addresses unless the configuration allows them', async () => {

@@ -13,6 +13,15 @@ const TIMEOUT_MS = 10_000;
 /** Thumbnails change only with the record: cached for a month. */
 const THUMB_CACHE_CONTROL = 'public, max-age=2592000, immutable';
 
+/** What a client learns when the source fails: the kind of failure, no internals. */
+const THUMB_FAILURE: Record<MediaFetchError['kind'], string> = {
+  refused: 'Failed to render thumbnail: the stored image URL is not fetchable.',
+  timeout: 'Failed to render thumbnail due to timeout: the source did not answer in time.',
+  upstream: 'Failed to render thumbnail: the source failed.',
+  not_image: 'Failed to render thumbnail: the source did not answer with an image.',
+  too_large: 'Failed to render thumbnail: the source image is too large.',
+};
+
 const ThumbQuerySchema = z.object({
   full_size: boolParam({ default: false, description: 'The full-size image instead of a 600 px wide thumbnail.' }),
   compressed: boolParam({ default: true, description: 'Recompress (quality 80). Defaults to the opposite of `full_size`.' }),
@@ -66,12 +75,9 @@ export function registerThumb(app: OpenAPIHono<AppEnv>, mediaType: MediaType) {
       });
     } catch (err) {
       if (!(err instanceof MediaFetchError)) throw err;
-      if (err.kind === 'refused') {
-        c.get('log').warn('thumbnail source refused', { reason: err.message });
-        throw new ApiError('failed_dependency', 'Failed to render thumbnail: the stored image URL is not fetchable.');
-      }
-      const prefix = err.kind === 'timeout' ? 'Failed to render thumbnail due to timeout' : 'Failed to render thumbnail';
-      throw new ApiError('failed_dependency', `${prefix}: ${err.message}`);
+      // The fetch error's own text (hosts, addresses, runtime internals) goes to the log only.
+      c.get('log').warn('thumbnail source failed', { kind: err.kind, reason: err.message });
+      throw new ApiError('failed_dependency', THUMB_FAILURE[err.kind]);
     }
     if (fetched.status >= 400) {
       await fetched.body?.cancel();
@@ -82,6 +88,8 @@ export function registerThumb(app: OpenAPIHono<AppEnv>, mediaType: MediaType) {
       headers: {
         'Content-Type': fetched.contentType,
         'Cache-Control': THUMB_CACHE_CONTROL,
+        // The client's Accept goes upstream (and picks the resized format): caches key on it.
+        Vary: 'Accept',
         // Third-party bytes served from the API's origin (an SVG can carry script): inert.
         'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; sandbox",
         'X-Content-Type-Options': 'nosniff',
