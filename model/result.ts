@@ -19,9 +19,14 @@ export interface ResultContext {
   sensitivity?: boolean;
 }
 
+/** A value JSON can hold (what catalog JSON columns parse to). */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+export type SensitivityReason = 'user_reported_sensitive' | 'sensitive_text';
+
 /** Why a work counts as sensitive, as the newer Openverse API reports it. */
-export function sensitivityOf(record: MediaRecord): string[] {
-  const reasons: string[] = [];
+export function sensitivityOf(record: MediaRecord): SensitivityReason[] {
+  const reasons: SensitivityReason[] = [];
   if (record.user_reported_sensitive) reasons.push('user_reported_sensitive');
   if (record.sensitive_text) reasons.push('sensitive_text');
   return reasons;
@@ -52,7 +57,7 @@ export interface ImageResult {
   thumbnail: string;
   detail_url: string;
   related_url: string;
-  unstable__sensitivity?: string[];
+  unstable__sensitivity?: SensitivityReason[];
 }
 
 export interface AudioResult {
@@ -73,7 +78,7 @@ export interface AudioResult {
   filesize: number | null;
   filetype: string | null;
   tags: Tag[];
-  alt_files: unknown[] | null;
+  alt_files: JsonValue[] | null;
   attribution: string;
   fields_matched: string[];
   mature: boolean;
@@ -86,7 +91,7 @@ export interface AudioResult {
   related_url: string;
   waveform: string;
   peaks?: number[];
-  unstable__sensitivity?: string[];
+  unstable__sensitivity?: SensitivityReason[];
 }
 
 function licenseUrlOf(record: MediaRecord): string {
@@ -180,7 +185,8 @@ export function audioResult(record: AudioRecord, ctx: ResultContext): AudioResul
     filesize: record.filesize,
     filetype: record.filetype,
     tags: tagsOf(record),
-    alt_files: record.alt_files,
+    // Parsed from the catalog's JSON column: JSON values all the way down.
+    alt_files: record.alt_files as JsonValue[] | null,
     attribution: attributionText({
       title: record.title,
       creator: record.creator,

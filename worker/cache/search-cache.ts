@@ -2,7 +2,7 @@
  * Serves search answers from KV when a query is popular, computes them otherwise, and
  * falls back to a stale copy when the search engine fails.
  */
-import type { Context } from 'hono';
+import type { Context, TypedResponse } from 'hono';
 import type { MediaType } from '../../model/record.js';
 import { isAuthenticated } from '../auth/caller.js';
 import { digestHex } from '../auth/secrets.js';
@@ -59,11 +59,14 @@ const ENGINE_DOWN = new Set(['search_unavailable', 'search_timeout', 'search_fai
  * Answers a search-like request (`route` names it in the key) with a JSON body,
  * `X-Cache`, and the route's `Cache-Control` when the answer is shared.
  */
-export async function cachedJson(
+export async function cachedJson<T>(
   c: Context<AppEnv>,
   opts: { mediaType: MediaType; route: string; params: SearchLike & Record<string, unknown>; kind: keyof typeof PUBLIC_CACHE_CONTROL },
-  compute: () => Promise<unknown>,
-): Promise<Response> {
+  compute: () => Promise<T>,
+): Promise<TypedResponse<T, 200, 'json'>> {
+  // The body is JSON of a `T` (computed now or stored from a computation): typed as such
+  // for the route's response schema, though it travels as a string.
+  const typed = (res: Response) => res as unknown as TypedResponse<T, 200, 'json'>;
   const kv = (c.env as { SEARCH_CACHE?: KVNamespace }).SEARCH_CACHE;
   const shared = shareable(c, opts.params);
   const respond = async (body: string, status: CacheStatus, etag?: string) => {
@@ -74,7 +77,7 @@ export async function cachedJson(
     c.header('ETag', `"${etag ?? (await etagOf(body))}"`);
     c.header('Cache-Control', shared ? PUBLIC_CACHE_CONTROL[opts.kind] : 'private, no-store');
     c.header('Content-Type', 'application/json; charset=UTF-8');
-    return c.body(body, 200);
+    return typed(c.body(body, 200));
   };
   if (!kv || !shared) return respond(JSON.stringify(await compute()), 'BYPASS');
 

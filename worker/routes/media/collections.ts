@@ -7,8 +7,8 @@ import type { Collection } from '../../search/query.js';
 import { isAuthenticated } from '../../auth/caller.js';
 import type { AppEnv } from '../../types.js';
 import { deadLinkFilter } from './dead-links.js';
-import { baseUrlOf, checkSearchRules } from './request.js';
-import { ErrorSchema, searchQuerySchemaOf, searchResponseSchemaOf } from './schema.js';
+import { baseUrlOf } from './request.js';
+import { ERRORS, searchQuerySchemaOf, searchResponseSchemaOf } from './schema.js';
 
 const segment = (name: string, description: string, example: string) =>
   z.string().min(1).max(200).openapi({ param: { name, in: 'path' }, description, example });
@@ -22,8 +22,9 @@ export function registerCollections(app: OpenAPIHono<AppEnv>, mediaType: MediaTy
   const query = searchQuerySchemaOf(mediaType);
   const responses = {
     200: { description: 'A page of the collection.', content: { 'application/json': { schema: searchResponseSchemaOf(mediaType) } } },
-    400: { description: 'A parameter is invalid; `detail` names it.', content: { 'application/json': { schema: ErrorSchema } } },
-    401: { description: '`page_size` above 20 without an API key.', content: { 'application/json': { schema: ErrorSchema } } },
+    400: ERRORS.invalidParameter,
+    401: ERRORS.pageSizeNeedsKey,
+    503: ERRORS.engineUnavailable,
   };
   const collections = [
     {
@@ -60,7 +61,6 @@ export function registerCollections(app: OpenAPIHono<AppEnv>, mediaType: MediaTy
     });
     app.openapi(route, async (c) => {
       const params = c.req.valid('query');
-      checkSearchRules(c.req.url);
       const path = c.req.valid('param') as Collection;
       const collection: Collection = {
         tag: path.tag?.toLowerCase(),
@@ -81,7 +81,7 @@ export function registerCollections(app: OpenAPIHono<AppEnv>, mediaType: MediaTy
         });
         deadLinks.done();
         return body;
-      }) as never;
+      });
     });
   }
 }

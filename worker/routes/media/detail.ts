@@ -7,7 +7,7 @@ import { PUBLIC_CACHE_CONTROL } from '../../cache/policy.js';
 import { ApiError } from '../../errors.js';
 import type { AppEnv } from '../../types.js';
 import { baseUrlOf } from './request.js';
-import { ErrorSchema, IdParamSchema, resultSchemaOf, searchQuerySchemaOf } from './schema.js';
+import { ERRORS, IdParamSchema, resultSchemaOf, searchQuerySchemaOf } from './schema.js';
 
 export function registerDetail(app: OpenAPIHono<AppEnv>, mediaType: MediaType) {
   const plural = MEDIA_PATH[mediaType];
@@ -21,8 +21,10 @@ export function registerDetail(app: OpenAPIHono<AppEnv>, mediaType: MediaType) {
     request: { params: IdParamSchema, query: searchQuerySchemaOf(mediaType) },
     responses: {
       200: { description: 'The record.', content: { 'application/json': { schema: resultSchemaOf(mediaType) } } },
-      404: { description: 'No record has this identifier.', content: { 'application/json': { schema: ErrorSchema } } },
-      503: { description: 'The database is unavailable.', content: { 'application/json': { schema: ErrorSchema } } },
+      400: ERRORS.invalidParameter,
+      401: ERRORS.pageSizeNeedsKey,
+      404: ERRORS.notFound('No record has this identifier.'),
+      503: ERRORS.databaseUnavailable,
     },
   });
   app.openapi(route, async (c) => {
@@ -33,7 +35,7 @@ export function registerDetail(app: OpenAPIHono<AppEnv>, mediaType: MediaType) {
     c.header('Cache-Control', PUBLIC_CACHE_CONTROL.detail);
     const query = c.req.valid('query') as { peaks?: boolean };
     const peaks = mediaType === 'audio' && query.peaks ? ((await peaksFor(c.get('db')(), [identifier])).get(identifier) ?? []) : undefined;
-    return c.json(mediaResult(mediaType, record, { baseUrl: baseUrlOf(c.req.url), peaks }) as never, 200);
+    return c.json(mediaResult(mediaType, record, { baseUrl: baseUrlOf(c.req.url), peaks }), 200);
   });
   return app;
 }

@@ -4,7 +4,7 @@
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { MediaType } from '../../../model/record.js';
-import { validationHook } from '../../validation.js';
+import { mediaValidationHook } from '../../validation.js';
 import type { AppEnv } from '../../types.js';
 import { registerCollections } from './collections.js';
 import { registerDetail } from './detail.js';
@@ -18,7 +18,7 @@ import { registerSearch } from './search.js';
 import { registerStats } from './stats.js';
 
 export function createMediaApp(mediaType: MediaType) {
-  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: mediaValidationHook });
   registerSearch(app, mediaType);
   registerCollections(app, mediaType);
   // Literal segments (`stats`, `oembed`) before `{identifier}`: the detail route would

@@ -7,8 +7,8 @@ import { ApiError } from '../../errors.js';
 import type { AppEnv } from '../../types.js';
 import { XML_CONTENT_TYPE, renderXml } from '../../xml.js';
 import { MAX_PARAM_LENGTH, tooLongMessage, withinLength } from './params.js';
-import { baseUrlOf, checkSearchRules } from './request.js';
-import { ErrorSchema, MAX_ANONYMOUS_PAGE_SIZE, SearchQuerySchema } from './schema.js';
+import { baseUrlOf } from './request.js';
+import { ERRORS, errorResponse, SearchQuerySchema } from './schema.js';
 
 const lastValue = (v: unknown) => (Array.isArray(v) ? v[v.length - 1] : v);
 const absentIfEmpty = (v: unknown) => (v === '' ? undefined : v);
@@ -174,29 +174,14 @@ export function registerOembed(app: OpenAPIHono<AppEnv>) {
           },
         },
       },
-      400: {
-        description: '`url` is missing or blank, or a search parameter is invalid.',
-        content: { 'application/json': { schema: ErrorSchema, example: { detail: { url: ['This field is required.'] } } } },
-      },
-      401: {
-        description: `\`page_size\` above ${MAX_ANONYMOUS_PAGE_SIZE} without an API key.`,
-        content: {
-          'application/json': { schema: ErrorSchema, example: { detail: `Ensure this value is less than or equal to ${MAX_ANONYMOUS_PAGE_SIZE}.` } },
-        },
-      },
-      404: {
-        description: 'No image has the identifier in `url`, `url` ends in no identifier, or `format` is not `json` or `xml`.',
-        content: { 'application/json': { schema: ErrorSchema, example: { detail: 'Not found.' } } },
-      },
-      503: {
-        description: 'The database is unavailable.',
-        content: { 'application/json': { schema: ErrorSchema, example: { detail: 'The database is unavailable. Try again shortly.' } } },
-      },
+      400: errorResponse('`url` is missing or blank, or a search parameter is invalid.', { detail: { url: ['This field is required.'] } }),
+      401: ERRORS.pageSizeNeedsKey,
+      404: ERRORS.notFound('No image has the identifier in `url`, `url` ends in no identifier, or `format` is not `json` or `xml`.'),
+      503: ERRORS.databaseUnavailable,
     },
   });
   app.openapi(route, async (c) => {
     const params = c.req.valid('query');
-    checkSearchRules(c.req.url);
     const format = params.format ?? (acceptsXmlFirst(c.req.header('accept')) ? 'xml' : 'json');
     // The original answered 500 for a URL that ends in no UUID (§7.4 quirk).
     const identifier = identifierFromOembedUrl(params.url);
@@ -210,7 +195,7 @@ export function registerOembed(app: OpenAPIHono<AppEnv>) {
     }
     if (!record) throw ApiError.notFound();
     const body = oembedOf(record as ImageRecord, baseUrlOf(c.req.url));
-    if (format === 'xml') return c.body(renderXml(body), 200, { 'Content-Type': XML_CONTENT_TYPE }) as never;
+    if (format === 'xml') return c.body(renderXml(body), 200, { 'Content-Type': XML_CONTENT_TYPE });
     return c.json(body, 200);
   });
   return app;

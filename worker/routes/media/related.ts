@@ -4,8 +4,8 @@ import { ApiError } from '../../errors.js';
 import { RELATED_PAGE_SIZE, relatedMedia } from '../../search/related.js';
 import { cachedJson } from '../../cache/search-cache.js';
 import type { AppEnv } from '../../types.js';
-import { baseUrlOf, checkSearchRules } from './request.js';
-import { ErrorSchema, IdParamSchema, MAX_ANONYMOUS_PAGE_SIZE, searchQuerySchemaOf, searchResponseSchemaOf } from './schema.js';
+import { baseUrlOf } from './request.js';
+import { ERRORS, IdParamSchema, searchQuerySchemaOf, searchResponseSchemaOf } from './schema.js';
 
 export function registerRelated(app: OpenAPIHono<AppEnv>, mediaType: MediaType) {
   const plural = MEDIA_PATH[mediaType];
@@ -30,30 +30,15 @@ export function registerRelated(app: OpenAPIHono<AppEnv>, mediaType: MediaType) 
           },
         },
       },
-      400: {
-        description: 'A search parameter is invalid; `detail` names it.',
-        content: { 'application/json': { schema: ErrorSchema, example: { detail: { page: ['A valid integer is required.'] } } } },
-      },
-      401: {
-        description: `\`page_size\` above ${MAX_ANONYMOUS_PAGE_SIZE} without an API key.`,
-        content: {
-          'application/json': { schema: ErrorSchema, example: { detail: `Ensure this value is less than or equal to ${MAX_ANONYMOUS_PAGE_SIZE}.` } },
-        },
-      },
-      404: {
-        description: `No ${mediaType === 'image' ? 'image' : 'audio track'} in the index has this identifier, or it is not a lowercase UUID v4.`,
-        content: { 'application/json': { schema: ErrorSchema, example: { detail: 'Not found.' } } },
-      },
-      503: {
-        description: 'The search engine is unavailable.',
-        content: { 'application/json': { schema: ErrorSchema, example: { detail: 'The search engine is unavailable. Try again shortly.' } } },
-      },
+      400: ERRORS.invalidParameter,
+      401: ERRORS.pageSizeNeedsKey,
+      404: ERRORS.notFound(`No ${mediaType === 'image' ? 'image' : 'audio track'} in the index has this identifier, or it is not a lowercase UUID v4.`),
+      503: ERRORS.engineUnavailable,
     },
   });
   app.openapi(route, async (c) => {
     const { identifier } = c.req.valid('param');
     const params = c.req.valid('query');
-    checkSearchRules(c.req.url);
     return cachedJson(c, { mediaType, route: `related:${identifier}`, params, kind: 'related' }, async () => {
       const body = await relatedMedia(mediaType, identifier, {
         engine: c.get('engine'),
@@ -65,7 +50,7 @@ export function registerRelated(app: OpenAPIHono<AppEnv>, mediaType: MediaType) 
       // The original answered 500 "Could not find items." here (§7.2 quirk).
       if (!body) throw ApiError.notFound();
       return body;
-    }) as never;
+    });
   });
   return app;
 }

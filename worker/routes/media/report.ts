@@ -4,7 +4,7 @@ import { fileReport, mediaExists, REPORT_REASONS } from '../../db/reports.js';
 import { ApiError } from '../../errors.js';
 import type { AppEnv } from '../../types.js';
 import { readFields } from '../body.js';
-import { ErrorSchema, IdParamSchema } from './schema.js';
+import { ERRORS, errorResponse, IdParamSchema } from './schema.js';
 
 const MIN_OTHER_DESCRIPTION = 20;
 
@@ -35,8 +35,8 @@ export function registerReport(app: OpenAPIHono<AppEnv>, mediaType: MediaType) {
     },
     responses: {
       201: { description: 'Filed.', content: { 'application/json': { schema: ReportCreatedSchema } } },
-      400: { description: 'Invalid report; `detail` names the field.', content: { 'application/json': { schema: ErrorSchema } } },
-      404: { description: 'No such work.', content: { 'application/json': { schema: ErrorSchema } } },
+      400: errorResponse('Invalid report; `detail` names the field.', { detail: { reason: ['"spam" is not a valid choice.'] } }),
+      404: ERRORS.notFound('No such work.'),
     },
   });
   app.openAPIRegistry.registerPath(route);

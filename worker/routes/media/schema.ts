@@ -219,3 +219,19 @@ export const ErrorSchema = z
     detail: z.union([z.string(), z.record(z.string(), z.array(z.string()))]),
   })
   .openapi('Error', { example: { detail: { page: ['Ensure this value is less than or equal to 20.'] } } });
+
+/** An error answer of a route in the OpenAPI document: the one error shape, an example. */
+export function errorResponse(description: string, example?: z.infer<typeof ErrorSchema>) {
+  return { description, content: { 'application/json': { schema: ErrorSchema, ...(example ? { example } : {}) } } };
+}
+
+/** The error answers most media routes share, declared once. */
+export const ERRORS = {
+  invalidParameter: errorResponse('A parameter is invalid; `detail` names it.', { detail: { page: ['A valid integer is required.'] } }),
+  pageSizeNeedsKey: errorResponse(`\`page_size\` above ${MAX_ANONYMOUS_PAGE_SIZE} without an API key.`, {
+    detail: `Ensure this value is less than or equal to ${MAX_ANONYMOUS_PAGE_SIZE}.`,
+  }),
+  engineUnavailable: errorResponse('The search engine is unavailable.', { detail: 'The search engine is unavailable. Try again shortly.' }),
+  databaseUnavailable: errorResponse('The database is unavailable.', { detail: 'The database is unavailable. Try again shortly.' }),
+  notFound: (description: string) => errorResponse(description, { detail: 'Not found.' }),
+};

@@ -7,8 +7,8 @@ import { searchMedia } from '../../search/media-search.js';
 import { isAuthenticated } from '../../auth/caller.js';
 import type { AppEnv } from '../../types.js';
 import { deadLinkFilter } from './dead-links.js';
-import { baseUrlOf, checkSearchRules } from './request.js';
-import { ErrorSchema, MAX_ANONYMOUS_PAGE_SIZE, searchQuerySchemaOf, searchResponseSchemaOf } from './schema.js';
+import { baseUrlOf } from './request.js';
+import { ERRORS, searchQuerySchemaOf, searchResponseSchemaOf } from './schema.js';
 
 export function registerSearch(app: OpenAPIHono<AppEnv>, mediaType: MediaType) {
   const plural = MEDIA_PATH[mediaType];
@@ -22,17 +22,13 @@ export function registerSearch(app: OpenAPIHono<AppEnv>, mediaType: MediaType) {
     request: { query: searchQuerySchemaOf(mediaType) },
     responses: {
       200: { description: 'A page of results.', content: { 'application/json': { schema: searchResponseSchemaOf(mediaType) } } },
-      400: { description: 'A parameter is invalid; `detail` names it.', content: { 'application/json': { schema: ErrorSchema } } },
-      401: {
-        description: `\`page_size\` above ${MAX_ANONYMOUS_PAGE_SIZE} without an API key.`,
-        content: { 'application/json': { schema: ErrorSchema } },
-      },
-      503: { description: 'The search engine is unavailable.', content: { 'application/json': { schema: ErrorSchema } } },
+      400: ERRORS.invalidParameter,
+      401: ERRORS.pageSizeNeedsKey,
+      503: ERRORS.engineUnavailable,
     },
   });
   app.openapi(route, async (c) => {
     const params = c.req.valid('query');
-    checkSearchRules(c.req.url);
     const config = c.get('config');
     const deadLinks = deadLinkFilter(c, `${mediaType} search ${JSON.stringify(params)}`, params.filter_dead);
     return cachedJson(c, { mediaType, route: 'search', params, kind: 'search' }, async () => {
@@ -46,7 +42,7 @@ export function registerSearch(app: OpenAPIHono<AppEnv>, mediaType: MediaType) {
       });
       deadLinks.done();
       return body;
-    }) as never;
+    });
   });
   return app;
 }

@@ -5,8 +5,7 @@ import { PUBLIC_CACHE_CONTROL } from '../../cache/policy.js';
 import { ApiError } from '../../errors.js';
 import { sourceCounts } from '../../search/source-counts.js';
 import type { AppEnv } from '../../types.js';
-import { checkSearchRules } from './request.js';
-import { ErrorSchema, MAX_ANONYMOUS_PAGE_SIZE, searchQuerySchemaOf } from './schema.js';
+import { ERRORS, errorResponse, searchQuerySchemaOf } from './schema.js';
 
 export const SourceStatsSchema = z
   .object({
@@ -53,24 +52,12 @@ export function registerStats(app: OpenAPIHono<AppEnv>, mediaType: MediaType) {
         description: 'The sources.',
         content: { 'application/json': { schema: z.array(SourceStatsSchema), example: EXAMPLES[mediaType] } },
       },
-      400: {
-        description: 'A search parameter is invalid; `detail` names it.',
-        content: { 'application/json': { schema: ErrorSchema, example: { detail: { page: ['A valid integer is required.'] } } } },
-      },
-      401: {
-        description: `\`page_size\` above ${MAX_ANONYMOUS_PAGE_SIZE} without an API key.`,
-        content: {
-          'application/json': { schema: ErrorSchema, example: { detail: `Ensure this value is less than or equal to ${MAX_ANONYMOUS_PAGE_SIZE}.` } },
-        },
-      },
-      503: {
-        description: 'The database or the search engine is unavailable.',
-        content: { 'application/json': { schema: ErrorSchema, example: { detail: 'The database is unavailable. Try again shortly.' } } },
-      },
+      400: ERRORS.invalidParameter,
+      401: ERRORS.pageSizeNeedsKey,
+      503: errorResponse('The database or the search engine is unavailable.', { detail: 'The database is unavailable. Try again shortly.' }),
     },
   });
   app.openapi(route, async (c) => {
-    checkSearchRules(c.req.url);
     const readSources = async (): Promise<SourceRow[]> => {
       try {
         return await listVisibleSources(c.get('db')(), mediaType);

@@ -5,7 +5,7 @@ import { ApiError } from '../../errors.js';
 import { fetchMedia, MediaFetchError } from '../../media/safe-fetch.js';
 import type { AppEnv } from '../../types.js';
 import { boolParam } from './params.js';
-import { ErrorSchema, IdParamSchema } from './schema.js';
+import { ERRORS, errorResponse, IdParamSchema } from './schema.js';
 
 const THUMB_WIDTH = 600;
 const THUMB_QUALITY = 80;
@@ -43,8 +43,10 @@ export function registerThumb(app: OpenAPIHono<AppEnv>, mediaType: MediaType) {
     request: { params: IdParamSchema, query: ThumbQuerySchema },
     responses: {
       200: { description: 'The image.', content: { 'image/*': { schema: z.string().openapi({ format: 'binary' }) } } },
-      404: { description: 'No such work, or it has no image.', content: { 'application/json': { schema: ErrorSchema } } },
-      424: { description: 'The image could not be fetched from its source.', content: { 'application/json': { schema: ErrorSchema } } },
+      400: ERRORS.invalidParameter,
+      401: ERRORS.pageSizeNeedsKey,
+      404: ERRORS.notFound('No such work, or it has no image.'),
+      424: errorResponse('The image could not be fetched from its source.', { detail: 'Failed to render thumbnail: the source failed.' }),
     },
   });
   app.openapi(route, async (c) => {
@@ -83,9 +85,8 @@ export function registerThumb(app: OpenAPIHono<AppEnv>, mediaType: MediaType) {
       await fetched.body?.cancel();
       throw new ApiError('failed_dependency', `Failed to render thumbnail: the source answered ${fetched.status}.`);
     }
-    return new Response(fetched.body, {
-      status: 200,
-      headers: {
+    if (!fetched.body) throw new ApiError('failed_dependency', 'Failed to render thumbnail: the source answered with no image.');
+    return c.body(fetched.body, 200, {
         'Content-Type': fetched.contentType,
         'Cache-Control': THUMB_CACHE_CONTROL,
         // The client's Accept goes upstream (and picks the resized format): caches key on it.
@@ -93,7 +94,6 @@ export function registerThumb(app: OpenAPIHono<AppEnv>, mediaType: MediaType) {
         // Third-party bytes served from the API's origin (an SVG can carry script): inert.
         'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; sandbox",
         'X-Content-Type-Options': 'nosniff',
-      },
-    }) as never;
+    });
   });
 }

@@ -3,7 +3,7 @@ import { mediaExists } from '../../db/reports.js';
 import { peaksFor } from '../../db/waveforms.js';
 import { ApiError } from '../../errors.js';
 import type { AppEnv } from '../../types.js';
-import { ErrorSchema, IdParamSchema, searchQuerySchemaOf } from './schema.js';
+import { ERRORS, IdParamSchema, searchQuerySchemaOf } from './schema.js';
 
 const WaveformSchema = z
   .object({ len: z.number().int(), points: z.array(z.number().min(0).max(1)) })
@@ -20,7 +20,9 @@ export function registerWaveform(app: OpenAPIHono<AppEnv>) {
     request: { params: IdParamSchema, query: searchQuerySchemaOf('audio') },
     responses: {
       200: { description: 'Up to 1000 peaks in [0, 1].', content: { 'application/json': { schema: WaveformSchema } } },
-      404: { description: 'No such track, or no waveform computed yet.', content: { 'application/json': { schema: ErrorSchema } } },
+      400: ERRORS.invalidParameter,
+      401: ERRORS.pageSizeNeedsKey,
+      404: ERRORS.notFound('No such track, or no waveform computed yet.'),
     },
   });
   app.openapi(route, async (c) => {
