@@ -5,11 +5,16 @@ import { createApp } from '../../app.js';
 import { sha256Hex } from '../../auth/secrets.js';
 import { fetchUnsettled, fetchWith, get, getJson, uniqueIp, withDb } from '../../test-helpers.js';
 
+/** Collects every log line (the logger writes each level through its own console method). */
+function captureLogs(lines: string[]): void {
+  const capture = (...a: unknown[]) => void lines.push(a.map(String).join(' '));
+  for (const method of ['log', 'info', 'warn', 'error'] as const) vi.spyOn(console, method).mockImplementation(capture);
+}
+
 /** Registers an application and reads the verification link the local mailer logs. */
 async function registerWithLink() {
   const lines: string[] = [];
-  vi.spyOn(console, 'warn').mockImplementation((...a: unknown[]) => void lines.push(a.map(String).join(' ')));
-  vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void lines.push(a.map(String).join(' ')));
+  captureLogs(lines);
   const app = await register();
   vi.restoreAllMocks();
   const link = new URL(JSON.parse(lines.find((l) => l.includes('verification mail'))!).verify_url);
@@ -127,8 +132,7 @@ describe('using a token', () => {
 describe('email verification', () => {
   it('verifies with the mailed link once; secrets never reach the logs', async () => {
     const lines: string[] = [];
-    const capture = (...args: unknown[]) => void lines.push(args.map(String).join(' '));
-    for (const method of ['log', 'info', 'warn', 'error'] as const) vi.spyOn(console, method).mockImplementation(capture);
+    captureLogs(lines);
     const app = await register();
     const { body: t } = await token(app.client_id, app.client_secret);
     await getJson('/v1/images/?page_size=1', 200, { headers: { Authorization: `Bearer ${t.access_token}` } });
@@ -152,7 +156,7 @@ describe('verification codes', () => {
   it('never reach the request log', async () => {
     const { code, link } = await registerWithLink();
     const lines: string[] = [];
-    vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void lines.push(a.map(String).join(' ')));
+    captureLogs(lines);
     await getJson(link.pathname, 200);
     await getJson(link.pathname, 404);
     vi.restoreAllMocks();
@@ -205,9 +209,7 @@ function randomToken(): string {
 /** Runs `fn` and returns the log lines it wrote. */
 async function logsOf(fn: () => Promise<unknown>): Promise<string[]> {
   const lines: string[] = [];
-  const capture = (...a: unknown[]) => void lines.push(a.map(String).join(' '));
-  vi.spyOn(console, 'log').mockImplementation(capture);
-  vi.spyOn(console, 'error').mockImplementation(capture);
+  captureLogs(lines);
   try {
     await fn();
   } finally {
