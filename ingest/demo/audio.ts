@@ -4,6 +4,7 @@
  */
 import { licenseDeedUrl } from '../../model/licenses.js';
 import type { UpstreamAudioRow, UpstreamAudioSet, UpstreamTag } from '../upstream/schema.js';
+import { audioUrl, DEMO_AUDIO_SAMPLE_RATE, DEMO_AUDIO_SAMPLE_RATES, imageUrl, MAX_DEMO_AUDIO_MS, wavBitRate, wavBytes } from './media.js';
 import { poolIndex, Rand, type Weighted } from './random.js';
 import { type Creator, type Ctx, DAY_MS, dates, ingestionType, iso, licenseVersion, mediaPrefix, popularity, wikimediaUser } from './rows.js';
 import { cap, description, personName, round, slug, titleCase } from './text.js';
@@ -26,6 +27,8 @@ const AUDIO_VERSIONS: Record<AudioProvider, Weighted<string>> = {
 };
 
 const JAMENDO_ALBUM_SIZE = 8;
+/** Cover art is square, thumbnail-sized, as Jamendo's 300 px covers. */
+const ALBUM_ART_SIDE = 300;
 
 function jamendoArtist(ctx: Ctx, k: number): Creator & { artistId: number } {
   const r = new Rand(`${ctx.seed}:jamendo-artist:${k}`);
@@ -84,19 +87,31 @@ function jamendoAlbum(ctx: Ctx, group: number): Album | null {
       url: `https://mp3d.jamendo.com/download/a${albumId}/mp32/`,
       filesize: null,
       filetype: null,
-      thumbnail: `${ctx.base}/images/${artUuid}.jpg?w=300&h=300`,
+      thumbnail: imageUrl(ctx.base, artUuid, 'jpg', ALBUM_ART_SIDE, ALBUM_ART_SIDE),
     },
   };
 }
 
-/** Duration in ms, clamped to 5 s .. 10 min, skewed by provider. */
-function audioDuration(r: Rand, provider: AudioProvider, category: string): number {
+/**
+ * Duration in ms. The media server renders every track at its full length, and a fresh
+ * stack downloads and decodes all of them for their waveforms, so lengths are shorter
+ * than the real catalog's (songs of 30 s to 5 min rather than 1.5 to 8 min) while every
+ * length bucket of the API keeps members: `shortest` (< 30 s: sound effects,
+ * pronunciations), `short` (30 s to 2 min: most songs), `medium` (2 to 10 min: long songs,
+ * news, most podcasts and audiobooks), `long` (10 min and more: a few podcasts and
+ * audiobooks). At about 75 s a track on average, 5,000 tracks cost about a minute of CPU
+ * (rendering plus waveform; see bench/demo-media.ts).
+ */
+function audioDuration(r: Rand, category: string): number {
   const x = r.next();
   let ms: number;
-  if (provider === 'jamendo' && category === 'music') ms = 90_000 + x * x * 420_000;
-  else if (category === 'pronunciation') ms = 5_000 + x * 3_000;
-  else ms = 5_000 + x * x * x * 595_000;
-  return Math.min(600_000, Math.max(5_000, Math.round(ms)));
+  if (category === 'music') ms = 30_000 + x ** 4 * 270_000;
+  else if (category === 'podcast') ms = 240_000 + x * x * 480_000;
+  else if (category === 'audiobook') ms = 300_000 + x * x * 600_000;
+  else if (category === 'news') ms = 30_000 + x * x * 270_000;
+  else if (category === 'pronunciation') ms = 1_000 + x * 2_000;
+  else ms = 1_000 + x ** 4 * 119_000;
+  return Math.min(MAX_DEMO_AUDIO_MS, Math.round(ms));
 }
 
 function audioTitle(r: Rand, provider: AudioProvider, category: string): string {
@@ -133,18 +148,10 @@ export function demoAudioAt(index: number, ctx: Ctx): UpstreamAudioRow {
   const version = licenseVersion(r, license, AUDIO_VERSIONS[provider]);
 
   let category: string;
-  let filetype: string;
-  if (provider === 'jamendo') {
-    category = r.weighted([['music', 95], ['podcast', 5]]);
-    filetype = 'mp3';
-  } else if (provider === 'freesound') {
-    category = r.weighted([['sound_effect', 80], ['music', 15], ['pronunciation', 5]]);
-    filetype = r.weighted([['wav', 45], ['mp3', 25], ['ogg', 15], ['flac', 15]]);
-  } else {
-    category = r.weighted([['pronunciation', 40], ['music', 35], ['audiobook', 15], ['news', 10]]);
-    filetype = r.weighted([['ogg', 60], ['wav', 15], ['flac', 15], ['mp3', 10]]);
-  }
-  const duration = audioDuration(r, provider, category);
+  if (provider === 'jamendo') category = r.weighted([['music', 95], ['podcast', 5]]);
+  else if (provider === 'freesound') category = r.weighted([['sound_effect', 80], ['music', 15], ['pronunciation', 5]]);
+  else category = r.weighted([['pronunciation', 40], ['music', 35], ['audiobook', 15], ['news', 10]]);
+  const duration = audioDuration(r, category);
   const title = audioTitle(r, provider, category);
 
   let creator: Creator;
@@ -168,7 +175,7 @@ export function demoAudioAt(index: number, ctx: Ctx): UpstreamAudioRow {
       thumbnail = album.set.thumbnail;
     } else {
       creator = jamendoArtist(ctx, poolIndex(r, 400));
-      if (r.chance(0.7)) thumbnail = `${ctx.base}/images/${identifier}.jpg?w=300&h=300`;
+      if (r.chance(0.7)) thumbnail = imageUrl(ctx.base, identifier, 'jpg', ALBUM_ART_SIDE, ALBUM_ART_SIDE);
     }
     if (category === 'music') genres = r.sample(GENRES, r.int(1, 3));
     foreign_identifier = String(1_000_000 + index);
@@ -199,15 +206,18 @@ export function demoAudioAt(index: number, ctx: Ctx): UpstreamAudioRow {
   meta.license_url = licenseDeedUrl(license, version);
   if (r.chance(0.003)) meta.mature = true;
 
-  const bit_rate = filetype === 'mp3' ? r.weighted([[128_000, 50], [192_000, 30], [320_000, 20]]) : null;
-  const sample_rate = provider === 'jamendo' ? null : r.weighted([[44_100, 70], [48_000, 25], [22_050, 5]]);
-  const filesize = bit_rate ? Math.round((duration / 1000) * (bit_rate / 8)) : r.chance(0.5) ? Math.round((duration / 1000) * 88_200) : null;
-
+  // What the media server sends (ingest/demo/media.ts): 8 kHz 16-bit mono WAV, exactly
+  // `duration` long; some Freesound uploads have a 16 kHz WAV beside it.
+  const filetype = 'wav';
+  const bit_rate = wavBitRate();
+  const sample_rate = DEMO_AUDIO_SAMPLE_RATE;
+  const filesize = wavBytes(duration);
   const prefix = mediaPrefix(r, ctx);
-  const url = `${prefix}/audio/${identifier}.${filetype}?d=${duration}`;
+  const url = audioUrl(prefix, identifier, duration);
+  const altRate = DEMO_AUDIO_SAMPLE_RATES[1];
   const alt_files =
-    provider === 'freesound' && filetype !== 'mp3' && r.chance(0.3)
-      ? [{ url: `${prefix}/audio/${identifier}.mp3?d=${duration}`, filetype: 'mp3', bit_rate: 128_000, sample_rate: 44_100, filesize: Math.round((duration / 1000) * 16_000) }]
+    provider === 'freesound' && r.chance(0.3)
+      ? [{ url: audioUrl(prefix, identifier, duration, altRate), filetype, bit_rate: wavBitRate(altRate), sample_rate: altRate, filesize: wavBytes(duration, altRate) }]
       : null;
   const updated_on = iso(updated);
 

@@ -21,7 +21,7 @@ import { demoImageAt } from './images.js';
 import type { Ctx } from './rows.js';
 
 /** Bump whenever the generator's output changes, so stacks reload their demo catalog. */
-export const DEMO_CATALOG_VERSION = '2026-11-27.1';
+export const DEMO_CATALOG_VERSION = '2026-12-02.1';
 
 export const DEFAULT_DEMO_SEED = 20240521;
 

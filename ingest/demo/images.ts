@@ -4,6 +4,7 @@
  */
 import { licenseDeedUrl } from '../../model/licenses.js';
 import type { UpstreamImageRow } from '../upstream/schema.js';
+import { fitWithin, imageUrl, THUMBNAIL_MAX_SIDE } from './media.js';
 import { poolIndex, Rand, type Weighted } from './random.js';
 import { type Creator, type Ctx, DAY_MS, dates, ingestionType, iso, licenseVersion, mediaPrefix, popularity, wikimediaUser } from './rows.js';
 import { cap, description, machineTags, personName, providerTags, slug, titleCase, words } from './text.js';
@@ -352,14 +353,12 @@ export function demoImageAt(index: number, ctx: Ctx): UpstreamImageRow {
   const foreign_landing_url = imageLanding(r, provider, foreign_identifier, title, creator);
 
   const prefix = mediaPrefix(r, ctx);
-  const url = `${prefix}/images/${identifier}.${filetype}?w=${width}&h=${height}`;
+  const url = imageUrl(prefix, identifier, filetype, width, height);
   let thumbnail: string | null = null;
   if (r.chance(spec.thumbnail)) {
-    // Providers' thumbnails are ~600 px on the long side.
-    const scale = Math.min(1, 600 / Math.max(width, height));
-    const tw = Math.max(1, Math.round(width * scale));
-    const th = Math.max(1, Math.round(height * scale));
-    thumbnail = `${prefix}/images/${identifier}.${filetype === 'svg' ? 'svg' : 'jpg'}?w=${tw}&h=${th}`;
+    // Providers' thumbnails: a JPEG (SVG stays SVG) at most 600 px on the long side.
+    const [tw, th] = fitWithin(width, height, THUMBNAIL_MAX_SIDE);
+    thumbnail = imageUrl(prefix, identifier, filetype === 'svg' ? 'svg' : 'jpg', tw, th);
   }
 
   const tags = providerTags(r, topic, provider, provider === 'flickr' ? 10 : 6);
