@@ -97,6 +97,15 @@ describe('media server', () => {
     expect(decodeWav(hifi.body).length).toBe(16_000);
   });
 
+  it('plays Photon: /photon/<host>/<path>?w=&q= is <path>?<q> resized to width w, never enlarged', async () => {
+    const host = new URL(server.url).host;
+    const { res, body } = await get(`/photon/${host}/images/${ID}.jpg?w=600&quality=80&q=${encodeURIComponent('w=3024&h=4032')}`);
+    expect(res.headers.get('content-type')).toBe('image/jpeg');
+    expect(decodedSize('jpg', body)).toEqual([600, 800]);
+    expect(decodedSize('png', (await get(`/photon/${host}/images/${ID}.png?w=600&q=${encodeURIComponent('w=300&h=200')}`)).body)).toEqual([300, 200]);
+    expect((await get(`/photon/${host}/dead/images/${ID}.jpg?w=600`)).res.status).toBe(404);
+  });
+
   it('sends no file under an extension it cannot render in that format', async () => {
     for (const path of [`/audio/${ID}.mp3?d=2500`, `/audio/${ID}.ogg?d=2500`, `/audio/${ID}.flac`, `/audio/${ID}.wav?sr=44100`, `/images/${ID}.bmp`, `/images/${ID}.webp`]) {
       expect((await get(path)).res.status, path).toBe(404);

@@ -13,6 +13,8 @@
  *   /slow/...                          no answer for 30 s, then 504 (timeout tests)
  *   /status/<code>/...                 that status (200-599); a 3xx carries a Location to
  *                                      /status/200/redirected/... (link-check tests)
+ *   /photon/<host>/<path>?w=&q=<query> <path>?<query> resized to width w, as the Photon
+ *                                      resizer would (the Worker's thumbnails locally)
  *   /healthz                           200 "ok" (readiness probe)
  *   /_requests?contains=<text>         {"requests": n, "head": n}: how many requests (and
  *                                      HEADs) this server saw for paths containing <text>
@@ -112,15 +114,15 @@ interface Generated {
 }
 
 function handle(req: IncomingMessage, res: ServerResponse, state: HandlerState): void {
-  const url = new URL(req.url ?? '/', 'http://media.local');
-  const path = url.pathname;
-
-  if (path === '/_requests') {
-    const counts = state.tally.count(url.searchParams.get('contains') ?? '');
+  const requested = new URL(req.url ?? '/', 'http://media.local');
+  if (requested.pathname === '/_requests') {
+    const counts = state.tally.count(requested.searchParams.get('contains') ?? '');
     send(res, req, 200, 'application/json', Buffer.from(JSON.stringify(counts)));
     return;
   }
-  state.tally.add(path, req.method === 'HEAD');
+  state.tally.add(requested.pathname, req.method === 'HEAD');
+  const { url, width: resizeWidth } = photonSource(requested);
+  const path = url.pathname;
 
   if (path.startsWith('/slow/')) {
     // Hold the request open; a client's timeout should fire first.
@@ -161,7 +163,7 @@ function handle(req: IncomingMessage, res: ServerResponse, state: HandlerState):
   if (m && Object.hasOwn(IMAGE_TYPES, m[2].toLowerCase())) {
     const id = m[1];
     const ext = m[2].toLowerCase();
-    const [w, h] = imageSize(url.searchParams);
+    const [w, h] = resized(imageSize(url.searchParams), resizeWidth);
     const key = `i:${id}:${ext}:${w}x${h}`;
     const out = state.cache.get(key) ?? state.cache.set(key, generated(key, renderImage(id, ext, w, h)));
     sendGenerated(req, res, out);
@@ -209,6 +211,25 @@ function positiveInt(value: string | null, fallback: number): number {
 /** Requested size scaled down (aspect ratio kept) so the long side is <= MAX_IMAGE_SIDE. */
 export function imageSize(params: URLSearchParams): [number, number] {
   return fitWithin(positiveInt(params.get('w'), DEFAULT_WIDTH), positiveInt(params.get('h'), DEFAULT_HEIGHT), MAX_IMAGE_SIDE);
+}
+
+/**
+ * `/photon/<host[:port]>/<path>?w=&quality=&q=<query>` (the Photon requests the Worker's
+ * thumbnail proxy makes, §7.6) stands for this server's own `<path>?<query>` resized to
+ * width `w`; `quality` and `ssl` are ignored. Other paths stand for themselves.
+ */
+function photonSource(requested: URL): { url: URL; width: number | null } {
+  const m = /^\/photon\/[^/]+(\/.*)$/.exec(requested.pathname);
+  if (!m) return { url: requested, width: null };
+  const query = requested.searchParams.get('q');
+  const width = positiveInt(requested.searchParams.get('w'), 0);
+  return { url: new URL(`${m[1]}${query ? `?${query}` : ''}`, requested), width: width || null };
+}
+
+/** Photon's `w`: that width, the aspect ratio kept, never larger than the image. */
+function resized([w, h]: [number, number], width: number | null): [number, number] {
+  if (width === null || width >= w) return [w, h];
+  return [width, Math.max(1, Math.round((h * width) / w))];
 }
 
 function audioLength(params: URLSearchParams): number {
