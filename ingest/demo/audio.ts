@@ -99,8 +99,8 @@ function jamendoAlbum(ctx: Ctx, group: number): Album | null {
  * length bucket of the API keeps members: `shortest` (< 30 s: sound effects,
  * pronunciations), `short` (30 s to 2 min: most songs), `medium` (2 to 10 min: long songs,
  * news, most podcasts and audiobooks), `long` (10 min and more: a few podcasts and
- * audiobooks). At about 75 s a track on average, 5,000 tracks cost about a minute of CPU
- * (rendering plus waveform; see bench/demo-media.ts).
+ * audiobooks). At about 78 s a track on average, the 5,000 tracks of a fresh stack cost
+ * about 85 s of CPU (rendering, download and waveform; bench/demo-media.ts measures it).
  */
 function audioDuration(r: Rand, category: string): number {
   const x = r.next();

@@ -14,8 +14,10 @@ export const DEMO_IMAGE_TYPES = ['jpg', 'png', 'gif', 'svg'] as const;
 
 /**
  * Audio the server renders: 16-bit mono PCM WAV only. MP3, Ogg and FLAC need an encoder
- * the server cannot afford: the pure-JS LAME port measured ~130 ms of CPU per second of
- * 8 kHz audio, hours for the demo's tracks, so the demo has no such files.
+ * the server cannot afford: the pure-JS LAME port (@breezystack/lamejs) measured 25-50 ms
+ * of CPU per second of 8 kHz mono audio, hours for the demo's 5,000 tracks, and their
+ * waveforms would need ffmpeg or a WASM decoder (~1 ms per second of audio) where WAV is
+ * decoded in JS at a tenth of that. So the demo has no such files.
  */
 export const DEMO_AUDIO_TYPES = ['wav'] as const;
 

@@ -174,9 +174,10 @@ function handle(req: IncomingMessage, res: ServerResponse, state: HandlerState):
   if (m && rate !== null) {
     const id = m[1];
     const ms = audioLength(url.searchParams);
+    // Not cached: rendering costs a few milliseconds per minute of audio, and
+    // tracks (megabytes each, fetched once by the waveform backfill) would evict the images.
     const key = `a:${id}:${ms}:${rate}`;
-    const out = state.cache.get(key) ?? state.cache.set(key, generated(key, { body: renderWav(id, ms, rate), type: 'audio/wav' }));
-    sendGenerated(req, res, out);
+    sendGenerated(req, res, generated(key, { body: renderWav(id, ms, rate), type: 'audio/wav' }));
     return;
   }
   // /dead/..., extensions the server cannot render truthfully, and every unknown path.
@@ -277,7 +278,7 @@ class RequestTally {
   }
 }
 
-/** Tiny LRU bounded by total body size: the same thumbnails get requested repeatedly. */
+/** Tiny LRU of images bounded by total body size: the same thumbnails get requested repeatedly. */
 class ByteLru {
   private readonly map = new Map<string, Generated>();
   private bytes = 0;

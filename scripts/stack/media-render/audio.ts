@@ -64,8 +64,8 @@ export function renderWav(id: string, ms: number, sampleRate: number): Buffer {
 }
 
 /**
- * Sections of 1/12 to 1/3 of the track (at least 1.5 s, at most 20 s) each with a level
- * and a style; notes of 120-900 ms fill them.
+ * Sections of 1.5 s up to a third of the track (20 s at most), each with a level and a
+ * style; notes of 120-900 ms fill them.
  */
 function compose(pcm: Int16Array, rng: Stream, rate: number): void {
   const total = pcm.length;
