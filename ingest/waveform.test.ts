@@ -59,6 +59,28 @@ describe('waveform peaks', () => {
     expect(diff).toBeLessThan(0.05);
   });
 
+  it('decode 16-bit mono PCM alike wherever the file sits in memory', () => {
+    const wav = sweepWav(1);
+    const odd = Buffer.alloc(wav.length + 1);
+    wav.copy(odd, 1);
+    expect(decodeWav(odd.subarray(1))).toEqual(decodeWav(wav));
+    expect(decodeWav(wav)[4000]).toBeCloseTo(wav.readInt16LE(44 + 8000) / 32768, 6);
+  });
+
+  it('put sample i in bucket floor(i × points / length), whatever the length', () => {
+    for (const length of [999, 1001, 7919, 12_345]) {
+      const samples = Float32Array.from({ length }, (_, i) => Math.sin(i * 0.37) * ((i % 97) / 97));
+      const points = Math.min(MAX_POINTS, length);
+      const expected = new Array<number>(points).fill(0);
+      for (let i = 0; i < length; i++) {
+        const b = Math.floor((i * points) / length);
+        expected[b] = Math.max(expected[b], Math.abs(samples[i]));
+      }
+      const max = Math.max(...expected);
+      expect(peaksOf(samples)).toEqual(expected.map((p) => Math.round((p / max) * 1e5) / 1e5));
+    }
+  });
+
   it('refuse what is not audio, with what to do next', async () => {
     expect(() => decodeWav(Buffer.from('not audio at all, really not'))).toThrow(WaveformError);
     if (!existsSync('/usr/bin/ffmpeg')) {

@@ -6,6 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { endianness } from 'node:os';
 
 export const MAX_POINTS = 1000;
 export const MAX_AUDIO_BYTES = 200 * 1024 * 1024;
@@ -35,6 +36,7 @@ export function decodeWav(buf: Buffer): Float32Array {
       const end = Math.min(buf.length, body + size);
       const width = bits / 8;
       const frames = Math.floor((end - body) / (width * channels));
+      if (format === 1 && bits === 16 && channels === 1 && LITTLE_ENDIAN) return decodeMono16(buf, body, frames);
       const out = new Float32Array(frames);
       for (let f = 0; f < frames; f++) {
         let sum = 0;
@@ -55,6 +57,22 @@ export function decodeWav(buf: Buffer): Float32Array {
   }
   throw new WaveformError('WAV file has no data chunk');
 }
+
+/**
+ * The common case (16-bit mono PCM) read through an Int16Array rather than a call per
+ * sample, several times faster. Int16Array reads in the machine's byte order, so only on
+ * little-endian machines (WAV is little-endian), and it needs an even byte offset: a copy
+ * gives it one when the file's is odd.
+ */
+function decodeMono16(buf: Buffer, offset: number, frames: number): Float32Array {
+  const aligned = (buf.byteOffset + offset) % 2 === 0 ? buf.subarray(offset) : Buffer.from(buf.subarray(offset, offset + frames * 2));
+  const pcm = new Int16Array(aligned.buffer, aligned.byteOffset, frames);
+  const out = new Float32Array(frames);
+  for (let i = 0; i < frames; i++) out[i] = pcm[i] / 32768;
+  return out;
+}
+
+const LITTLE_ENDIAN = endianness() === 'LE';
 
 /** Mono 8 kHz samples through ffmpeg (any format it reads). */
 export async function decodeWithFfmpeg(buf: Buffer, ffmpeg = '/usr/bin/ffmpeg'): Promise<Float32Array> {
@@ -83,10 +101,16 @@ export function peaksOf(samples: Float32Array, points = MAX_POINTS): number[] {
   if (samples.length === 0) return [];
   const n = Math.min(points, samples.length);
   const peaks = new Array<number>(n).fill(0);
-  for (let i = 0; i < samples.length; i++) {
-    const bucket = Math.min(n - 1, Math.floor((i * n) / samples.length));
-    const v = Math.abs(samples[i]);
-    if (v > peaks[bucket]) peaks[bucket] = v;
+  // Sample i falls in bucket floor(i * n / length): bucket b ends before ceil((b + 1) * length / n).
+  let i = 0;
+  for (let b = 0; b < n; b++) {
+    const end = Math.ceil(((b + 1) * samples.length) / n);
+    let peak = 0;
+    for (; i < end; i++) {
+      const v = Math.abs(samples[i]);
+      if (v > peak) peak = v;
+    }
+    peaks[b] = peak;
   }
   const max = Math.max(...peaks);
   return peaks.map((p) => (max > 0 ? Math.round((p / max) * 1e5) / 1e5 : 0));

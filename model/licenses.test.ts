@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { attributionText } from './attribution.js';
-import { LICENSE_GROUPS, buildLicenseUrl, licenseDisplayName, licensesForTypes, normalizeLicense } from './licenses.js';
+import { LICENSE_GROUPS, buildLicenseUrl, licenseDeedUrl, licenseDisplayName, licensesForTypes, normalizeLicense } from './licenses.js';
 
 describe('licence groups (§6.2)', () => {
   it('has the documented members', () => {
@@ -25,6 +25,11 @@ describe('licence URLs (§6.3)', () => {
     ['by', null, 'https://creativecommons.org/licenses/by/4.0/'],
   ])('%s %s → %s', (slug, version, url) => {
     expect(buildLicenseUrl(slug, version)).toBe(url);
+  });
+
+  it('builds canonical deeds without the PDM quirk for providers\' own URLs', () => {
+    expect(licenseDeedUrl('pdm', null)).toBe('https://creativecommons.org/publicdomain/mark/1.0/');
+    expect(licenseDeedUrl('by-sa', '3.0')).toBe(buildLicenseUrl('by-sa', '3.0'));
   });
 });
 

@@ -43,21 +43,32 @@ export function isPublicDomain(slug: string): boolean {
 }
 
 /**
- * Deed URL built from slug and version when the record has no `license_url` of its own
- * (§6.3). The PDM double trailing slash is deliberate: clients compare these strings.
+ * The licence's canonical Creative Commons deed URL, as providers record it in
+ * `meta_data.license_url`: cc0, pdm and the sampling licences exist only as 1.0; the
+ * others take `version` (4.0 when unknown).
  */
-export function buildLicenseUrl(slug: string, version: string | null | undefined): string {
+export function licenseDeedUrl(slug: string, version: string | null | undefined): string {
   switch (slug) {
     case 'cc0':
       return 'https://creativecommons.org/publicdomain/zero/1.0/';
     case 'pdm':
-      return 'https://creativecommons.org/publicdomain/mark/1.0//';
+      return 'https://creativecommons.org/publicdomain/mark/1.0/';
     case 'sampling+':
     case 'nc-sampling+':
       return `https://creativecommons.org/licenses/${slug}/1.0/`;
     default:
       return `https://creativecommons.org/licenses/${slug}/${version || '4.0'}/`;
   }
+}
+
+/**
+ * Deed URL built from slug and version when the record has no `license_url` of its own
+ * (§6.3): the canonical deed, except PDM's double trailing slash, which is deliberate
+ * (the API has always served it and clients compare these strings).
+ */
+export function buildLicenseUrl(slug: string, version: string | null | undefined): string {
+  const deed = licenseDeedUrl(slug, version);
+  return slug === 'pdm' ? `${deed}/` : deed;
 }
 
 /** Human name used in attribution text (§6.4 step 3). */

@@ -212,6 +212,8 @@ async function main(): Promise<void> {
       LOG_LEVEL: process.env.LOG_LEVEL === 'info' || process.env.LOG_LEVEL === 'error' ? process.env.LOG_LEVEL : 'warn',
       // The demo media server is on loopback: let the thumbnail proxy reach it.
       ALLOW_PRIVATE_MEDIA: 'true',
+      // Thumbnails resized as Openverse's Photon would: the media server plays Photon.
+      PHOTON_ENDPOINT: `${media.url}/photon/`,
       // Local development is not throttled like the public API (override to try limits).
       THROTTLE_ANON_BURST: process.env.THROTTLE_ANON_BURST ?? '10000/min',
       THROTTLE_ANON_SUSTAINED: process.env.THROTTLE_ANON_SUSTAINED ?? '1000000/day',

@@ -53,6 +53,12 @@ export const EnvSchema = z.object({
   CACHE_FRESH_SECONDS: z.coerce.number().int().min(0).optional(),
   /** Local and test only: let the thumbnail proxy fetch loopback/private addresses. */
   ALLOW_PRIVATE_MEDIA: z.enum(['true', 'false']).optional(),
+  /**
+   * A Photon-compatible image resizer (§7.6: `<endpoint><host[:port]><path>?w=&quality=&q=`)
+   * that thumbnails go through, as Openverse's do; unset, Cloudflare's image resizing does
+   * it in production and nothing does elsewhere. The local stack sets the media server's.
+   */
+  PHOTON_ENDPOINT: z.string().url().optional(),
   /** Dead-link filtering: time budget (ms) of the one round of HEAD checks a search may make. */
   LINK_CHECK_BUDGET_MS: z.coerce.number().int().positive().optional(),
   /** HEAD requests in flight at once (searches and the background checker). */

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEMO_CATALOG_VERSION, demoAudio, demoCatalogFingerprint, demoImages } from './catalog.js';
 import { UPSTREAM_AUDIO_COLUMNS, UPSTREAM_IMAGE_COLUMNS } from '../upstream/schema.js';
+import { DEMO_AUDIO_SAMPLE_RATE, DEMO_AUDIO_TYPES, DEMO_IMAGE_TYPES, MAX_DEMO_AUDIO_MS, THUMBNAIL_MAX_SIDE, wavBytes } from './media.js';
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const BASE = 'http://127.0.0.1:8790';
@@ -75,12 +76,42 @@ describe('demo catalog', () => {
     }
     expect(images.some((r) => r.width === null)).toBe(true);
     for (const r of audio) {
-      expect(r.url).toMatch(new RegExp(`/audio/[0-9a-f-]{36}\\.(mp3|ogg|wav|flac)\\?d=${r.duration}$`));
-      expect(r.duration).toBeGreaterThanOrEqual(5_000);
-      expect(r.duration).toBeLessThanOrEqual(600_000);
+      expect(r.url).toMatch(new RegExp(`/audio/[0-9a-f-]{36}\\.wav\\?d=${r.duration}$`));
+      expect(r.duration).toBeGreaterThanOrEqual(1_000);
+      expect(r.duration).toBeLessThanOrEqual(MAX_DEMO_AUDIO_MS);
     }
     const pops = images.map((r) => r.standardized_popularity ?? 0);
     expect(pops.filter((p) => p < 0.1).length).toBeGreaterThan(pops.filter((p) => p > 0.5).length * 2);
+  });
+
+  it('describes the files the media server sends: formats it renders, thumbnail sizes, exact audio sizes', () => {
+    for (const r of images) {
+      expect(DEMO_IMAGE_TYPES).toContain(r.filetype);
+      expect(new URL(r.url).pathname.endsWith(`.${r.filetype}`)).toBe(true);
+      if (!r.thumbnail) continue;
+      const thumb = new URL(r.thumbnail);
+      expect(Math.max(Number(thumb.searchParams.get('w')), Number(thumb.searchParams.get('h')))).toBeLessThanOrEqual(THUMBNAIL_MAX_SIDE);
+    }
+    expect(new Set(images.map((r) => r.filetype))).toEqual(new Set(DEMO_IMAGE_TYPES));
+    for (const r of audio) {
+      expect(DEMO_AUDIO_TYPES).toContain(r.filetype);
+      expect(r.sample_rate).toBe(DEMO_AUDIO_SAMPLE_RATE);
+      expect(r.filesize).toBe(wavBytes(r.duration!));
+      for (const alt of (r.alt_files ?? []) as { url: string; filetype: string; sample_rate: number; filesize: number }[]) {
+        expect(alt.url).toContain(`.${alt.filetype}?`);
+        expect(alt.filesize).toBe(wavBytes(r.duration!, alt.sample_rate));
+      }
+    }
+    expect(audio.some((r) => r.alt_files)).toBe(true);
+  });
+
+  it('spreads audio lengths over every length bucket of the API', () => {
+    const bucket = (ms: number) => (ms < 30_000 ? 'shortest' : ms < 120_000 ? 'short' : ms < 600_000 ? 'medium' : 'long');
+    const counts: Record<string, number> = {};
+    for (const r of audio) counts[bucket(r.duration!)] = (counts[bucket(r.duration!)] ?? 0) + 1;
+    expect(Object.keys(counts).sort()).toEqual(['long', 'medium', 'short', 'shortest']);
+    expect(counts.short).toBeGreaterThan(counts.medium);
+    expect(counts.long / AUDIO).toBeLessThan(0.02);
   });
 
   it('has machine tags with accuracies, some below 0.9, mature rows and audio sets', () => {

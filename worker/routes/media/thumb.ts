@@ -2,7 +2,7 @@ import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { MEDIA_PATH, type MediaType } from '../../../model/record.js';
 import { findRecord } from '../../db/media.js';
 import { ApiError } from '../../errors.js';
-import { fetchMedia, MediaFetchError } from '../../media/safe-fetch.js';
+import { checkTarget, fetchMedia, MediaFetchError } from '../../media/safe-fetch.js';
 import type { AppEnv } from '../../types.js';
 import { boolParam } from './params.js';
 import { ERRORS, errorResponse, IdParamSchema } from './schema.js';
@@ -62,18 +62,24 @@ export function registerThumb(app: OpenAPIHono<AppEnv>, mediaType: MediaType) {
     // Hotfix kept from the original: SMK's IIIF URLs ask for a size the server refuses.
     if (source.includes('iip.smk.dk')) source = source.replace(/!\d+,/g, '!600,');
     const config = c.get('config');
-    const image: Record<string, unknown> = {};
+    const allowPrivate = config.ALLOW_PRIVATE_MEDIA === 'true';
+    const image: { width?: number; quality?: number } = {};
     if (!fullSize) image.width = THUMB_WIDTH;
     if (compressed) image.quality = THUMB_QUALITY;
     let fetched;
     try {
-      fetched = await fetchMedia(source, {
-        allowPrivate: config.ALLOW_PRIVATE_MEDIA === 'true',
+      // A resizer fetches the source for us: the source must pass the same checks first.
+      const target = config.PHOTON_ENDPOINT ? photonUrl(config.PHOTON_ENDPOINT, checkTarget(source, allowPrivate), image) : source;
+      fetched = await fetchMedia(target, {
+        allowPrivate,
         timeoutMs: TIMEOUT_MS,
         userAgent: 'EdgeverseThumbnailGeneration/0.1 (+https://github.com/edgeverse)',
         accept: c.req.header('accept') ?? 'image/*',
-        // Resizing happens on Cloudflare's edge; locally the image passes through as is.
-        cf: config.ENVIRONMENT === 'production' && Object.keys(image).length ? ({ image } as RequestInitCfProperties) : undefined,
+        // Without a Photon resizer, resizing happens on Cloudflare's edge.
+        cf:
+          !config.PHOTON_ENDPOINT && config.ENVIRONMENT === 'production' && Object.keys(image).length
+            ? ({ image } as RequestInitCfProperties)
+            : undefined,
       });
     } catch (err) {
       if (!(err instanceof MediaFetchError)) throw err;
@@ -96,4 +102,19 @@ export function registerThumb(app: OpenAPIHono<AppEnv>, mediaType: MediaType) {
         'X-Content-Type-Options': 'nosniff',
     });
   });
+}
+
+/**
+ * The source as Photon serves it (§7.6): `<endpoint><host[:port]><path>` without the
+ * scheme, `w` and `quality` when asked for, the source's own query string as `q`, and
+ * `ssl=true` for an https source.
+ */
+export function photonUrl(endpoint: string, source: URL, opts: { width?: number; quality?: number }): string {
+  // Concatenated, not resolved: `host:port/…` would read as a URL scheme.
+  const url = new URL(`${endpoint.endsWith('/') ? endpoint : `${endpoint}/`}${source.host}${source.pathname}`);
+  if (opts.width) url.searchParams.set('w', String(opts.width));
+  if (opts.quality) url.searchParams.set('quality', String(opts.quality));
+  if (source.search) url.searchParams.set('q', source.search.slice(1));
+  if (source.protocol === 'https:') url.searchParams.set('ssl', 'true');
+  return url.toString();
 }
