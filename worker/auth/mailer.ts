@@ -1,10 +1,10 @@
 /**
- * Verification mail. Locally (no `MAIL_WEBHOOK_URL`, ENVIRONMENT not production) the
- * mail is logged with its link so a developer can click it; in production it is posted
- * to the configured mail webhook (e.g. a transactional mail provider's HTTP API).
- * The link is a one-time secret: it is never logged in production.
+ * Verification mail. Locally (no `MAIL_WEBHOOK_URL`, ENVIRONMENT neither production nor
+ * staging) the mail is logged with its link so a developer can click it; deployed, it is
+ * posted to the configured mail webhook (e.g. a transactional mail provider's HTTP API).
+ * The link is a one-time secret: it is never logged by a deployed Worker.
  */
-import type { Env } from '../env.js';
+import type { Config } from '../env.js';
 import type { Logger } from '../middleware/logger.js';
 
 export interface VerificationMail {
@@ -15,7 +15,7 @@ export interface VerificationMail {
 
 export const VERIFICATION_SUBJECT = 'Verify your API credentials';
 
-export async function sendVerificationMail(mail: VerificationMail, config: Env, log: Logger): Promise<void> {
+export async function sendVerificationMail(mail: VerificationMail, config: Config, log: Logger): Promise<void> {
   const body = `Hello,\n\nPlease verify the API key "${mail.name}" by opening:\n\n${mail.link}\n`;
   if (config.MAIL_WEBHOOK_URL) {
     try {
@@ -32,7 +32,7 @@ export async function sendVerificationMail(mail: VerificationMail, config: Env, 
     }
     return;
   }
-  if (config.ENVIRONMENT === 'production') {
+  if (config.ENVIRONMENT === 'production' || config.ENVIRONMENT === 'staging') {
     log.warn('no mail webhook configured; verification mail not sent', { to_domain: mail.to.split('@')[1] });
     return;
   }

@@ -64,7 +64,7 @@ export async function cachedJson(
   opts: { mediaType: MediaType; route: string; params: SearchLike & Record<string, unknown>; kind: keyof typeof PUBLIC_CACHE_CONTROL },
   compute: () => Promise<unknown>,
 ): Promise<Response> {
-  const kv = (c.env as { SEARCH_CACHE?: KVNamespace }).SEARCH_CACHE;
+  const kv = c.env.SEARCH_CACHE;
   const shared = shareable(c, opts.params);
   const respond = async (body: string, status: CacheStatus, etag?: string) => {
     c.header('X-Cache', status);

@@ -9,7 +9,6 @@ import { matchedRoutes } from 'hono/route';
 import { ApiError } from '../errors.js';
 import type { AppEnv } from '../types.js';
 import { LeaseBook, type Taken } from './leases.js';
-import type { RateLimiter } from './rate-limiter.js';
 import { budgetsFor, type RouteClass } from './rules.js';
 
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}';
@@ -35,7 +34,7 @@ export const DEFAULT_LEASE_MS = 1000;
 
 export const rateLimit = createMiddleware<AppEnv>(async (c, next) => {
   const routeClass = routeClassOf(c.req.path);
-  const namespace = (c.env as { RATE_LIMITER?: DurableObjectNamespace<RateLimiter> }).RATE_LIMITER;
+  const namespace = c.env.RATE_LIMITER;
   if (!routeClass || !namespace || c.req.method === 'OPTIONS') return next();
   // Only requests that reach an endpoint count (as in Openverse): a 404, or the redirect
   // that adds a missing trailing slash, matched middleware alone.
