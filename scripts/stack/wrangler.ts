@@ -25,13 +25,7 @@ export async function startWorker(opts: {
   /** Receives every output line (the Worker's JSON logs included), whatever `quiet` says. */
   onLine?: (line: string) => void;
 }): Promise<WorkerProcess> {
-  const wranglerBin = path.join(path.dirname(createRequire(import.meta.url).resolve('wrangler/package.json')), 'bin', 'wrangler.js');
-  const major = Number(process.versions.node.split('.')[0]);
-  if (major < 22) {
-    throw new StackError(`wrangler needs Node 22 but this is Node ${process.versions.node}: run through npm scripts (\`npm start\`), which use the project's Node`);
-  }
   const configDir = path.join(opts.stateDir, 'wrangler');
-  mkdirSync(configDir, { recursive: true });
   const configPath = path.join(opts.root, 'wrangler.toml');
   // Every var goes into an env file (mode 600, the record of what the Worker got). With
   // `[secrets]` declared, wrangler dev takes only the required secrets from it, so they
@@ -48,7 +42,7 @@ export async function startWorker(opts: {
   const child = spawn(
     process.execPath,
     [
-      wranglerBin, 'dev',
+      wranglerBin(), 'dev',
       '-c', configPath,
       '--port', String(opts.port),
       '--ip', '127.0.0.1',
@@ -66,13 +60,7 @@ export async function startWorker(opts: {
       cwd: opts.root,
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
-        ...env,
-        WRANGLER_SEND_METRICS: 'false',
-        XDG_CONFIG_HOME: configDir,
-        WRANGLER_LOG_PATH: path.join(configDir, 'logs'),
-        CI: process.env.CI ?? '',
-      },
+      env: { ...wranglerEnv(configDir, env), CI: process.env.CI ?? '' },
     },
   );
   if (!opts.quiet) {
@@ -117,6 +105,21 @@ export async function startWorker(opts: {
       kill('SIGKILL'); // workerd, if it outlived wrangler
     },
   };
+}
+
+/** wrangler's CLI entry, to run with this process's Node (which must be 22 or newer). */
+export function wranglerBin(): string {
+  const major = Number(process.versions.node.split('.')[0]);
+  if (major < 22) {
+    throw new StackError(`wrangler needs Node 22 but this is Node ${process.versions.node}: run through npm scripts (\`npm start\`), which use the project's Node`);
+  }
+  return path.join(path.dirname(createRequire(import.meta.url).resolve('wrangler/package.json')), 'bin', 'wrangler.js');
+}
+
+/** `base` (the process environment) for wrangler: no metrics; its config and logs in `configDir`. */
+export function wranglerEnv(configDir: string, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  mkdirSync(configDir, { recursive: true });
+  return { ...base, WRANGLER_SEND_METRICS: 'false', XDG_CONFIG_HOME: configDir, WRANGLER_LOG_PATH: path.join(configDir, 'logs') };
 }
 
 /**
