@@ -65,7 +65,7 @@ function activeTime(profile: CpuProfile): { activeMs: number; top: string[] } {
     if (!frame || frame.functionName === '(idle)') return;
     const us = profile.timeDeltas[i] ?? 0;
     activeUs += us;
-    const where = frame.url ? `${frame.functionName || '(anonymous)'} ${path.basename(frame.url)}:${frame.lineNumber + 1}` : frame.functionName;
+    const where = !frame.url ? frame.functionName : `${frame.functionName || '(anonymous)'} ${path.basename(frame.url)}${frame.lineNumber >= 0 ? `:${frame.lineNumber + 1}` : ' (module scope)'}`;
     self.set(where, (self.get(where) ?? 0) + us);
   });
   const top = [...self.entries()]
