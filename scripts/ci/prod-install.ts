@@ -9,7 +9,7 @@
  */
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -67,6 +67,9 @@ const installStarted = Date.now();
 await must(inCopy(['ci', '--omit=dev', '--no-audit', '--no-fund']), 'npm ci --omit=dev');
 const scriptsNode = (await must(inCopy(['exec', '--offline', '--', 'node', '--version']), 'node in npm scripts')).trim();
 console.log(`check:prod-install: npm ci --omit=dev in ${((Date.now() - installStarted) / 1000).toFixed(1)} s; machine Node ${machineNode}, npm scripts run on ${scriptsNode}`);
+// The ingest runs in production on the Node the tests ran on: the `node` dependency.
+const bundledNode = (JSON.parse(readFileSync(path.join(copy, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> }).dependencies?.node;
+if (scriptsNode !== `v${bundledNode}`) await finish(1, `FAILED: npm scripts run on Node ${scriptsNode}, not on the project's Node ${bundledNode ?? '(no \`node\` in dependencies)'}`);
 
 const database = await createDatabase(serverUrl, `edgeverse_prodcheck_${randomBytes(4).toString('hex')}`);
 cleanups.push(() => database.close());
