@@ -9,7 +9,7 @@
  */
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,10 +54,11 @@ async function must(run: SpawnSyncReturns<string>, what: string): Promise<string
   return run.stdout;
 }
 
-// The source as it stands (committed or not), without anything git ignores.
+// The source as it stands (committed or not, deletions included), without anything git ignores.
 const files = spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8' });
 if (files.status !== 0) await finish(1, `FAILED: git ls-files: ${files.stderr}`);
 for (const file of files.stdout.split('\0').filter(Boolean)) {
+  if (!existsSync(path.join(ROOT, file))) continue;
   mkdirSync(path.dirname(path.join(copy, file)), { recursive: true });
   cpSync(path.join(ROOT, file), path.join(copy, file), { force: false, errorOnExist: false });
 }
