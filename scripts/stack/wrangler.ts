@@ -31,6 +31,7 @@ export async function startWorker(opts: {
   // `[secrets]` declared, wrangler dev takes only the required secrets from it, so they
   // stay out of argv (`ps` shows argv); the other vars follow as --var.
   const envFile = path.join(opts.stateDir, 'worker.env');
+  mkdirSync(opts.stateDir, { recursive: true });
   opts.vars.LOG_LEVEL ??= 'warn';
   writeFileSync(envFile, Object.entries(opts.vars).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join('\n') + '\n', { mode: 0o600 });
   const secrets = requiredSecrets(readFileSync(configPath, 'utf8'));
