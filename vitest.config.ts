@@ -27,6 +27,8 @@ export default defineConfig({
         extends: true,
         plugins: [
           cloudflareTest(({ inject }) => ({
+            // wrangler warns of "Missing required secrets" while reading this file: it looks
+            // for them before the bindings below, which win, are merged in.
             wrangler: { configPath: './wrangler.toml' },
             miniflare: {
               bindings: {

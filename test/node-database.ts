@@ -3,11 +3,10 @@
  * embedded PGlite when the run is embedded), migrated and dropped afterwards.
  */
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { inject } from 'vitest';
 import { applyMigrations } from '../drizzle/migrate.js';
 import { freePort } from '../scripts/stack/ports.js';
-import { startEmbeddedPostgres } from '../scripts/stack/postgres.js';
+import { createDatabase, startEmbeddedPostgres } from '../scripts/stack/postgres.js';
 
 export interface TestDatabase {
   url: string;
@@ -22,22 +21,8 @@ export async function createTestDatabase(opts: { embedded?: boolean } = {}): Pro
     db = { url: server.url, drop: () => server.close() };
   } else {
     const runUrl = inject('databaseUrl');
-    const name = `${new URL(runUrl).pathname.slice(1)}_${randomBytes(4).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: runUrl });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    const url = new URL(runUrl);
-    url.pathname = `/${name}`;
-    db = {
-      url: url.toString(),
-      async drop() {
-        const c = new pg.Client({ connectionString: runUrl });
-        await c.connect();
-        await c.query(`drop database if exists ${name} with (force)`);
-        await c.end();
-      },
-    };
+    const created = await createDatabase(runUrl, `${new URL(runUrl).pathname.slice(1)}_${randomBytes(4).toString('hex')}`);
+    db = { url: created.url, drop: () => created.close() };
   }
   await applyMigrations(db.url);
   return db;

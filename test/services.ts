@@ -8,11 +8,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { MeiliAdmin } from '../ingest/meili-admin.js';
 import { searchOnlyKey, startMeilisearch } from '../scripts/stack/meilisearch.js';
 import { freePort } from '../scripts/stack/ports.js';
-import { startEmbeddedPostgres } from '../scripts/stack/postgres.js';
+import { createDatabase, startEmbeddedPostgres } from '../scripts/stack/postgres.js';
 
 export interface TestServices {
   databaseUrl: string;
@@ -34,20 +33,9 @@ export async function startTestServices(): Promise<TestServices> {
   let databaseUrl: string;
   let embeddedPostgres = false;
   if (process.env.DATABASE_URL) {
-    const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
-    await admin.connect();
-    const name = `edgeverse_test_${runId}`;
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    const url = new URL(process.env.DATABASE_URL);
-    url.pathname = `/${name}`;
-    databaseUrl = url.toString();
-    cleanups.push(async () => {
-      const c = new pg.Client({ connectionString: process.env.DATABASE_URL });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    });
+    const database = await createDatabase(process.env.DATABASE_URL, `edgeverse_test_${runId}`);
+    databaseUrl = database.url;
+    cleanups.push(() => database.close());
   } else {
     const server = await startEmbeddedPostgres({ port: await freePort() });
     databaseUrl = server.url;

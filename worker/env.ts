@@ -1,5 +1,8 @@
 /**
- * The Worker's bindings and variables, checked once per isolate at the entry.
+ * The Worker's variables and secrets, checked once per isolate at the entry. The
+ * bindings' types (`Env`, global) are generated from wrangler.toml by `npm run types`
+ * into worker-configuration.d.ts; this schema checks the values: formats, ranges,
+ * defaults, and the optional variables wrangler.toml does not declare.
  */
 import { z } from '@hono/zod-openapi';
 
@@ -69,14 +72,15 @@ export const EnvSchema = z.object({
   LINK_PREWARM_MAX_CHECKS: z.coerce.number().int().min(0).optional(),
 });
 
-export type Env = z.infer<typeof EnvSchema>;
+/** The checked configuration (`c.var.config`). */
+export type Config = z.infer<typeof EnvSchema>;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
 /** Validates the environment; the message names each missing or malformed variable. */
-export function checkEnv(env: unknown): Env {
+export function checkEnv(env: unknown): Config {
   const parsed = EnvSchema.safeParse(env);
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');

@@ -16,4 +16,4 @@ export default {
     const log = createLogger({ cron: controller.cron, scheduled_time: new Date(controller.scheduledTime).toISOString() }, level);
     ctx.waitUntil(runScheduled(controller.cron, env, log));
   },
-} satisfies ExportedHandler<Record<string, unknown>>;
+} satisfies ExportedHandler<Env>;

@@ -68,8 +68,8 @@ export async function dispatchCron(
 export const LINK_CHECK_CRON = '*/15 * * * *';
 
 /** Runs the background link checker with the Worker's configuration; never throws. */
-export async function checkLinksCron(env: Record<string, unknown>, log: Logger, fetcher?: typeof fetch): Promise<PrewarmStats | null> {
-  const kv = env.SEARCH_CACHE as KVNamespace | undefined;
+export async function checkLinksCron(env: Env, log: Logger, fetcher?: typeof fetch): Promise<PrewarmStats | null> {
+  const kv = env.SEARCH_CACHE;
   if (!kv) {
     log.warn('SEARCH_CACHE not bound; link check skipped');
     return null;
@@ -90,7 +90,7 @@ export async function checkLinksCron(env: Record<string, unknown>, log: Logger, 
 }
 
 /** The `scheduled()` entry: the link checker's cron, or an ingest action. */
-export async function runScheduled(cron: string, env: Record<string, unknown>, log: Logger): Promise<unknown> {
+export async function runScheduled(cron: string, env: Env, log: Logger): Promise<unknown> {
   if (cron === LINK_CHECK_CRON) return checkLinksCron(env, log);
-  return dispatchCron(cron, env as DispatchConfig, log);
+  return dispatchCron(cron, env, log);
 }

@@ -1,12 +1,12 @@
 import type { Caller } from './auth/caller.js';
 import type { Database } from './db/media.js';
-import type { Env } from './env.js';
+import type { Config } from './env.js';
 import type { Logger } from './middleware/logger.js';
 import type { SearchEngine } from './search/meili.js';
 
 /** Per-request services put on `c.var` by the services middleware. */
 export interface AppVariables {
-  config: Env;
+  config: Config;
   requestId: string;
   log: Logger;
   engine: SearchEngine;
@@ -17,6 +17,7 @@ export interface AppVariables {
 }
 
 export interface AppEnv {
-  Bindings: Record<string, unknown>;
+  /** Generated from wrangler.toml (`npm run types`, worker/worker-configuration.d.ts). */
+  Bindings: Env;
   Variables: AppVariables;
 }

@@ -82,3 +82,24 @@ export async function checkDatabase(url: string): Promise<void> {
     await client.end().catch(() => {});
   }
 }
+
+/**
+ * A new, empty database named `name` in the server `serverUrl` points at (the machine's
+ * shared server: tests and checks each make their own and drop it afterwards).
+ */
+export async function createDatabase(serverUrl: string, name: string): Promise<PostgresServer> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new StackError(`not a plain database name: ${name}`);
+  const query = async (sql: string) => {
+    const admin = new pg.Client({ connectionString: serverUrl });
+    await admin.connect();
+    try {
+      await admin.query(sql);
+    } finally {
+      await admin.end();
+    }
+  };
+  await query(`create database ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), embedded: false, close: () => query(`drop database if exists ${name} with (force)`) };
+}

@@ -3,7 +3,7 @@
  * also stops the workerd process wrangler starts.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { StackError, waitFor } from './ports.js';
@@ -26,25 +26,30 @@ export async function startWorker(opts: {
   /** Receives every output line (the Worker's JSON logs included), whatever `quiet` says. */
   onLine?: (line: string) => void;
 }): Promise<WorkerProcess> {
-  const wranglerBin = path.join(path.dirname(createRequire(import.meta.url).resolve('wrangler/package.json')), 'bin', 'wrangler.js');
-  const major = Number(process.versions.node.split('.')[0]);
-  if (major < 22) {
-    throw new StackError(`wrangler needs Node 22 but this is Node ${process.versions.node}: run through npm scripts (\`npm start\`), which use the project's Node`);
-  }
   const configDir = path.join(opts.stateDir, 'wrangler');
-  mkdirSync(configDir, { recursive: true });
-  // Vars go through an env file (mode 600), not argv, so `ps` never shows them.
+  const configPath = path.join(opts.root, 'wrangler.toml');
+  // Every var goes into an env file (mode 600, the record of what the Worker got). With
+  // `[secrets]` declared, wrangler dev takes only the required secrets from it, so they
+  // stay out of argv (`ps` shows argv); the other vars follow as --var.
   const envFile = path.join(opts.stateDir, 'worker.env');
+  mkdirSync(opts.stateDir, { recursive: true });
   opts.vars.LOG_LEVEL ??= 'warn';
   writeFileSync(envFile, Object.entries(opts.vars).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join('\n') + '\n', { mode: 0o600 });
+  const secrets = requiredSecrets(readFileSync(configPath, 'utf8'));
+  const plainVars = Object.entries(opts.vars).filter(([k]) => !secrets.has(k)).flatMap(([k, v]) => ['--var', `${k}:${v}`]);
+  // wrangler dev prefers a required secret found in its own environment over the env
+  // file's: the caller's DATABASE_URL (say) must not replace the one given here.
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of Object.keys(opts.vars)) delete env[name];
   const child = spawn(
     process.execPath,
     [
-      wranglerBin, 'dev',
-      '-c', path.join(opts.root, 'wrangler.toml'),
+      wranglerBin(), 'dev',
+      '-c', configPath,
       '--port', String(opts.port),
       '--ip', '127.0.0.1',
       '--env-file', envFile,
+      ...plainVars,
       '--persist-to', path.join(opts.stateDir, 'wrangler-state'),
       '--show-interactive-dev-session=false',
       // Exposes /__scheduled?cron=… locally so the Cron Trigger can be fired by hand.
@@ -57,13 +62,7 @@ export async function startWorker(opts: {
       cwd: opts.root,
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
-        ...process.env,
-        WRANGLER_SEND_METRICS: 'false',
-        XDG_CONFIG_HOME: configDir,
-        WRANGLER_LOG_PATH: path.join(configDir, 'logs'),
-        CI: process.env.CI ?? '',
-      },
+      env: { ...wranglerEnv(configDir, env), CI: process.env.CI ?? '' },
     },
   );
   // Detached (a group of its own, so stopping it reaches workerd too): a terminal's
@@ -111,6 +110,30 @@ export async function startWorker(opts: {
       kill('SIGKILL'); // workerd, if it outlived wrangler
     },
   };
+}
+
+/** wrangler's CLI entry, to run with this process's Node (which must be 22 or newer). */
+export function wranglerBin(): string {
+  const major = Number(process.versions.node.split('.')[0]);
+  if (major < 22) {
+    throw new StackError(`wrangler needs Node 22 but this is Node ${process.versions.node}: run through npm scripts (\`npm start\`), which use the project's Node`);
+  }
+  return path.join(path.dirname(createRequire(import.meta.url).resolve('wrangler/package.json')), 'bin', 'wrangler.js');
+}
+
+/** `base` (the process environment) for wrangler: no metrics; its config and logs in `configDir`. */
+export function wranglerEnv(configDir: string, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  mkdirSync(configDir, { recursive: true });
+  return { ...base, WRANGLER_SEND_METRICS: 'false', XDG_CONFIG_HOME: configDir, WRANGLER_LOG_PATH: path.join(configDir, 'logs') };
+}
+
+/**
+ * The names listed in wrangler.toml's top-level `[secrets] required` (the table wrangler
+ * dev reads secrets for; a test checks this against wrangler's own reading).
+ */
+export function requiredSecrets(toml: string): Set<string> {
+  const list = /^\[secrets\]\s*\n(?:\s*#[^\n]*\n)*\s*required\s*=\s*\[([^\]]*)\]/m.exec(toml)?.[1] ?? '';
+  return new Set((list.match(/"[^"]+"/g) ?? []).map((quoted) => JSON.parse(quoted) as string));
 }
 
 // Offline, wrangler warns on every start that it cannot fetch `Request.cf` metadata

@@ -1,11 +1,11 @@
 /**
- * Verification mail. Locally (no `MAIL_WEBHOOK_URL`, ENVIRONMENT not production) the
- * mail is logged with its link so a developer can click it; in production it is posted
- * to the configured mail webhook (e.g. a transactional mail provider's HTTP API).
- * The link is a one-time secret: it is never logged in production.
+ * Verification mail. Locally (no `MAIL_WEBHOOK_URL`, ENVIRONMENT neither production nor
+ * staging) the mail is logged with its link so a developer can click it; deployed, it is
+ * posted to the configured mail webhook (e.g. a transactional mail provider's HTTP API).
+ * The link is a one-time secret: it is never logged by a deployed Worker.
  */
 import { VERIFICATION_CODE_DAYS } from '../db/api-keys.js';
-import type { Env } from '../env.js';
+import type { Config } from '../env.js';
 import type { Logger } from '../middleware/logger.js';
 
 export interface VerificationMail {
@@ -39,7 +39,7 @@ export function verificationMailText(mail: Pick<VerificationMail, 'name' | 'link
   ].join('\n');
 }
 
-export async function sendVerificationMail(mail: VerificationMail, config: Env, log: Logger): Promise<void> {
+export async function sendVerificationMail(mail: VerificationMail, config: Config, log: Logger): Promise<void> {
   const body = verificationMailText(mail);
   if (config.MAIL_WEBHOOK_URL) {
     try {
@@ -56,7 +56,7 @@ export async function sendVerificationMail(mail: VerificationMail, config: Env, 
     }
     return;
   }
-  if (config.ENVIRONMENT === 'production') {
+  if (config.ENVIRONMENT === 'production' || config.ENVIRONMENT === 'staging') {
     log.warn('no mail webhook configured; verification mail not sent', { to_domain: mail.to.split('@')[1] });
     return;
   }

@@ -67,7 +67,7 @@ export async function cachedJson<T>(
   // The body is JSON of a `T` (computed now or stored from a computation): typed as such
   // for the route's response schema, though it travels as a string.
   const typed = (res: Response) => res as unknown as TypedResponse<T, 200, 'json'>;
-  const kv = (c.env as { SEARCH_CACHE?: KVNamespace }).SEARCH_CACHE;
+  const kv = c.env.SEARCH_CACHE;
   const shared = shareable(c, opts.params);
   const respond = async (body: string, status: CacheStatus, etag?: string) => {
     c.header('X-Cache', status);

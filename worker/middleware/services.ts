@@ -6,16 +6,16 @@
 import { createMiddleware } from 'hono/factory';
 import { createDb } from '../db/neon-config.js';
 import type { Database } from '../db/media.js';
-import { checkEnv, type Env } from '../env.js';
+import { checkEnv, type Config } from '../env.js';
 import { createMeiliClient } from '../search/meili.js';
 import type { AppEnv } from '../types.js';
 import { createLogger, loggablePath } from './logger.js';
 
 // The checked config is a pure function of the bindings, so it is computed once per
 // bindings object (per isolate in production) rather than per request.
-const checked = new WeakMap<object, Env>();
+const checked = new WeakMap<object, Config>();
 
-function configOf(bindings: object): Env {
+function configOf(bindings: object): Config {
   let config = checked.get(bindings);
   if (!config) {
     config = checkEnv(bindings);

@@ -39,8 +39,8 @@ export function reachesEndpoint(c: Context<AppEnv>): boolean {
   return matchedRoutes(c).some((r) => r.method !== 'ALL');
 }
 
-function limiterOf(c: Context<AppEnv>) {
-  return (c.env as { RATE_LIMITER?: DurableObjectNamespace<RateLimiter> }).RATE_LIMITER;
+function limiterOf(c: Context<AppEnv>): DurableObjectNamespace<RateLimiter> | undefined {
+  return c.env.RATE_LIMITER;
 }
 
 function deferOf(c: Context<AppEnv>) {

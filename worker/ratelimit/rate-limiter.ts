@@ -11,12 +11,12 @@ export type { Decision, ScopeState } from './counters.js';
 
 const STATE_KEY = 'counts';
 
-export class RateLimiter extends DurableObject {
+export class RateLimiter extends DurableObject<Env> {
   private counters = new Counters();
   private alarmSet = false;
 
-  constructor(ctx: DurableObjectState, env: unknown) {
-    super(ctx, env as never);
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
     void ctx.blockConcurrencyWhile(async () => {
       this.counters = new Counters((await ctx.storage.get<CounterState>(STATE_KEY)) ?? {});
       this.alarmSet = (await ctx.storage.getAlarm()) !== null;

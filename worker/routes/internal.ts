@@ -21,7 +21,7 @@ export function registerInternal(app: Hono<AppEnv>) {
     if (!digestsEqual(await sha256Hex(token), await sha256Hex(secret))) throw new ApiError('forbidden', 'Invalid secret.');
     const parsed = BumpSchema.safeParse(await c.req.json().catch(() => null));
     if (!parsed.success) throw ApiError.validation({ non_field_errors: ['Send {"media_type": "image|audio", "generation": "<string>"}.'] });
-    const kv = (c.env as { SEARCH_CACHE?: KVNamespace }).SEARCH_CACHE;
+    const kv = c.env.SEARCH_CACHE;
     if (!kv) throw new ApiError('internal', 'SEARCH_CACHE is not bound.');
     await kv.put(generationKey(parsed.data.media_type), parsed.data.generation);
     forgetGeneration(parsed.data.media_type);

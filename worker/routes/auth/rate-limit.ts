@@ -1,7 +1,6 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { ApiError } from '../../errors.js';
 import { leases } from '../../ratelimit/middleware.js';
-import type { RateLimiter } from '../../ratelimit/rate-limiter.js';
 import { budgetsFor } from '../../ratelimit/rules.js';
 import type { AppEnv } from '../../types.js';
 
@@ -33,7 +32,7 @@ export function registerRateLimit(app: OpenAPIHono<AppEnv>) {
     if (!application) throw new ApiError('forbidden', 'Forbidden', undefined, 'Forbidden');
     let burst: number | null = null;
     let sustained: number | null = null;
-    const namespace = (c.env as { RATE_LIMITER?: DurableObjectNamespace<RateLimiter> }).RATE_LIMITER;
+    const namespace = c.env.RATE_LIMITER;
     const budget = budgetsFor({ ...c.get('caller'), application: { ...application, verified: true } }, 'default', c.get('config'))[0];
     if (namespace && budget && application.rate_limit_model !== 'exempt') {
       const [burstRule, sustainedRule] = budget.rules;

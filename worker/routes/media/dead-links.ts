@@ -21,7 +21,7 @@ export function deadLinkFilter(c: Context<AppEnv>, queryKey: string, enabled: bo
   const popular = sightSearch(queryKey);
   const config = c.get('config');
   const log = c.get('log');
-  const kv = (c.env as { SEARCH_CACHE?: KVNamespace }).SEARCH_CACHE;
+  const kv = c.env.SEARCH_CACHE;
   const waitUntil = (promise: Promise<unknown>) => {
     try {
       c.executionCtx.waitUntil(promise);
