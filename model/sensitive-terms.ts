@@ -9,7 +9,7 @@ export const DEFAULT_SENSITIVE_TERMS = ['nsfw', 'nude', 'nudity', 'naked', 'porn
 
 export type TermMatcher = (record: Pick<MediaRecord, 'title' | 'description' | 'tags'>) => boolean;
 
-function escape(term: string): string {
+function escapeTerm(term: string): string {
   return term.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s+');
 }
 
@@ -17,7 +17,7 @@ function escape(term: string): string {
 export function termMatcher(terms: readonly string[]): TermMatcher {
   const cleaned = terms.map((t) => t.trim().toLowerCase()).filter(Boolean);
   if (cleaned.length === 0) return () => false;
-  const pattern = new RegExp(`(?<![\\p{L}\\p{N}])(?:${cleaned.map(escape).join('|')})(?![\\p{L}\\p{N}])`, 'iu');
+  const pattern = new RegExp(`(?<![\\p{L}\\p{N}])(?:${cleaned.map(escapeTerm).join('|')})(?![\\p{L}\\p{N}])`, 'iu');
   return (record) =>
     pattern.test(record.title ?? '') || pattern.test(record.description ?? '') || record.tags.some((t) => pattern.test(t.name));
 }

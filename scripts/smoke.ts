@@ -20,8 +20,14 @@ delete env.MEILI_MASTER_KEY;
 const started = Date.now();
 const child = spawn('npm', ['start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
 let output = '';
-child.stdout.on('data', (d: Buffer) => ((output += d), process.stdout.write(d)));
-child.stderr.on('data', (d: Buffer) => ((output += d), process.stderr.write(d)));
+child.stdout.on('data', (d: Buffer) => {
+  output += d;
+  process.stdout.write(d);
+});
+child.stderr.on('data', (d: Buffer) => {
+  output += d;
+  process.stderr.write(d);
+});
 const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
 function fail(msg: string): never {

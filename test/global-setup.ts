@@ -13,21 +13,8 @@ import { loadFixtureCatalog } from './fixture-catalog.js';
 import { startTestServices } from './services.js';
 import { startSilentServer } from './silent-server.js';
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    databaseUrl: string;
-    embeddedPostgres: boolean;
-    meiliUrl: string;
-    meiliMasterKey: string;
-    meiliSearchKey: string;
-    indexPrefix: string;
-    bridgeUrl: string;
-    fixture: { images: number; audio: number; realRows: number; deadImageId: string | null };
-    mediaUrl: string;
-    /** A port that accepts connections and never answers (link-check timeouts). */
-    silentUrl: string;
-  }
-}
+// What `provide` hands the tests: declared in test/provided-context.d.ts (the Worker's
+// typecheck project reads it too).
 
 export default async function setup(project: TestProject) {
   const services = await startTestServices();

@@ -9,6 +9,7 @@
 export const XML_CONTENT_TYPE = 'application/xml; charset=utf-8';
 
 // eslint-disable-next-line no-control-regex
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the characters XML 1.0 forbids are control characters
 const NOT_XML_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
 
 export function escapeXmlText(text: string): string {

@@ -70,7 +70,7 @@ const scriptsNode = (await must(inCopy(['exec', '--offline', '--', 'node', '--ve
 console.log(`check:prod-install: npm ci --omit=dev in ${((Date.now() - installStarted) / 1000).toFixed(1)} s; machine Node ${machineNode}, npm scripts run on ${scriptsNode}`);
 // The ingest runs in production on the Node the tests ran on: the `node` dependency.
 const bundledNode = (JSON.parse(readFileSync(path.join(copy, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> }).dependencies?.node;
-if (scriptsNode !== `v${bundledNode}`) await finish(1, `FAILED: npm scripts run on Node ${scriptsNode}, not on the project's Node ${bundledNode ?? '(no \`node\` in dependencies)'}`);
+if (scriptsNode !== `v${bundledNode}`) await finish(1, `FAILED: npm scripts run on Node ${scriptsNode}, not on the project's Node ${bundledNode ?? '(no `node` in dependencies)'}`);
 
 const database = await createDatabase(serverUrl, `edgeverse_prodcheck_${randomBytes(4).toString('hex')}`);
 cleanups.push(() => database.close());

@@ -191,8 +191,12 @@ async function ownCluster(
     pid: server.pid,
     pids: children,
     // The whole server: the postmaster and every backend (a frozen machine, not a frozen listener).
-    pause: () => children().forEach((p) => signal(p, 'SIGSTOP')),
-    resume: () => children().forEach((p) => signal(p, 'SIGCONT')),
+    pause: () => {
+      for (const p of children()) signal(p, 'SIGSTOP');
+    },
+    resume: () => {
+      for (const p of children()) signal(p, 'SIGCONT');
+    },
     kill: () => server.stop('SIGQUIT', children()),
     start: server.start,
     close: () => server.stop('SIGINT', children()),

@@ -17,6 +17,7 @@ export interface VerificationMail {
 export const VERIFICATION_SUBJECT = 'Verify your API credentials';
 
 /** Controls, separators and bidi overrides in a registrant's text: shown as spaces. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]+/g;
 
 /**

@@ -13,8 +13,14 @@ function fakeObject(latencyMs = 1) {
   const calls = { take: 0, refund: 0 };
   const later = <T>(f: () => T) => new Promise<T>((resolve) => setTimeout(() => resolve(f()), latencyMs));
   const stub: LimiterStub = {
-    take: (rules, want, leaseMs) => (calls.take++, later((): Decision => counters.take(rules, Date.now(), want, leaseMs))),
-    refund: (rules, at, n) => (calls.refund++, later(() => void counters.refund(rules, at, n))),
+    take: (rules, want, leaseMs) => {
+      calls.take++;
+      return later((): Decision => counters.take(rules, Date.now(), want, leaseMs));
+    },
+    refund: (rules, at, n) => {
+      calls.refund++;
+      return later(() => void counters.refund(rules, at, n));
+    },
   };
   return { stub, calls, counters };
 }

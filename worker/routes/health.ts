@@ -55,7 +55,10 @@ export function registerHealthcheck(app: OpenAPIHono<AppEnv>) {
         .execute(sql`select 1`)
         .then(
           () => true,
-          (err: Error) => (log.error('healthcheck: database unreachable', { error: err.message }), false),
+          (err: Error) => {
+            log.error('healthcheck: database unreachable', { error: err.message });
+            return false;
+          },
         ),
     );
     if (!databaseUp) throw new ApiError('database_unavailable', 'database_unavailable');

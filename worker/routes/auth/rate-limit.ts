@@ -40,7 +40,10 @@ export function registerRateLimit(app: OpenAPIHono<AppEnv>) {
       const usage: Record<string, number | null> = await namespace
         .get(namespace.idFromName(budget.identity))
         .usage(budget.rules.map((r) => ({ scope: r.scope, windowMs: r.windowMs })))
-        .catch((err: Error) => (c.get('log').warn('rate limiter usage unavailable', { error: err.message }), {}));
+        .catch((err: Error) => {
+          c.get('log').warn('rate limiter usage unavailable', { error: err.message });
+          return {};
+        });
       // The object counts a lease in full when granted; what this isolate holds unspent
       // has not been used (other isolates' unspent leases are given back within a second).
       const used = (scope: string) => {

@@ -186,7 +186,7 @@ export function registerOembed(app: OpenAPIHono<AppEnv>) {
     // The original answered 500 for a URL that ends in no UUID (§7.4 quirk).
     const identifier = identifierFromOembedUrl(params.url);
     if (!identifier) throw ApiError.notFound();
-    let record;
+    let record: Awaited<ReturnType<typeof findRecord>>;
     try {
       record = await findRecord(c.get('db')(), 'image', identifier);
     } catch (err) {

@@ -66,7 +66,7 @@ export function registerThumb(app: OpenAPIHono<AppEnv>, mediaType: MediaType) {
     const image: { width?: number; quality?: number } = {};
     if (!fullSize) image.width = THUMB_WIDTH;
     if (compressed) image.quality = THUMB_QUALITY;
-    let fetched;
+    let fetched: Awaited<ReturnType<typeof fetchMedia>>;
     try {
       // A resizer fetches the source for us: the source must pass the same checks first.
       const target = config.PHOTON_ENDPOINT ? photonUrl(config.PHOTON_ENDPOINT, checkTarget(source, allowPrivate), image) : source;

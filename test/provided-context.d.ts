@@ -1,0 +1,18 @@
+/** The values the global setup (test/global-setup.ts) provides to every test file. */
+import 'vitest';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    databaseUrl: string;
+    embeddedPostgres: boolean;
+    meiliUrl: string;
+    meiliMasterKey: string;
+    meiliSearchKey: string;
+    indexPrefix: string;
+    bridgeUrl: string;
+    fixture: { images: number; audio: number; realRows: number; deadImageId: string | null };
+    mediaUrl: string;
+    /** A port that accepts connections and never answers (link-check timeouts). */
+    silentUrl: string;
+  }
+}
