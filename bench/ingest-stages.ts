@@ -47,7 +47,7 @@ import { readUpstream, upstreamPostgresSource } from '../ingest/sources/upstream
 import { prepareCatalog, SCHEMA } from './lib/catalog.js';
 import { meiliBatches, meiliBusySeconds, pushBatches, writeRefreshDocuments, type NdjsonFile } from './lib/documents.js';
 import { runIngest } from './lib/ingest-child.js';
-import { cpuSeconds, loadAverage, machineInfo, mb } from './lib/proc.js';
+import { cpuOf, loadAvg, machine, mb } from '../harness/proc.js';
 import { createDatabase, pickPostgres, scratchDir, startBenchMeili, Teardown, type BenchDatabase, type BenchMeili } from './lib/services.js';
 
 const run = promisify(execFile);
@@ -74,11 +74,11 @@ async function main(): Promise<void> {
   const only = new Set(values.only ? values.only.split(',') : ALL);
   const teardown = new Teardown();
   teardown.installSignalHandlers();
-  const m = machineInfo();
+  const m = machine();
   out(`## Ingest stages, ${rows.toLocaleString('en-US')} rows — ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`);
   out();
   out(`- command: \`node --import tsx bench/ingest-stages.ts ${process.argv.slice(2).join(' ')}\``);
-  out(`- machine: ${m.cpus} CPUs (${m.cpuModel}), ${m.memoryGiB.toFixed(1)} GiB; load average at start ${loadAverage()}`);
+  out(`- machine: ${m.cpus} CPUs (${m.cpuModel}), ${m.memoryGiB.toFixed(1)} GiB; load average at start ${loadAvg()}`);
   try {
     const pgChoice = await pickPostgres();
     const db = await createDatabase(pgChoice, 'stages', teardown);
@@ -124,8 +124,8 @@ async function backendCpu(clients: pg.Client[], db: BenchDatabase): Promise<() =
   if (!db.local) return () => null;
   const pids: number[] = [];
   for (const c of clients) pids.push((await c.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0].pid);
-  const start = pids.map((p) => cpuSeconds(p) ?? 0);
-  return () => pids.reduce((sum, p, i) => sum + ((cpuSeconds(p) ?? start[i]) - start[i]), 0);
+  const start = pids.map((p) => cpuOf(p) ?? 0);
+  return () => pids.reduce((sum, p, i) => sum + ((cpuOf(p) ?? start[i]) - start[i]), 0);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -304,7 +304,7 @@ async function instrumentedRefresh(db: BenchDatabase, meili: BenchMeili): Promis
   const rss0 = process.memoryUsage().rss;
   const pgCpu = await backendCpu([api, upstream], db);
   const cpu0 = process.cpuUsage();
-  const meiliCpu0 = meili.pid ? cpuSeconds(meili.pid) : null;
+  const meiliCpu0 = meili.pid ? cpuOf(meili.pid) : null;
   const start = now();
   let stats;
   try {
@@ -315,7 +315,7 @@ async function instrumentedRefresh(db: BenchDatabase, meili: BenchMeili): Promis
   const total = now() - start;
   const cpu = process.cpuUsage(cpu0);
   const pgSeconds = pgCpu();
-  const meiliSeconds = meili.pid && meiliCpu0 !== null ? (cpuSeconds(meili.pid) ?? meiliCpu0) - meiliCpu0 : null;
+  const meiliSeconds = meili.pid && meiliCpu0 !== null ? (cpuOf(meili.pid) ?? meiliCpu0) - meiliCpu0 : null;
   const live = `${meili.indexPrefix}inproc_images`;
   const busy = await meiliBusySeconds(admin, [live, `${live}__${stats.generation}`]);
   const batches = await meiliBatches(admin, [live, `${live}__${stats.generation}`]);
@@ -534,9 +534,9 @@ async function meiliVariants(
       const admin = new MeiliAdmin(server.url, server.masterKey, 600_000);
       const index = `${server.indexPrefix}raw_${name}`;
       await admin.createIndex(index, v.settings ? v.settings() : indexSettings('image'));
-      const cpu0 = server.pid ? cpuSeconds(server.pid) : null;
+      const cpu0 = server.pid ? cpuOf(server.pid) : null;
       const { seconds } = await pushBatches(admin, index, file, v.inFlight);
-      const cpu = server.pid && cpu0 !== null ? (cpuSeconds(server.pid) ?? cpu0) - cpu0 : NaN;
+      const cpu = server.pid && cpu0 !== null ? (cpuOf(server.pid) ?? cpu0) - cpu0 : NaN;
       const b = await meiliBatches(admin, [index]);
       const top = [...b.steps.slice(0, 3), ...b.substeps.slice(0, 3)].map(([k, sec]) => `${k} ${sec.toFixed(1)}`).join(', ');
       results.push([

@@ -36,7 +36,7 @@ import {
 } from './lib/documents.js';
 import { prepareCatalog, SCHEMA } from './lib/catalog.js';
 import { runIngest, type IngestRun } from './lib/ingest-child.js';
-import { cpuSeconds, diskUsage, loadAverage, machineInfo, mb, memStatus } from './lib/proc.js';
+import { cpuOf, diskUsage, loadAvg, machine, mb, memOf } from '../harness/proc.js';
 import { createDatabase, pickPostgres, scratchDir, startBenchMeili, Teardown } from './lib/services.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -81,7 +81,7 @@ async function main(): Promise<void> {
   const teardown = new Teardown();
   teardown.installSignalHandlers();
   const started = new Date();
-  const loadAtStart = loadAverage();
+  const loadAtStart = loadAvg();
   // The ingest code measured (it changes while others work): commit, plus local edits.
   const code = codeVersion();
   log(`load average at start: ${loadAtStart}`);
@@ -114,7 +114,7 @@ async function benchOne(
   teardown: Teardown,
 ): Promise<{ result: Result; pgVersion: string; meiliVersion: string }> {
   log(`── ${rows.toLocaleString('en-US')} rows ──`);
-  const loadStart = loadAverage();
+  const loadStart = loadAvg();
   const db = await createDatabase(pgChoice, `n${rows}`, teardown);
   const meiliServer = await startBenchMeili(`n${rows}`, teardown);
   const scratch = scratchDir(teardown);
@@ -138,7 +138,7 @@ async function benchOne(
     const meiliBusy = await meiliBusySeconds(meili, [target, live]).catch(() => null);
     const ingestBatches = await meiliBatches(meili, [target, live]).catch(() => null);
     const meiliDataBytes = meiliServer.dataDir ? diskUsage(meiliServer.dataDir) : null;
-    const meiliRssAfter = meiliServer.pid ? (memStatus(meiliServer.pid)?.rss ?? null) : null;
+    const meiliRssAfter = meiliServer.pid ? (memOf(meiliServer.pid)?.rss ?? null) : null;
 
     teardown.check();
     // 3. Raw baseline: same bytes, same payloads, fresh index with the same settings.
@@ -159,10 +159,10 @@ async function benchOne(
     await meili.deleteIndex(rawIndex);
     await meili.createIndex(rawIndex, indexSettings('image'));
     teardown.check();
-    const meiliCpuBefore = meiliServer.pid ? cpuSeconds(meiliServer.pid) : null;
+    const meiliCpuBefore = meiliServer.pid ? cpuOf(meiliServer.pid) : null;
     log(`baseline: pushing ${file.batches.length} payloads of ~${REFRESH_BATCH_BYTES / 2 ** 20} MiB, ${REFRESH_MAX_IN_FLIGHT} in flight (timed)…`);
     const pushed = await pushBatches(meili, rawIndex, file);
-    const meiliCpuAfter = meiliServer.pid ? cpuSeconds(meiliServer.pid) : null;
+    const meiliCpuAfter = meiliServer.pid ? cpuOf(meiliServer.pid) : null;
     const rawCount = await meili.documentCount(rawIndex);
     if (rawCount !== file.documents) throw new Error(`raw index holds ${rawCount} documents, expected ${file.documents}`);
     const rawBusy = await meiliBusySeconds(meili, [rawIndex]).catch(() => null);
@@ -192,7 +192,7 @@ async function benchOne(
       sampleSize: file.sample.length,
       sampleUlpDiffs: check.ulpDiffs,
       loadStart,
-      loadEnd: loadAverage(),
+      loadEnd: loadAvg(),
     };
     return { result, pgVersion: db.serverVersion, meiliVersion: meiliServer.version };
   } finally {
@@ -308,7 +308,7 @@ function section(opts: {
   quick: boolean;
   code: string;
 }): string[] {
-  const m = machineInfo();
+  const m = machine();
   return [
     `## ${opts.started.toISOString().replace('T', ' ').slice(0, 16)} UTC — ingest end to end vs raw Meilisearch${opts.quick ? ' (quick)' : ''}`,
     '',

@@ -19,9 +19,10 @@ import { MeiliAdmin, meiliHttp } from '../ingest/meili-admin.js';
 import { searchOnlyKey } from '../scripts/stack/meilisearch.js';
 import { createMeiliClient, unionSearchBody, type MeiliSearchRequest } from '../worker/search/meili.js';
 import { runPlan } from '../worker/search/query.js';
+import { cliOptions, commandLine } from '../harness/args.js';
 import { freePort } from '../scripts/stack/ports.js';
-import { runPhase, stats, type LoadRequest, type PhaseResult } from './search/load.js';
-import { cpuOf, diskUsage, listeningPorts, loadAvg, machine, machineBusySeconds, memOf, otherBenchmarks } from './search/procs.js';
+import { runPhase, stats, type LoadRequest, type PhaseResult } from '../harness/load/phase.js';
+import { cpuOf, diskUsage, listeningPorts, loadAvg, machine, machineBusySeconds, memOf, otherBenchmarks } from '../harness/proc.js';
 import {
   generateQueries,
   indexOf,
@@ -34,7 +35,7 @@ import {
   VARIANTS,
   workerPath,
   type SearchEntry,
-} from './search/queries.js';
+} from '../harness/queries.js';
 import {
   cachedSubsetLine,
   cpuTable,
@@ -51,7 +52,7 @@ import {
   type Probe,
 } from './search/report.js';
 import { startBareWorkerd, type BareWorkerd } from './search/bare-workerd.js';
-import { ownDatabase, prepareStateDir, snapshotSource, startStack, waitUntilIdle, type Stack } from './search/stack.js';
+import { ownDatabase, prepareStateDir, snapshotSource, startStack, waitUntilIdle, type Stack } from '../harness/stack.js';
 import { stopChild } from '../scripts/stack/child.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -61,8 +62,7 @@ const MACHINE_POSTGRES = 'postgres://postgres@127.0.0.1:5432/postgres';
 
 // ------------------------------------------------------------------ arguments
 
-function usage(): never {
-  console.log(`usage: npm run bench -- [--docs 10000|100000|1000000] [--quick] [--reuse] [options]
+const USAGE = `usage: npm run bench -- [--docs 10000|100000|1000000] [--quick] [--reuse] [options]
 
   --docs N          demo images (audio: N/4); default 10000
   --quick           concurrency 1 and 8, 5 s each (default: 1, 4, 16 for 20 s each)
@@ -73,27 +73,30 @@ function usage(): never {
                     the machine's server at 1M: a database of its own, dropped unless --reuse)
   --regen-queries   regenerate bench/queries.json from this catalog
   --no-wait         do not wait for a running bench/ingest to finish
-  --no-record       do not append to bench/RESULTS.md`);
-  process.exit(0);
-}
-
-const argv = process.argv.slice(2);
-const flag = (name: string) => argv.includes(`--${name}`);
-const option = (name: string): string | undefined => {
-  const i = argv.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
-  if (i < 0) return undefined;
-  return argv[i].includes('=') ? argv[i].split('=')[1] : argv[i + 1];
-};
-if (flag('help') || flag('h')) usage();
-const docs = Number(option('docs') ?? 10_000);
-if (!Number.isInteger(docs) || docs < 1000) throw new Error(`--docs ${option('docs')}: give a whole number ≥ 1000`);
-const quick = flag('quick');
-const reuse = flag('reuse');
-const levels = (option('connections') ?? (quick ? '1,8' : '1,4,16')).split(',').map(Number);
-const seconds = Number(option('duration') ?? (quick ? 5 : 20));
-const pgChoice = option('pg') ?? (docs >= 1_000_000 ? 'machine' : 'embedded');
-const record = !flag('no-record');
-const command = `npm run bench -- ${argv.join(' ')}`.trim();
+  --no-record       do not append to bench/RESULTS.md`;
+const args = cliOptions(
+  {
+    docs: { type: 'string' },
+    quick: { type: 'boolean' },
+    reuse: { type: 'boolean' },
+    connections: { type: 'string' },
+    duration: { type: 'string' },
+    pg: { type: 'string' },
+    'regen-queries': { type: 'boolean' },
+    'no-wait': { type: 'boolean' },
+    'no-record': { type: 'boolean' },
+  },
+  USAGE,
+);
+const docs = Number(args.docs ?? 10_000);
+if (!Number.isInteger(docs) || docs < 1000) throw new Error(`--docs ${args.docs}: give a whole number ≥ 1000`);
+const quick = args.quick ?? false;
+const reuse = args.reuse ?? false;
+const levels = (args.connections ?? (quick ? '1,8' : '1,4,16')).split(',').map(Number);
+const seconds = Number(args.duration ?? (quick ? 5 : 20));
+const pgChoice = args.pg ?? (docs >= 1_000_000 ? 'machine' : 'embedded');
+const record = !args['no-record'];
+const command = commandLine('bench');
 
 // ------------------------------------------------------------------ helpers
 
@@ -119,7 +122,7 @@ async function waitForQuietMachine(): Promise<void> {
   waitedMs += Date.now() - started;
 }
 async function waitForOtherBenchmarks(): Promise<void> {
-  if (flag('no-wait')) return;
+  if (args['no-wait']) return;
   let said = false;
   const started = Date.now();
   for (;;) {
@@ -284,7 +287,7 @@ async function main(): Promise<void> {
   log(`user Worker's own workerd entry (behind wrangler's proxy): ${directUrl ?? 'not found'}`);
 
   // ---------------------------------------------------------------- the queries
-  let queries = flag('regen-queries') ? null : loadQueries(QUERIES_FILE);
+  let queries = args['regen-queries'] ? null : loadQueries(QUERIES_FILE);
   if (!queries) {
     log('generating bench/queries.json from this catalog');
     queries = await generateQueries(s.meiliUrl, master);

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { cpuSeconds, memStatus } from './proc.js';
+import { cpuOf, memOf } from '../../harness/proc.js';
 import type { BenchDatabase, BenchMeili, Teardown } from './services.js';
 import { stopChild } from '../../scripts/stack/child.js';
 
@@ -87,7 +87,7 @@ export async function runIngest(
         'select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
       );
       for (const { pid } of rows) {
-        const cpu = cpuSeconds(pid);
+        const cpu = cpuOf(pid);
         if (cpu !== null) backendCpu.set(pid, cpu);
       }
     } catch {
@@ -97,7 +97,7 @@ export async function runIngest(
     }
   };
 
-  const meiliCpuStart = meili.pid ? cpuSeconds(meili.pid) : null;
+  const meiliCpuStart = meili.pid ? cpuOf(meili.pid) : null;
   const t0 = performance.now();
   const child = spawn(
     process.execPath,
@@ -149,14 +149,14 @@ export async function runIngest(
   let meiliCpuEnd: number | null = meiliCpuStart;
   const poll = () => {
     if (child.pid) {
-      const mem = memStatus(child.pid);
+      const mem = memOf(child.pid);
       if (mem) peakRss = Math.max(peakRss ?? 0, mem.hwm, mem.rss);
-      nodeCpu = cpuSeconds(child.pid) ?? nodeCpu;
+      nodeCpu = cpuOf(child.pid) ?? nodeCpu;
     }
     if (meili.pid) {
-      const mem = memStatus(meili.pid);
+      const mem = memOf(meili.pid);
       if (mem) meiliPeakRss = Math.max(meiliPeakRss ?? 0, mem.rss);
-      meiliCpuEnd = cpuSeconds(meili.pid) ?? meiliCpuEnd;
+      meiliCpuEnd = cpuOf(meili.pid) ?? meiliCpuEnd;
     }
   };
   const timer = setInterval(poll, 100);

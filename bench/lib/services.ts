@@ -19,7 +19,7 @@ import { toDocument } from '../../model/document.js';
 import { indexSettings } from '../../model/search-index.js';
 import { startMeilisearch } from '../../scripts/stack/meilisearch.js';
 import { freePort } from '../../scripts/stack/ports.js';
-import { startEmbeddedPostgres } from '../../scripts/stack/postgres.js';
+import { createDatabase as createServerDatabase, startEmbeddedPostgres } from '../../scripts/stack/postgres.js';
 
 export const MACHINE_POSTGRES = 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -129,24 +129,10 @@ export async function createDatabase(
     return { url: server.url, kind: choice.kind, name: null, serverVersion: await serverVersion(server.url), local: false, close };
   }
   const name = `edgeverse_bench_${runId}_${label}`.toLowerCase();
-  const admin = new pg.Client({ connectionString: choice.adminUrl });
-  await admin.connect();
-  try {
-    await admin.query(`create database ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const close = teardown.add(`drop database ${name}`, async () => {
-    const c = new pg.Client({ connectionString: choice.adminUrl! });
-    await c.connect();
-    try {
-      await c.query(`drop database if exists ${name} with (force)`);
-    } finally {
-      await c.end();
-    }
-  });
-  const url = new URL(choice.adminUrl);
-  url.pathname = `/${name}`;
+  // The one create/drop of a run's own database (scripts/stack/postgres.ts).
+  const database = await createServerDatabase(choice.adminUrl, name);
+  const close = teardown.add(`drop database ${name}`, () => database.close());
+  const url = new URL(database.url);
   const host = url.hostname;
   return {
     url: url.toString(),

@@ -17,26 +17,19 @@ import { appendFileSync, existsSync, mkdtempSync, rmSync, symlinkSync, writeFile
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cpuDelta, cpuSnapshot, loadAvg, machine, machineBusySeconds, memOf } from '../search/procs.js';
-import { prepareStateDir, snapshotSource, startStack, waitUntilIdle, type Stack } from '../search/stack.js';
-import { loadMix, popularPaths, searchMix, warmPopular } from './mix.js';
-import { verifiedToken } from './quota-key.js';
-import { findInspector, heapAfterGc, type HeapUsage } from './inspector.js';
-import { labelWorkerd, memoryGrowth, runSoak, type SoakResult } from './soak.js';
+import { cliOptions, commandLine } from '../../harness/args.js';
+import { cpuDelta, cpuSnapshot, loadAvg, machine, machineBusySeconds, memOf } from '../../harness/proc.js';
+import { prepareStateDir, snapshotSource, startStack, waitUntilIdle, type Stack } from '../../harness/stack.js';
+import { loadMix, popularPaths, searchMix, warmPopular } from '../../harness/load/mix.js';
+import { verifiedToken } from '../../harness/load/quota-key.js';
+import { findInspector, heapAfterGc, type HeapUsage } from '../../harness/load/inspector.js';
+import { labelWorkerd, memoryGrowth, runSoak, type SoakResult } from '../../harness/load/soak.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const RESULTS_FILE = path.join(ROOT, 'bench', 'reliability', 'RESULTS.md');
 const MB = 1024 * 1024;
 
-const argv = process.argv.slice(2);
-const flag = (name: string) => argv.includes(`--${name}`);
-const option = (name: string): string | undefined => {
-  const i = argv.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
-  if (i < 0) return undefined;
-  return argv[i].includes('=') ? argv[i].split('=')[1] : argv[i + 1];
-};
-if (flag('help')) {
-  console.log(`usage: npm run reliability:load -- [--docs 10000] [--seconds 60] [--connections N] [--reuse] [--no-record]
+const USAGE = `usage: npm run reliability:load -- [--docs 10000] [--seconds 60] [--connections N] [--reuse] [--no-record]
 
   --docs N          demo images (audio: N/4); default 10000 (the catalog bench/queries.json comes from)
   --seconds S       length of the measured run (default 60)
@@ -47,19 +40,31 @@ if (flag('help')) {
                     carries filter_dead=false, so no dead-link HEAD checks are made
   --worktree        run the working tree (tracked and untracked files) instead of HEAD
   --reuse           keep the catalog and indexes of .state/reliability-<N>
-  --no-record       do not append to bench/reliability/RESULTS.md`);
-  process.exit(0);
-}
-const docs = Number(option('docs') ?? 10_000);
-const seconds = Number(option('seconds') ?? 60);
-const step = Number(option('step') ?? 8);
-const warmSeconds = Number(option('warm') ?? 30);
-const fixed = option('connections') ? Number(option('connections')) : null;
-const reuse = flag('reuse');
-const filterDead = (option('filter-dead') ?? 'true') !== 'false';
-const worktree = flag('worktree');
-const record = !flag('no-record');
-const command = `npm run reliability:load -- ${argv.join(' ')}`.trim();
+  --no-record       do not append to bench/reliability/RESULTS.md`;
+const args = cliOptions(
+  {
+    docs: { type: 'string' },
+    seconds: { type: 'string' },
+    step: { type: 'string' },
+    warm: { type: 'string' },
+    connections: { type: 'string' },
+    'filter-dead': { type: 'string' },
+    worktree: { type: 'boolean' },
+    reuse: { type: 'boolean' },
+    'no-record': { type: 'boolean' },
+  },
+  USAGE,
+);
+const docs = Number(args.docs ?? 10_000);
+const seconds = Number(args.seconds ?? 60);
+const step = Number(args.step ?? 8);
+const warmSeconds = Number(args.warm ?? 30);
+const fixed = args.connections ? Number(args.connections) : null;
+const reuse = args.reuse ?? false;
+const filterDead = (args['filter-dead'] ?? 'true') !== 'false';
+const worktree = args.worktree ?? false;
+const record = !args['no-record'];
+const command = commandLine('reliability:load');
 /** The standard tier's burst quota (THROTTLE_STANDARD_BURST's default, which `npm start` keeps). */
 const QUOTA = 100;
 

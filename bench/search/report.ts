@@ -2,8 +2,8 @@
  * Tables and verdicts of the search benchmark, as Markdown (printed and appended to
  * bench/RESULTS.md).
  */
-import { TAGS, TAG_INFO } from './queries.js';
-import { stats, type PhaseResult, type Stats } from './load.js';
+import { TAGS, TAG_INFO } from '../../harness/queries.js';
+import { stats, type PhaseResult, type Stats } from '../../harness/load/phase.js';
 
 export interface Level {
   connections: number;

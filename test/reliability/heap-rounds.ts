@@ -6,9 +6,9 @@
  *   ROUNDS=4 node --import tsx test/reliability/heap-rounds.ts
  * (docs/reliability.md quotes a run).
  */
-import { findInspector, heapAfterGc } from '../../bench/reliability/inspector.js';
-import { loadMix, searchMix } from '../../bench/reliability/mix.js';
-import { runSoak, rssByRole } from '../../bench/reliability/soak.js';
+import { findInspector, heapAfterGc } from '../../harness/load/inspector.js';
+import { loadMix, searchMix } from '../../harness/load/mix.js';
+import { runSoak, rssByRole } from '../../harness/load/soak.js';
 import { startPrivateStack } from './private-stack.js';
 
 const MB = 1024 * 1024;

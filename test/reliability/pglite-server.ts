@@ -4,15 +4,14 @@
  *   node --import tsx test/reliability/pglite-server.ts --port 5499 --data-dir /tmp/x
  * SIGTERM closes it cleanly (the data folder is reused by the next start).
  */
+import { cliOptions } from '../../harness/args.js';
 import { startEmbeddedPostgres } from '../../scripts/stack/postgres.js';
 
-const arg = (name: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i < 0 || !process.argv[i + 1]) throw new Error(`--${name} is required`);
-  return process.argv[i + 1];
-};
+const USAGE = 'usage: node --import tsx test/reliability/pglite-server.ts --port N --data-dir DIR';
+const args = cliOptions({ port: { type: 'string' }, 'data-dir': { type: 'string' } }, USAGE);
+if (!args.port || !args['data-dir']) throw new Error(`--port and --data-dir are required; ${USAGE}`);
 
-const server = await startEmbeddedPostgres({ port: Number(arg('port')), dataDir: arg('data-dir') });
+const server = await startEmbeddedPostgres({ port: Number(args.port), dataDir: args['data-dir'] });
 process.stderr.write('ready\n');
 process.once('SIGTERM', () => {
   void server.close().finally(() => process.exit(0));

@@ -12,7 +12,7 @@
  *   one answered 503 is stored at most once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadMix, searchMix } from '../../bench/reliability/mix.js';
+import { loadMix, searchMix } from '../../harness/load/mix.js';
 import { startPrivateStack, type PrivateStack } from './private-stack.js';
 import { sleep, summarize, Traffic, until, type Outcome } from './traffic.js';
 

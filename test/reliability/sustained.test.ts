@@ -7,11 +7,11 @@
  * printed, and the long run (`npm run reliability:load`) records them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadMix, popularPaths, searchMix, warmPopular } from '../../bench/reliability/mix.js';
-import { verifiedToken } from '../../bench/reliability/quota-key.js';
-import { findInspector, heapAfterGc } from '../../bench/reliability/inspector.js';
-import { memoryGrowth, runSoak } from '../../bench/reliability/soak.js';
-import { processTree } from '../../bench/search/procs.js';
+import { loadMix, popularPaths, searchMix, warmPopular } from '../../harness/load/mix.js';
+import { verifiedToken } from '../../harness/load/quota-key.js';
+import { findInspector, heapAfterGc } from '../../harness/load/inspector.js';
+import { memoryGrowth, runSoak } from '../../harness/load/soak.js';
+import { processTree } from '../../harness/proc.js';
 import { startPrivateStack, type PrivateStack } from './private-stack.js';
 import { rawGet } from './raw-http.js';
 

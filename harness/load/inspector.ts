@@ -5,7 +5,7 @@
  * the heap left after a full collection can.
  */
 import WebSocket from 'ws';
-import { listeningPorts, type ProcInfo } from '../search/procs.js';
+import { listeningPorts, type ProcInfo } from '../proc.js';
 
 export interface HeapUsage {
   /** Bytes in use after a forced full collection. */

@@ -6,10 +6,10 @@
  * sides ask the engine exactly the same thing.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { AudioSearchQuerySchema, ImageSearchQuerySchema, type SearchQuery } from '../../worker/routes/media/schema.js';
-import { buildSearchPlan, type SearchPlan } from '../../worker/search/query.js';
-import type { MeiliSearchRequest } from '../../worker/search/meili.js';
-import { MeiliAdmin, type SearchParams } from '../../ingest/meili-admin.js';
+import { AudioSearchQuerySchema, ImageSearchQuerySchema, type SearchQuery } from '../worker/routes/media/schema.js';
+import { buildSearchPlan, type SearchPlan } from '../worker/search/query.js';
+import type { MeiliSearchRequest } from '../worker/search/meili.js';
+import { MeiliAdmin, type SearchParams } from '../ingest/meili-admin.js';
 
 export const TAGS = [
   'common',

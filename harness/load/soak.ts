@@ -7,8 +7,8 @@
  * never exceed that limit however hard the rest of the traffic pushes.
  */
 import autocannon, { type Result } from 'autocannon';
-import { stats, type Stats } from '../search/load.js';
-import { listeningPorts, memOf, type ProcInfo } from '../search/procs.js';
+import { stats, type Stats } from './phase.js';
+import { listeningPorts, memOf, type ProcInfo } from '../proc.js';
 
 export interface SoakRequest {
   method: 'GET' | 'POST';

@@ -7,10 +7,10 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { interleave, loadQueries, variant, VARIANTS, workerPath, type SearchEntry } from '../search/queries.js';
+import { interleave, loadQueries, variant, VARIANTS, workerPath, type SearchEntry } from '../queries.js';
 import type { SoakRequest } from './soak.js';
 
-export const QUERIES_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'queries.json');
+export const QUERIES_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'queries.json');
 export const POPULAR = 24;
 
 export function loadMix(): SearchEntry[] {

@@ -6,7 +6,7 @@
  * tag, status and X-Cache, to the microsecond (autocannon's own histogram rounds to ms).
  */
 import autocannon, { type Result } from 'autocannon';
-import { cpuDelta, cpuSnapshot, machineBusySeconds, type ProcInfo } from './procs.js';
+import { cpuDelta, cpuSnapshot, machineBusySeconds, type ProcInfo } from '../proc.js';
 
 export interface LoadRequest {
   method: 'GET' | 'POST';

@@ -7,8 +7,8 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symli
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { freePort, isPortTaken } from '../../scripts/stack/ports.js';
-import { cpuOf, processTree, type ProcInfo } from './procs.js';
+import { freePort, isPortTaken } from '../scripts/stack/ports.js';
+import { cpuOf, processTree, type ProcInfo } from './proc.js';
 
 export interface StackOptions {
   root: string;

@@ -1,6 +1,7 @@
 /**
- * Process-tree readings for the search benchmark: the processes `npm start` spawned
- * (Meilisearch, workerd, wrangler, the stack's Node), their resident set and CPU time.
+ * /proc readings, the one home for the benchmarks and the reliability tests: the
+ * processes a stack spawned (Meilisearch, workerd, wrangler, the stack's Node), their
+ * resident set and CPU time, the machine.
  * Linux /proc only.
  */
 import { execFileSync } from 'node:child_process';
@@ -67,14 +68,24 @@ export function processTree(root: number): ProcInfo[] {
 
 /** VmRSS and VmHWM in bytes, null when the process is gone. */
 export function memOf(pid: number): { rss: number; hwm: number } | null {
+  let text: string;
   try {
-    const text = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? NaN) * 1024;
-    return { rss: kb('VmRSS'), hwm: kb('VmHWM') };
+    text = readFileSync(`/proc/${pid}/status`, 'utf8');
   } catch {
     return null;
   }
+  const kb = (key: string) => {
+    const m = new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(text);
+    return m ? Number(m[1]) * 1024 : null;
+  };
+  const rss = kb('VmRSS');
+  const hwm = kb('VmHWM');
+  // A zombie has no memory lines: it has exited.
+  return rss === null || hwm === null ? null : { rss, hwm };
 }
+
+/** Bytes as whole MB for reports ('n/a' when unknown). */
+export const mb = (bytes: number | null | undefined): string => (bytes == null ? 'n/a' : (bytes / 1024 ** 2).toFixed(0));
 
 /** User + system CPU seconds of one process, null when gone. */
 export function cpuOf(pid: number): number | null {
