@@ -181,7 +181,7 @@ async function main(): Promise<void> {
 
   // The ingest task service, so the Worker's Cron Trigger works locally too.
   const ingestSecret = process.env.INGEST_SECRET || stateSecret('ingest-secret');
-  const tasks = createTaskService({ config: ingest, secret: ingestSecret });
+  const tasks = createTaskService({ config: ingest, secret: ingestSecret, log: announceTask });
   const ingestPort = await freePort();
   const ingestServer = serve({ fetch: tasks.app.fetch, port: ingestPort, hostname: '127.0.0.1' });
   log(`ingest task service http://127.0.0.1:${ingestPort}/tasks (Bearer: .state/ingest-secret)`);
@@ -233,6 +233,14 @@ async function main(): Promise<void> {
   log(`try      curl '${apiUrl}/v1/images/?q=mountain'`);
   log(`cron     curl '${apiUrl}/__scheduled?cron=0+*+*+*+*'   (hourly update; '0+3+*+*+0' = weekly refresh)`);
   log('Ctrl-C stops everything');
+}
+
+/** The task service's events (cron and CLI tasks) as lines the user reads; failures say so. */
+function announceTask(line: Record<string, unknown>): void {
+  const { msg, task_id, action, media_type, error } = line as Record<string, string | undefined>;
+  if (msg === 'task failed') console.error(`[edgeverse] task ${task_id} (${action} ${media_type}) FAILED: ${error} (list: GET /tasks on the task service)`);
+  else if (msg === 'task started' || msg === 'task succeeded') log(`task ${task_id} (${action} ${media_type}) ${msg.slice(5)}`);
+  else console.log(JSON.stringify(line));
 }
 
 /** Locally the verification mail is not sent: its link is shown where the user looks. */
