@@ -7,13 +7,13 @@ import { isDeepStrictEqual } from 'node:util';
 import type pg from 'pg';
 import { toDocument } from '../../model/document.js';
 import type { MediaType } from '../../model/record.js';
-import { cleanBatch } from '../../ingest/clean-batch.js';
+import { cleanBatch } from '../../ingest/pipeline/clean.js';
 import type { MeiliAdmin } from '../../ingest/meili-admin.js';
-import { sensitiveTextMatcher } from '../../ingest/sensitive-text.js';
+import { sensitiveTextMatcher } from '../../ingest/pipeline/clean.js';
 import { DEFAULT_BATCH_BYTES, DEFAULT_MAX_IN_FLIGHT } from '../../ingest/pipeline/push.js';
 import { readUpstream } from '../../ingest/sources/upstream-postgres.js';
 
-/** The refresh's defaults (ingest/refresh.ts), so the baseline pushes the same payloads. */
+/** The refresh's defaults (ingest/generations/refresh.ts), so the baseline pushes the same payloads. */
 export const REFRESH_BATCH_BYTES = DEFAULT_BATCH_BYTES;
 export const REFRESH_MAX_IN_FLIGHT = DEFAULT_MAX_IN_FLIGHT;
 

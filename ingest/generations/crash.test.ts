@@ -7,12 +7,12 @@
 import { spawn } from 'node:child_process';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { generationIndexName, liveIndexName } from '../model/search-index.js';
-import { createTestDatabase, type TestDatabase } from '../test/node-database.js';
-import { loadDemoCatalog } from './demo/load-demo.js';
-import { markPending, readGeneration, recover } from './generation.js';
-import { MeiliAdmin } from './meili-admin.js';
-import { createStagingTables } from './postgres-loader.js';
+import { generationIndexName, liveIndexName } from '../../model/search-index.js';
+import { createTestDatabase, type TestDatabase } from '../../test/node-database.js';
+import { loadDemoCatalog } from '../demo/load-demo.js';
+import { markPending, readGeneration, recover } from './records.js';
+import { MeiliAdmin } from '../meili-admin.js';
+import { createStagingTables } from '../pipeline/load-postgres.js';
 
 const ROWS = 6000;
 let database: TestDatabase;
@@ -22,7 +22,7 @@ const prefix = `${inject('indexPrefix')}crash_`;
 const live = liveIndexName('image', prefix);
 
 function refreshProcess(): { done: Promise<number | null>; kill: () => void; started: number } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'ingest/cli.ts', 'refresh', '--media', 'image'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'ingest/bin/ingest.ts', 'refresh', '--media', 'image'], {
     env: {
       ...process.env,
       DATABASE_URL: database.url,

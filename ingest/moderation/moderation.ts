@@ -6,11 +6,11 @@
  * follow (all of them when deindexed, those with the same reason otherwise).
  */
 import type pg from 'pg';
-import type { MediaType } from '../model/record.js';
-import { liveIndexName } from '../model/search-index.js';
-import type { IngestConfig } from './config.js';
-import type { MeiliAdmin } from './meili-admin.js';
-import { bumpCacheGeneration } from './notify-worker.js';
+import type { MediaType } from '../../model/record.js';
+import { liveIndexName } from '../../model/search-index.js';
+import type { IngestConfig } from '../config.js';
+import type { MeiliAdmin } from '../meili-admin.js';
+import { bumpCacheGeneration } from '../tasks/notify-worker.js';
 
 export const RESOLUTIONS = { sensitive: 'mature_filtered', deindex: 'deindexed', no_action: 'no_action' } as const;
 export type Resolution = keyof typeof RESOLUTIONS;

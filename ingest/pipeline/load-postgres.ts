@@ -4,7 +4,9 @@
  * transaction, renaming indexes back so later migrations find them by name.
  */
 import type pg from 'pg';
-import type { AudioRecord, MediaRecord, MediaType } from '../model/record.js';
+import type { AudioRecord, MediaRecord, MediaType } from '../../model/record.js';
+import { sourceInfo } from '../../model/sources.js';
+import { IngestError } from '../errors.js';
 
 export const MEDIA_TABLES: Record<MediaType, string[]> = { image: ['image'], audio: ['audio', 'audioset'] };
 
@@ -139,10 +141,26 @@ export async function swapTables(client: pg.ClientBase, mediaType: MediaType): P
 export async function exchangePrevious(client: pg.ClientBase, mediaType: MediaType): Promise<void> {
   for (const table of MEDIA_TABLES[mediaType]) {
     if (!(await tableExists(client, previous(table)))) {
-      throw new Error(`no previous ${table} table to roll back to`);
+      throw new IngestError(`no previous ${table} table to roll back to`);
     }
     await renameTable(client, table, `${table}_swap`);
     await renameTable(client, previous(table), table);
     await renameTable(client, `${table}_swap`, previous(table));
   }
+}
+
+/** Adds sources a refresh saw for the first time to `content_provider`. */
+export async function upsertSources(client: pg.ClientBase, mediaType: MediaType, seen: Map<string, number>): Promise<void> {
+  const rows = [...seen.keys()].map((id) => {
+    const info = sourceInfo(id);
+    return { provider_identifier: id, media_type: mediaType, provider_name: info.name, domain_name: info.url };
+  });
+  if (rows.length === 0) return;
+  await client.query(
+    `insert into content_provider (provider_identifier, media_type, provider_name, domain_name)
+     select provider_identifier, media_type, provider_name, domain_name
+       from json_populate_recordset(null::content_provider, $1::json)
+     on conflict (provider_identifier, media_type) do nothing`,
+    [JSON.stringify(rows)],
+  );
 }

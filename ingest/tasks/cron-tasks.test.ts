@@ -7,10 +7,10 @@
  */
 import pg from 'pg';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../test/node-database.js';
-import { dispatchCron } from '../worker/scheduled.js';
-import type { Logger } from '../worker/middleware/logger.js';
-import { loadDemoCatalog } from './demo/load-demo.js';
+import { createTestDatabase, type TestDatabase } from '../../test/node-database.js';
+import { dispatchCron } from '../../worker/scheduled.js';
+import type { Logger } from '../../worker/middleware/logger.js';
+import { loadDemoCatalog } from '../demo/load-demo.js';
 import { createTaskService, type Task } from './service.js';
 
 const SECRET = 'cron-test-secret-0123456789';

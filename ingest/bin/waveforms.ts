@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { ingestConfig, readStackInfo } from './config.js';
-import { computeWaveforms } from './waveform-job.js';
+import { ingestConfig, readStackInfo } from '../config.js';
+import { computeWaveforms } from '../waveforms/waveform-job.js';
 
 const { values } = parseArgs({ options: { limit: { type: 'string' }, concurrency: { type: 'string' } } });
 const config = ingestConfig();

@@ -1,13 +1,13 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../test/node-database.js';
-import { hasSharedData, sharedAudioFiles, sharedImageFiles, SHARED_DATA_MISSING } from '../test/shared-data.js';
-import { loadDemoCatalog } from './demo/load-demo.js';
-import { MeiliAdmin } from './meili-admin.js';
+import { createTestDatabase, type TestDatabase } from '../../test/node-database.js';
+import { hasSharedData, sharedAudioFiles, sharedImageFiles, SHARED_DATA_MISSING } from '../../test/shared-data.js';
+import { loadDemoCatalog } from '../demo/load-demo.js';
+import { MeiliAdmin } from '../meili-admin.js';
 import { refresh, type RefreshOptions } from './refresh.js';
-import { fileSource } from './sources/files.js';
-import { chainSources, type CatalogSource } from './sources/source.js';
-import { upstreamPostgresSource } from './sources/upstream-postgres.js';
+import { fileSource } from '../sources/files.js';
+import { chainSources, type CatalogSource } from '../sources/source.js';
+import { upstreamPostgresSource } from '../sources/upstream-postgres.js';
 
 let database: TestDatabase;
 let client: pg.Client;

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../test/node-database.js';
-import { loadDemoCatalog } from './demo/load-demo.js';
+import { createTestDatabase, type TestDatabase } from '../../test/node-database.js';
+import { loadDemoCatalog } from '../demo/load-demo.js';
 import { decodeWav, MAX_POINTS, peaksOf, waveformOf, WaveformError } from './waveform.js';
 import { computeWaveforms } from './waveform-job.js';
 

@@ -1,6 +1,6 @@
-import type { MediaType } from '../model/record.js';
-import { indexSettings } from '../model/search-index.js';
-import type { MeiliAdmin } from './meili-admin.js';
+import type { MediaType } from '../../model/record.js';
+import { indexSettings } from '../../model/search-index.js';
+import type { MeiliAdmin } from '../meili-admin.js';
 
 const CHECKED = ['searchableAttributes', 'filterableAttributes', 'sortableAttributes', 'rankingRules', 'facetSearch'] as const;
 

@@ -2,8 +2,8 @@
  * `npm run ingest:service`: the task service on INGEST_PORT (default 8001).
  */
 import { serve } from '@hono/node-server';
-import { ingestConfig } from './config.js';
-import { createTaskService } from './service.js';
+import { ingestConfig } from '../config.js';
+import { createTaskService } from '../tasks/service.js';
 
 const secret = process.env.INGEST_SECRET ?? '';
 if (secret.length < 16) {

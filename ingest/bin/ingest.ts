@@ -4,10 +4,10 @@
  * Progress goes to stderr (one line, redrawn on a terminal); the summary to stdout.
  */
 import { parseArgs } from 'node:util';
-import { MEDIA_TYPES, type MediaType } from '../model/record.js';
-import { ingestConfig } from './config.js';
-import { progressLine, taskSummary } from './format.js';
-import { TASK_ACTIONS, runTask, type TaskAction } from './run-task.js';
+import { MEDIA_TYPES, type MediaType } from '../../model/record.js';
+import { ingestConfig } from '../config.js';
+import { progressLine, taskSummary } from '../tasks/format.js';
+import { TASK_ACTIONS, runTask, type TaskAction } from '../tasks/run-task.js';
 
 const USAGE =
   'usage: npm run ingest -- <refresh|update|rollback> --media <image|audio|all> [--source <postgres URL | CSV/TSV file> [--add]]';

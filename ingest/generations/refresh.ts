@@ -4,21 +4,21 @@
  * the promotion; a failure leaves the live tables and index as they were.
  */
 import type pg from 'pg';
-import type { SkipReason } from '../model/catalog-row.js';
-import { toDocument } from '../model/document.js';
-import type { MediaType } from '../model/record.js';
-import { generationIndexName, indexSettings, liveIndexName } from '../model/search-index.js';
-import { MeiliAdmin } from './meili-admin.js';
-import { reapplyModeration } from './moderation.js';
-import { markPending, readGeneration, recordPromotion, recover } from './generation.js';
-import { countStaging, createStagingTables, loadRecords, swapTables } from './postgres-loader.js';
-import { ProgressTracker, type ProgressListener } from './progress.js';
-import type { CatalogSource } from './sources/source.js';
-import { sensitiveTextMatcher } from './sensitive-text.js';
-import { cleanBatch, countSkip, type SkippedRow } from './clean-batch.js';
-import { settingsDiffer } from './settings-check.js';
-import { upsertSources } from './sources-table.js';
-import { DocumentPusher } from './pipeline/push.js';
+import type { SkipReason } from '../../model/catalog-row.js';
+import { toDocument } from '../../model/document.js';
+import type { MediaType } from '../../model/record.js';
+import { generationIndexName, indexSettings, liveIndexName } from '../../model/search-index.js';
+import { MeiliAdmin } from '../meili-admin.js';
+import { reapplyModeration } from '../moderation/moderation.js';
+import { markPending, readGeneration, recordPromotion, recover } from './records.js';
+import { countStaging, createStagingTables, loadRecords, swapTables } from '../pipeline/load-postgres.js';
+import { ProgressTracker, type ProgressListener } from '../tasks/progress.js';
+import type { CatalogSource } from '../sources/source.js';
+import { sensitiveTextMatcher } from '../pipeline/clean.js';
+import { cleanBatch, countSkip, type SkippedRow } from '../pipeline/clean.js';
+import { settingsDiffer } from './checks.js';
+import { upsertSources } from '../pipeline/load-postgres.js';
+import { DocumentPusher } from '../pipeline/push.js';
 
 export interface RefreshOptions {
   mediaType: MediaType;

@@ -2,12 +2,12 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../test/node-database.js';
-import type { IngestConfig } from './config.js';
-import { loadDemoCatalog } from './demo/load-demo.js';
-import { MeiliAdmin } from './meili-admin.js';
+import { createTestDatabase, type TestDatabase } from '../../test/node-database.js';
+import type { IngestConfig } from '../config.js';
+import { loadDemoCatalog } from '../demo/load-demo.js';
+import { MeiliAdmin } from '../meili-admin.js';
 import { listReports, resolveReport } from './moderation.js';
-import { runTask } from './run-task.js';
+import { runTask } from '../tasks/run-task.js';
 
 let database: TestDatabase;
 let client: pg.Client;
@@ -96,7 +96,7 @@ describe('moderation', () => {
       [ids[2], hostile],
     );
     try {
-      const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'ingest/moderate-cli.ts', 'list', '--media', 'audio'], {
+      const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'ingest/bin/moderate.ts', 'list', '--media', 'audio'], {
         env: { ...process.env, DATABASE_URL: config.databaseUrl, MEILI_URL: config.meiliUrl, MEILI_MASTER_KEY: config.meiliMasterKey },
       });
       const line = stdout.split('\n').find((l) => l.startsWith(String(rows[0].id).padStart(6)));

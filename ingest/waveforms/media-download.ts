@@ -11,7 +11,7 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { isIP, type LookupFunction } from 'node:net';
 import { Agent, fetch } from 'undici';
-import { isPrivateHost } from '../model/private-address.js';
+import { isPrivateHost } from '../../model/private-address.js';
 
 const MAX_REDIRECTS = 3;
 

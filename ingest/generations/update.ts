@@ -4,18 +4,18 @@
  * deleted list are removed from both. No rebuild, no swap.
  */
 import type pg from 'pg';
-import { toDocument } from '../model/document.js';
-import type { MediaType } from '../model/record.js';
-import { liveIndexName } from '../model/search-index.js';
-import { readGeneration, recover } from './generation.js';
-import { cleanBatch, countSkip } from './clean-batch.js';
-import type { MeiliAdmin } from './meili-admin.js';
-import { loadRecords } from './postgres-loader.js';
-import { DocumentPusher } from './pipeline/push.js';
-import { ProgressTracker, type ProgressListener } from './progress.js';
+import { toDocument } from '../../model/document.js';
+import type { MediaType } from '../../model/record.js';
+import { liveIndexName } from '../../model/search-index.js';
+import { readGeneration, recover } from './records.js';
+import { cleanBatch, countSkip } from '../pipeline/clean.js';
+import type { MeiliAdmin } from '../meili-admin.js';
+import { loadRecords } from '../pipeline/load-postgres.js';
+import { DocumentPusher } from '../pipeline/push.js';
+import { ProgressTracker, type ProgressListener } from '../tasks/progress.js';
 import { RefreshError, type RefreshStats } from './refresh.js';
-import type { CatalogSource } from './sources/source.js';
-import { sensitiveTextMatcher } from './sensitive-text.js';
+import type { CatalogSource } from '../sources/source.js';
+import { sensitiveTextMatcher } from '../pipeline/clean.js';
 
 export interface UpdateOptions {
   mediaType: MediaType;

@@ -1,6 +1,6 @@
 /** Human-readable progress lines and summaries for terminals. */
 import type { Progress } from './progress.js';
-import type { RefreshStats } from './refresh.js';
+import type { RefreshStats } from '../generations/refresh.js';
 import type { TaskResult } from './run-task.js';
 
 function duration(seconds: number | null): string {

@@ -3,17 +3,17 @@
  * the local stack and the tests.
  */
 import pg from 'pg';
-import type { MediaType } from '../model/record.js';
-import type { IngestConfig } from './config.js';
-import { MeiliAdmin } from './meili-admin.js';
+import type { MediaType } from '../../model/record.js';
+import type { IngestConfig } from '../config.js';
+import { MeiliAdmin } from '../meili-admin.js';
 import { bumpCacheGeneration } from './notify-worker.js';
 import type { ProgressListener } from './progress.js';
-import { refresh, type RefreshStats } from './refresh.js';
-import { rollback, type RollbackResult } from './rollback.js';
-import { fileSource } from './sources/files.js';
-import { chainSources } from './sources/source.js';
-import { upstreamPostgresSource } from './sources/upstream-postgres.js';
-import { update, type UpdateStats } from './update.js';
+import { refresh, type RefreshStats } from '../generations/refresh.js';
+import { rollback, type RollbackResult } from '../generations/rollback.js';
+import { fileSource } from '../sources/files.js';
+import { chainSources } from '../sources/source.js';
+import { upstreamPostgresSource } from '../sources/upstream-postgres.js';
+import { update, type UpdateStats } from '../generations/update.js';
 
 export const TASK_ACTIONS = ['refresh', 'update', 'rollback'] as const;
 export type TaskAction = (typeof TASK_ACTIONS)[number];

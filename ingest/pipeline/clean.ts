@@ -3,11 +3,12 @@
  * The refresh and the incremental update both go through here, so the deleted and
  * sensitive lists and the sensitive-text check apply the same way everywhere.
  */
+import { readFile } from 'node:fs/promises';
 import type pg from 'pg';
-import { cleanRow, type CatalogRow, type SkipReason } from '../model/catalog-row.js';
-import type { MediaRecord, MediaType } from '../model/record.js';
-import type { TermMatcher } from '../model/sensitive-terms.js';
-import { deletedAmong, sensitiveAmong } from './generation.js';
+import { cleanRow, type CatalogRow, type SkipReason } from '../../model/catalog-row.js';
+import type { MediaRecord, MediaType } from '../../model/record.js';
+import { DEFAULT_SENSITIVE_TERMS, parseTermList, termMatcher, type TermMatcher } from '../../model/sensitive-terms.js';
+import { IngestError } from '../errors.js';
 
 export interface SkippedRow {
   id: string;
@@ -49,4 +50,35 @@ export function countSkip(stats: { skipped: number; skippedByReason: Partial<Rec
   stats.skipped++;
   stats.skippedByReason[row.reason] = (stats.skippedByReason[row.reason] ?? 0) + 1;
   if (stats.skippedSample.length < 1000) stats.skippedSample.push(row);
+}
+
+/** The term list of this deployment: `SENSITIVE_TERMS_FILE` (one term a line), else the default. */
+export async function sensitiveTextMatcher(): Promise<TermMatcher> {
+  const file = process.env.SENSITIVE_TERMS_FILE;
+  if (!file) return termMatcher(DEFAULT_SENSITIVE_TERMS);
+  try {
+    return termMatcher(parseTermList(await readFile(file, 'utf8')));
+  } catch (err) {
+    throw new IngestError(`cannot read SENSITIVE_TERMS_FILE ${file}: ${(err as Error).message}`);
+  }
+}
+
+/** Identifiers among `ids` that are on the deleted list. */
+export async function deletedAmong(api: pg.ClientBase, mediaType: MediaType, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const { rows } = await api.query<{ identifier: string }>(
+    'select identifier::text from deleted_media where media_type = $1 and identifier = any($2::uuid[])',
+    [mediaType, ids],
+  );
+  return new Set(rows.map((r) => r.identifier));
+}
+
+/** Identifiers among `ids` that moderators marked sensitive. */
+export async function sensitiveAmong(api: pg.ClientBase, mediaType: MediaType, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const { rows } = await api.query<{ identifier: string }>(
+    'select identifier::text from sensitive_media where media_type = $1 and identifier = any($2::uuid[])',
+    [mediaType, ids],
+  );
+  return new Set(rows.map((r) => r.identifier));
 }

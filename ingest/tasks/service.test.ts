@@ -1,13 +1,13 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../test/node-database.js';
-import type { IngestConfig } from './config.js';
-import { loadDemoCatalog } from './demo/load-demo.js';
-import { MeiliAdmin } from './meili-admin.js';
-import type { RefreshStats } from './refresh.js';
+import { createTestDatabase, type TestDatabase } from '../../test/node-database.js';
+import type { IngestConfig } from '../config.js';
+import { loadDemoCatalog } from '../demo/load-demo.js';
+import { MeiliAdmin } from '../meili-admin.js';
+import type { RefreshStats } from '../generations/refresh.js';
 import { runTask } from './run-task.js';
 import { createTaskService, type Task } from './service.js';
-import { hasSharedData, sharedAudioFiles } from '../test/shared-data.js';
+import { hasSharedData, sharedAudioFiles } from '../../test/shared-data.js';
 
 const SECRET = 'test-secret-0123456789abcdef';
 let database: TestDatabase;

@@ -7,10 +7,10 @@
  * task succeeded the promotion is completed, otherwise undone.
  */
 import type pg from 'pg';
-import type { MediaType } from '../model/record.js';
-import { liveIndexName } from '../model/search-index.js';
-import type { MeiliAdmin } from './meili-admin.js';
-import { dropStagingTables, exchangePrevious, stagingExists, swapTables } from './postgres-loader.js';
+import type { MediaType } from '../../model/record.js';
+import { liveIndexName } from '../../model/search-index.js';
+import type { MeiliAdmin } from '../meili-admin.js';
+import { dropStagingTables, exchangePrevious, stagingExists, swapTables } from '../pipeline/load-postgres.js';
 
 export interface GenerationRow {
   media_type: MediaType;
@@ -156,24 +156,4 @@ export async function recover(
     if (uid.startsWith(`${live}__`) && uid !== keep) await meili.deleteIndex(uid);
   }
   return outcome;
-}
-
-/** Identifiers among `ids` that are on the deleted list. */
-export async function deletedAmong(api: pg.ClientBase, mediaType: MediaType, ids: string[]): Promise<Set<string>> {
-  if (ids.length === 0) return new Set();
-  const { rows } = await api.query<{ identifier: string }>(
-    'select identifier::text from deleted_media where media_type = $1 and identifier = any($2::uuid[])',
-    [mediaType, ids],
-  );
-  return new Set(rows.map((r) => r.identifier));
-}
-
-/** Identifiers among `ids` that moderators marked sensitive. */
-export async function sensitiveAmong(api: pg.ClientBase, mediaType: MediaType, ids: string[]): Promise<Set<string>> {
-  if (ids.length === 0) return new Set();
-  const { rows } = await api.query<{ identifier: string }>(
-    'select identifier::text from sensitive_media where media_type = $1 and identifier = any($2::uuid[])',
-    [mediaType, ids],
-  );
-  return new Set(rows.map((r) => r.identifier));
 }

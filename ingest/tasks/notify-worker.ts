@@ -2,8 +2,8 @@
  * Tells the Worker that a media type's data changed, so cached answers of the older
  * generation stop being served (the Worker keeps the generation in KV).
  */
-import type { MediaType } from '../model/record.js';
-import type { IngestConfig } from './config.js';
+import type { MediaType } from '../../model/record.js';
+import type { IngestConfig } from '../config.js';
 
 export async function bumpCacheGeneration(config: IngestConfig, mediaType: MediaType, generation: string): Promise<'bumped' | 'skipped'> {
   if (!config.workerUrl || !config.workerSecret) return 'skipped';

@@ -4,10 +4,10 @@
  * first. One index swap and one table exchange, like a promotion.
  */
 import type pg from 'pg';
-import type { MediaType } from '../model/record.js';
-import { liveIndexName } from '../model/search-index.js';
-import { completeRollback, markPending, readGeneration, recover } from './generation.js';
-import type { MeiliAdmin } from './meili-admin.js';
+import type { MediaType } from '../../model/record.js';
+import { liveIndexName } from '../../model/search-index.js';
+import { completeRollback, markPending, readGeneration, recover } from './records.js';
+import type { MeiliAdmin } from '../meili-admin.js';
 import { RefreshError } from './refresh.js';
 
 export interface RollbackResult {

@@ -7,8 +7,8 @@ import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
-import { MEDIA_TYPES, type MediaType } from '../model/record.js';
-import type { IngestConfig } from './config.js';
+import { MEDIA_TYPES, type MediaType } from '../../model/record.js';
+import type { IngestConfig } from '../config.js';
 import type { Progress } from './progress.js';
 import { TASK_ACTIONS, runTask, type TaskAction, type TaskResult } from './run-task.js';
 

@@ -4,11 +4,11 @@
  */
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import type { MediaType } from '../model/record.js';
-import { ingestConfig } from './config.js';
-import { MeiliAdmin } from './meili-admin.js';
-import { escapeForTerminal } from './terminal-text.js';
-import { listReports, resolveReport, RESOLUTIONS, type Resolution } from './moderation.js';
+import type { MediaType } from '../../model/record.js';
+import { ingestConfig } from '../config.js';
+import { MeiliAdmin } from '../meili-admin.js';
+import { escapeForTerminal } from '../moderation/terminal-text.js';
+import { listReports, resolveReport, RESOLUTIONS, type Resolution } from '../moderation/moderation.js';
 
 const USAGE =
   'usage: npm run moderate -- list [--media image|audio] [--status pending_review]\n       npm run moderate -- resolve <report id> --as <sensitive|deindex|no_action>';
