@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { generationIndexName, liveIndexName } from '../../model/search-index.js';
 import { createTestDatabase, type TestDatabase } from '../../test/node-database.js';
 import { loadDemoCatalog } from '../demo/load-demo.js';
-import { markPending, readGeneration, recover } from './records.js';
+import { markPending, readGeneration } from './records.js';
+import { recover } from './recover.js';
 import { MeiliAdmin } from '../meili-admin.js';
 import { createStagingTables } from '../pipeline/load-postgres.js';
 

@@ -1,16 +1,10 @@
 /**
- * The promotion state of each media type (`search_generation`) and crash recovery.
- *
- * A promotion is three steps: (1) commit `pending_index`, (2) swap the Meilisearch
- * indexes (atomic), (3) one transaction swapping the tables, bumping the generation and
- * clearing `pending_index`. A crash between them is found by the next run: if the swap
- * task succeeded the promotion is completed, otherwise undone.
+ * The promotion state of each media type (`search_generation`): the live generation,
+ * the one kept for rollback, and the promotion in progress (`pending_index`), which
+ * `recover` finds after a crash (promote.ts says how a promotion goes).
  */
 import type pg from 'pg';
 import type { MediaType } from '../../model/record.js';
-import { liveIndexName } from '../../model/search-index.js';
-import type { MeiliAdmin } from '../meili-admin.js';
-import { dropStagingTables, exchangePrevious, stagingExists, swapTables } from '../pipeline/load-postgres.js';
 
 export interface GenerationRow {
   media_type: MediaType;
@@ -66,94 +60,7 @@ export async function recordPromotion(api: pg.ClientBase, mediaType: MediaType, 
   );
 }
 
-/**
- * The table side of a rollback, after its index swap: exchange live and previous
- * tables and record the previous generation as live (and this one as previous).
- */
-export async function completeRollback(api: pg.ClientBase, meili: MeiliAdmin, row: GenerationRow, live: string): Promise<void> {
-  await api.query('begin');
-  try {
-    await exchangePrevious(api, row.media_type);
-    await recordPromotion(api, row.media_type, {
-      generation: row.previous_generation ?? row.generation,
-      live,
-      previousIndex: row.previous_index,
-      previousGeneration: row.generation,
-      documentCount: await meili.documentCount(live),
-      updatedThrough: null,
-    });
-    await api.query('commit');
-  } catch (err) {
-    await api.query('rollback').catch(() => {});
-    throw err;
-  }
-}
-
-/**
- * How many times Meilisearch swapped `index` since the promotion was marked pending
- * (queued swaps are waited for first). An odd count means the swap is in effect.
- * The window starts ten minutes early: the database's and the engine's clocks differ.
- */
-async function swapsSince(meili: MeiliAdmin, index: string, since: string): Promise<number> {
-  const after = new Date(new Date(since).getTime() - 600_000);
-  for (const task of await meili.swapTasks(index, ['enqueued', 'processing'], after)) await meili.waitTask(task.uid).catch(() => {});
-  return (await meili.swapTasks(index, ['succeeded'], after)).length;
-}
-
-export type Recovery = 'none' | 'completed' | 'undone';
-
-/**
- * Brings a media type back to a consistent state after a crash: finishes or undoes an
- * interrupted promotion, then removes half-built leftovers (staging tables, build
- * indexes other than the kept previous generation).
- */
-export async function recover(
-  api: pg.ClientBase,
-  meili: MeiliAdmin,
-  mediaType: MediaType,
-  prefix: string,
-): Promise<Recovery> {
-  const live = liveIndexName(mediaType, prefix);
-  const row = await readGeneration(api, mediaType);
-  let outcome: Recovery = 'none';
-  if (row?.pending_index && row.pending_since) {
-    const target = row.pending_index;
-    const swapped = (await swapsSince(meili, target, row.pending_since)) % 2 === 1;
-    const wasRollback = target === row.previous_index;
-    if (swapped && wasRollback) {
-      await completeRollback(api, meili, row, live);
-      outcome = 'completed';
-    } else if (swapped && (await stagingExists(api, mediaType))) {
-      const hadLive = row.generation > 0;
-      const count = await meili.documentCount(live);
-      await api.query('begin');
-      try {
-        await swapTables(api, mediaType);
-        await recordPromotion(api, mediaType, {
-          generation: row.generation + 1,
-          live,
-          previousIndex: hadLive ? target : null,
-          previousGeneration: hadLive ? row.generation : null,
-          documentCount: count,
-          updatedThrough: row.pending_since,
-        });
-        await api.query('commit');
-      } catch (err) {
-        await api.query('rollback').catch(() => {});
-        throw err;
-      }
-      outcome = 'completed';
-    } else {
-      // Swapped but nothing to promote with it: put the index back before forgetting.
-      if (swapped && !wasRollback) await meili.swap(target, live);
-      await api.query('update search_generation set pending_index = null, pending_since = null where media_type = $1', [mediaType]);
-      outcome = 'undone';
-    }
-  }
-  await dropStagingTables(api, mediaType);
-  const keep = (await readGeneration(api, mediaType))?.previous_index;
-  for (const uid of await meili.listIndexes()) {
-    if (uid.startsWith(`${live}__`) && uid !== keep) await meili.deleteIndex(uid);
-  }
-  return outcome;
+/** Forgets the promotion in progress (it was undone, or never got past its index swap). */
+export async function clearPending(api: pg.ClientBase, mediaType: MediaType): Promise<void> {
+  await api.query('update search_generation set pending_index = null, pending_since = null where media_type = $1', [mediaType]);
 }

@@ -5,20 +5,19 @@
  */
 import type pg from 'pg';
 import type { SkipReason } from '../../model/catalog-row.js';
-import { toDocument } from '../../model/document.js';
 import type { MediaType } from '../../model/record.js';
 import { generationIndexName, indexSettings, liveIndexName } from '../../model/search-index.js';
-import { MeiliAdmin } from '../meili-admin.js';
+import type { MeiliAdmin } from '../meili-admin.js';
 import { reapplyModeration } from '../moderation/moderation.js';
-import { markPending, readGeneration, recordPromotion, recover } from './records.js';
-import { countStaging, createStagingTables, loadRecords, swapTables } from '../pipeline/load-postgres.js';
-import { ProgressTracker, type ProgressListener } from '../tasks/progress.js';
+import { sensitiveTextMatcher, type SkippedRow } from '../pipeline/clean.js';
+import { createStagingTables } from '../pipeline/load-postgres.js';
+import { runPipeline } from '../pipeline/run.js';
 import type { CatalogSource } from '../sources/source.js';
-import { sensitiveTextMatcher } from '../pipeline/clean.js';
-import { cleanBatch, countSkip, type SkippedRow } from '../pipeline/clean.js';
-import { settingsDiffer } from './checks.js';
-import { upsertSources } from '../pipeline/load-postgres.js';
-import { DocumentPusher } from '../pipeline/push.js';
+import { ProgressTracker, type ProgressListener } from '../tasks/progress.js';
+import { checkBeforePromotion } from './checks.js';
+import { promote } from './promote.js';
+import { readGeneration } from './records.js';
+import { recover } from './recover.js';
 
 export interface RefreshOptions {
   mediaType: MediaType;
@@ -53,11 +52,6 @@ export interface RefreshStats {
   durationSeconds: number;
 }
 
-export class RefreshError extends Error {
-  override name = 'RefreshError';
-}
-
-
 export async function refresh(opts: RefreshOptions): Promise<RefreshStats> {
   const started = Date.now();
   const { mediaType, api, meili } = opts;
@@ -75,76 +69,42 @@ export async function refresh(opts: RefreshOptions): Promise<RefreshStats> {
   const total = await opts.source.count();
   const progress = new ProgressTracker(total, opts.onProgress);
   const isSensitiveText = await sensitiveTextMatcher();
-  const stats: RefreshStats = {
-    mediaType, generation, index: live, read: 0, loaded: 0, indexed: 0, skipped: 0,
-    skippedByReason: {}, skippedSample: [], durationSeconds: 0,
-  };
 
   // A leftover of a killed run is discarded: reruns start clean.
   await meili.deleteIndex(target);
   await meili.createIndex(target, indexSettings(mediaType));
   await createStagingTables(api, mediaType);
 
-  const pusher = new DocumentPusher(meili, target, {
-    batchBytes: opts.batchBytes,
-    maxInFlight: opts.maxInFlight,
-    onDone: ({ indexed }) => {
-      stats.indexed += indexed;
-      progress.update({ indexed: stats.indexed });
-    },
-  });
-  const sources = new Map<string, number>();
-
+  let stats: RefreshStats;
   try {
-    for await (const rows of opts.source.batches()) {
-      if (opts.signal?.aborted) throw new RefreshError('refresh aborted');
-      const batch = await cleanBatch(api, mediaType, rows, isSensitiveText);
-      for (const row of batch.skipped) countSkip(stats, row);
-      const records = batch.records;
-      for (const record of records) {
-        if (record.source) sources.set(record.source, (sources.get(record.source) ?? 0) + 1);
-      }
-      stats.read += rows.length;
-      stats.loaded += await loadRecords(api, mediaType, records);
-      for (const record of records) await pusher.add(JSON.stringify(toDocument(mediaType, record)));
-      progress.update({ read: stats.read, loaded: stats.loaded, skipped: stats.skipped });
-    }
-    await pusher.finish();
+    const counts = await runPipeline(opts.source.batches(), {
+      task: 'refresh',
+      mediaType,
+      api,
+      meili,
+      index: target,
+      live: false,
+      isSensitiveText,
+      batchBytes: opts.batchBytes,
+      maxInFlight: opts.maxInFlight,
+      progress,
+      signal: opts.signal,
+    });
+    stats = {
+      mediaType, generation, index: live, read: counts.read, loaded: counts.loaded, indexed: counts.indexed, skipped: counts.skipped,
+      skippedByReason: counts.skippedByReason, skippedSample: counts.skippedSample, durationSeconds: 0,
+    };
 
     progress.update({ phase: 'checking' }, true);
-    await checkBeforePromotion(opts, target, mediaType);
+    await checkBeforePromotion(api, meili, target, mediaType);
 
     // Moderation decided while this refresh ran applies to the new generation too.
     await reapplyModeration(api, meili, mediaType, target, startedAt);
 
     progress.update({ phase: 'promoting' }, true);
-    const hasLive = (current?.generation ?? 0) > 0 && (await meili.indexExists(live));
-    // (1) Committed before the swap, so a crash after it is found and completed.
-    await markPending(api, mediaType, live, target);
-    // (2) Atomic in Meilisearch; the first generation is renamed into place.
-    await meili.swap(target, live, !hasLive);
-    // (3) Tables, sources and the generation record in one transaction.
-    await api.query('begin');
-    try {
-      await swapTables(api, mediaType);
-      await upsertSources(api, mediaType, sources);
-      await recordPromotion(api, mediaType, {
-        generation,
-        live,
-        previousIndex: hasLive ? target : null,
-        previousGeneration: hasLive ? current!.generation : null,
-        documentCount: stats.indexed,
-        updatedThrough: startedAt,
-      });
-      await api.query('commit');
-    } catch (err) {
-      await api.query('rollback').catch(() => {});
-      throw err;
-    }
-    // Keep exactly one previous generation (now in `target`) for rollback.
-    for (const uid of await meili.listIndexes()) {
-      if (uid.startsWith(`${live}__`) && uid !== target) await meili.deleteIndex(uid);
-    }
+    await promote(api, meili, {
+      mediaType, live, target, generation, current, documentCount: stats.indexed, updatedThrough: startedAt, sources: counts.sources,
+    });
   } catch (err) {
     // Before the swap this undoes everything; after it, recovery completes the promotion
     // (or, if that fails too, the next run does: the staging tables are left for it).
@@ -154,26 +114,4 @@ export async function refresh(opts: RefreshOptions): Promise<RefreshStats> {
   stats.durationSeconds = (Date.now() - started) / 1000;
   progress.update({ phase: 'done' }, true);
   return stats;
-}
-
-/** Count equality, settings and one sample query before anything is promoted. */
-async function checkBeforePromotion(opts: RefreshOptions, target: string, mediaType: MediaType): Promise<void> {
-  const rows = await countStaging(opts.api, mediaType);
-  const docs = await opts.meili.documentCount(target);
-  if (rows !== docs) {
-    throw new RefreshError(`check failed: ${rows} rows loaded but ${docs} documents indexed in ${target}; nothing was promoted`);
-  }
-  if (rows === 0) throw new RefreshError(`check failed: the new ${mediaType} index is empty; nothing was promoted`);
-  const differing = await settingsDiffer(opts.meili, target, mediaType);
-  if (differing.length) {
-    throw new RefreshError(`check failed: ${target} has unexpected ${differing.join(', ')}; nothing was promoted`);
-  }
-  const sample = await opts.api.query<{ title: string | null }>(
-    `select title from ${mediaType}_new where title is not null and length(title) > 3 limit 1`,
-  );
-  const word = sample.rows[0]?.title?.split(/\s+/).find((w) => /^\p{L}{3,}$/u.test(w));
-  if (word) {
-    const result = await opts.meili.search(target, { q: word, limit: 1 });
-    if (result.hits.length === 0) throw new RefreshError(`check failed: sample query "${word}" found nothing in ${target}; nothing was promoted`);
-  }
 }

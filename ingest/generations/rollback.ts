@@ -6,9 +6,11 @@
 import type pg from 'pg';
 import type { MediaType } from '../../model/record.js';
 import { liveIndexName } from '../../model/search-index.js';
-import { completeRollback, markPending, readGeneration, recover } from './records.js';
+import { IngestError } from '../errors.js';
 import type { MeiliAdmin } from '../meili-admin.js';
-import { RefreshError } from './refresh.js';
+import { completeRollback } from './promote.js';
+import { clearPending, markPending, readGeneration } from './records.js';
+import { recover } from './recover.js';
 
 export interface RollbackResult {
   mediaType: MediaType;
@@ -24,7 +26,7 @@ export async function rollback(opts: { api: pg.ClientBase; meili: MeiliAdmin; me
   await recover(api, meili, mediaType, prefix);
   const row = await readGeneration(api, mediaType);
   if (!row?.previous_index || row.previous_generation === null || !(await meili.indexExists(row.previous_index))) {
-    throw new RefreshError(`no previous ${mediaType} generation is kept: nothing to roll back to`);
+    throw new IngestError(`no previous ${mediaType} generation is kept: nothing to roll back to`);
   }
   const kept = row.previous_index;
   await markPending(api, mediaType, live, kept);
@@ -35,7 +37,7 @@ export async function rollback(opts: { api: pg.ClientBase; meili: MeiliAdmin; me
     // Put the index back so index and tables agree again. If the database is down, the
     // pending mark stays and the next run sees an even number of swaps: undone.
     await meili.swap(kept, live).catch(() => {});
-    await api.query('update search_generation set pending_index = null, pending_since = null where media_type = $1', [mediaType]).catch(() => {});
+    await clearPending(api, mediaType).catch(() => {});
     throw err;
   }
   return { mediaType, from: row.generation, to: row.previous_generation, documents: await meili.documentCount(live) };

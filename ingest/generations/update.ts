@@ -4,18 +4,17 @@
  * deleted list are removed from both. No rebuild, no swap.
  */
 import type pg from 'pg';
-import { toDocument } from '../../model/document.js';
 import type { MediaType } from '../../model/record.js';
 import { liveIndexName } from '../../model/search-index.js';
-import { readGeneration, recover } from './records.js';
-import { cleanBatch, countSkip } from '../pipeline/clean.js';
+import { IngestError } from '../errors.js';
 import type { MeiliAdmin } from '../meili-admin.js';
-import { loadRecords } from '../pipeline/load-postgres.js';
-import { DocumentPusher } from '../pipeline/push.js';
-import { ProgressTracker, type ProgressListener } from '../tasks/progress.js';
-import { RefreshError, type RefreshStats } from './refresh.js';
-import type { CatalogSource } from '../sources/source.js';
 import { sensitiveTextMatcher } from '../pipeline/clean.js';
+import { runPipeline } from '../pipeline/run.js';
+import type { CatalogSource } from '../sources/source.js';
+import { ProgressTracker, type ProgressListener } from '../tasks/progress.js';
+import { readGeneration } from './records.js';
+import { recover } from './recover.js';
+import type { RefreshStats } from './refresh.js';
 
 export interface UpdateOptions {
   mediaType: MediaType;
@@ -44,40 +43,30 @@ export async function update(opts: UpdateOptions): Promise<UpdateStats> {
   await recover(api, meili, mediaType, prefix);
   const current = await readGeneration(api, mediaType);
   if (!current || current.generation === 0) {
-    throw new RefreshError(`no live ${mediaType} generation to update: run \`npm run ingest -- refresh --media ${mediaType}\` first`);
+    throw new IngestError(`no live ${mediaType} generation to update: run \`npm run ingest -- refresh --media ${mediaType}\` first`);
   }
   const since = current.updated_through ?? '1970-01-01T00:00:00Z';
   const startedAt = (await api.query<{ now: string }>('select now()::text as now')).rows[0].now;
   const source = opts.source(since);
   const progress = new ProgressTracker(await source.count(), opts.onProgress);
   const isSensitiveText = await sensitiveTextMatcher();
-  const stats: UpdateStats = {
-    mediaType, generation: current.generation, index: live, read: 0, loaded: 0, indexed: 0, skipped: 0,
-    skippedByReason: {}, skippedSample: [], durationSeconds: 0, removed: 0, since,
-  };
-  const pusher = new DocumentPusher(meili, live, {
+  const counts = await runPipeline(source.batches(), {
+    task: 'update',
+    mediaType,
+    api,
+    meili,
+    index: live,
+    live: true,
+    isSensitiveText,
     batchBytes: opts.batchBytes,
     maxInFlight: opts.maxInFlight,
-    onDone: ({ indexed }) => {
-      stats.indexed += indexed;
-      progress.update({ indexed: stats.indexed });
-    },
+    progress,
+    signal: opts.signal,
   });
-  for await (const rows of source.batches()) {
-    if (opts.signal?.aborted) throw new RefreshError('update aborted');
-    const batch = await cleanBatch(api, mediaType, rows, isSensitiveText);
-    for (const row of batch.skipped) if (row.reason !== 'removed_from_source' && row.reason !== 'deleted') countSkip(stats, row);
-    stats.read += rows.length;
-    stats.loaded += await loadRecords(api, mediaType, batch.records, { live: true });
-    for (const record of batch.records) await pusher.add(JSON.stringify(toDocument(mediaType, record)));
-    if (batch.removals.length) {
-      await api.query(`delete from ${mediaType} where identifier = any($1::uuid[])`, [batch.removals]);
-      await pusher.remove(batch.removals);
-      stats.removed += batch.removals.length;
-    }
-    progress.update({ read: stats.read, loaded: stats.loaded, skipped: stats.skipped });
-  }
-  await pusher.finish();
+  const stats: UpdateStats = {
+    mediaType, generation: current.generation, index: live, read: counts.read, loaded: counts.loaded, indexed: counts.indexed, skipped: counts.skipped,
+    skippedByReason: counts.skippedByReason, skippedSample: counts.skippedSample, durationSeconds: 0, removed: counts.removed, since,
+  };
   const documents = await meili.documentCount(live);
   await api.query('update search_generation set updated_through = $2, document_count = $3 where media_type = $1', [
     mediaType,

@@ -9,8 +9,10 @@ import type pg from 'pg';
 import type { MediaType } from '../../model/record.js';
 import { liveIndexName } from '../../model/search-index.js';
 import type { IngestConfig } from '../config.js';
+import { IngestError } from '../errors.js';
 import type { MeiliAdmin } from '../meili-admin.js';
 import { bumpCacheGeneration } from '../tasks/notify-worker.js';
+import { withTransaction } from '../transaction.js';
 
 export const RESOLUTIONS = { sensitive: 'mature_filtered', deindex: 'deindexed', no_action: 'no_action' } as const;
 export type Resolution = keyof typeof RESOLUTIONS;
@@ -58,14 +60,12 @@ export async function resolveReport(
     [reportId],
   );
   const report = rows[0];
-  if (!report) throw new Error(`no report with id ${reportId}: see \`npm run moderate -- list\``);
-  if (report.status !== 'pending_review') throw new Error(`report ${reportId} is already resolved (${report.status}); a resolution is final`);
+  if (!report) throw new IngestError(`no report with id ${reportId}: see \`npm run moderate -- list\``);
+  if (report.status !== 'pending_review') throw new IngestError(`report ${reportId} is already resolved (${report.status}); a resolution is final`);
   const status = RESOLUTIONS[resolution];
   const live = liveIndexName(report.media_type, config.indexPrefix);
   const table = report.media_type;
-  await api.query('begin');
-  let resolved: number;
-  try {
+  const resolved = await withTransaction(api, async () => {
     if (resolution === 'sensitive') {
       await api.query(`insert into sensitive_media (media_type, identifier) values ($1, $2) on conflict do nothing`, [table, report.identifier]);
       await api.query(`update ${table} set mature = true, user_reported_sensitive = true where identifier = $1`, [report.identifier]);
@@ -82,18 +82,15 @@ export async function resolveReport(
         where media_type = $2 and identifier = $3 and status = 'pending_review' and (id = $4 or $5 or reason = $6)`,
       [status, table, report.identifier, report.id, resolution === 'deindex', report.reason],
     );
-    resolved = follow.rowCount ?? 0;
+    const count = follow.rowCount ?? 0;
     // The search index changes inside the transaction window: if it fails, nothing commits.
     if (resolution === 'sensitive') {
       await meili.waitTask(await meili.updateDocuments(live, markedSensitive([report.identifier])));
     } else if (resolution === 'deindex') {
       await meili.waitTask(await meili.deleteDocuments(live, [report.identifier]));
     }
-    await api.query('commit');
-  } catch (err) {
-    await api.query('rollback').catch(() => {});
-    throw err;
-  }
+    return count;
+  });
   if (resolution !== 'no_action') await bumpCacheGeneration(config, report.media_type, `moderation.${Date.now()}`);
   return { report, status, resolved };
 }

@@ -6,6 +6,7 @@
  * Plain SQL only (no extensions, no DO blocks): it has to run unchanged on PostgreSQL 15
  * and on PGlite (Postgres 17 in WASM), whose extension set differs.
  */
+import { IngestError } from '../errors.js';
 
 /** Upstream `image` columns in table order, without the serial `id`. */
 export const UPSTREAM_IMAGE_COLUMNS = [
@@ -182,7 +183,7 @@ void audioColumnsMatch;
 
 /** Quotes an SQL identifier (schema names come from config, so never trust them raw). */
 export function quoteIdent(name: string): string {
-  if (name.length === 0 || name.includes('\0')) throw new Error(`invalid SQL identifier: ${JSON.stringify(name)}`);
+  if (name.length === 0 || name.includes('\0')) throw new IngestError(`invalid SQL identifier: ${JSON.stringify(name)}`);
   return `"${name.replaceAll('"', '""')}"`;
 }
 

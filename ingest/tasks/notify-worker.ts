@@ -4,6 +4,7 @@
  */
 import type { MediaType } from '../../model/record.js';
 import type { IngestConfig } from '../config.js';
+import { IngestError } from '../errors.js';
 
 export async function bumpCacheGeneration(config: IngestConfig, mediaType: MediaType, generation: string): Promise<'bumped' | 'skipped'> {
   if (!config.workerUrl || !config.workerSecret) return 'skipped';
@@ -14,7 +15,7 @@ export async function bumpCacheGeneration(config: IngestConfig, mediaType: Media
       body: JSON.stringify({ media_type: mediaType, generation }),
       signal: AbortSignal.timeout(10_000),
     });
-    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    if (!res.ok) throw new IngestError(`HTTP ${res.status}`);
     return 'bumped';
   } catch (err) {
     // The data is live either way; cached answers then expire on their own (minutes).

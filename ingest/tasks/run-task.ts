@@ -14,6 +14,7 @@ import { fileSource } from '../sources/files.js';
 import { chainSources } from '../sources/source.js';
 import { upstreamPostgresSource } from '../sources/upstream-postgres.js';
 import { update, type UpdateStats } from '../generations/update.js';
+import { IngestError } from '../errors.js';
 
 export const TASK_ACTIONS = ['refresh', 'update', 'rollback'] as const;
 export type TaskAction = (typeof TASK_ACTIONS)[number];
@@ -37,7 +38,7 @@ async function connect(url: string, what: string): Promise<pg.Client> {
   try {
     await client.connect();
   } catch (err) {
-    throw new Error(`cannot reach the ${what} database: ${(err as Error).message}`);
+    throw new IngestError(`cannot reach the ${what} database: ${(err as Error).message}`);
   }
   return client;
 }
@@ -56,20 +57,20 @@ async function runTaskOnly(config: IngestConfig, action: TaskAction, mediaType: 
   try {
     await meili.health();
   } catch (err) {
-    throw new Error(`cannot reach Meilisearch at ${config.meiliUrl}: ${(err as Error).message}`);
+    throw new IngestError(`cannot reach Meilisearch at ${config.meiliUrl}: ${(err as Error).message}`);
   }
   const api = await connect(config.databaseUrl, 'API');
   try {
     // One refresh, update or rollback per media type at a time, across processes.
     const { rows } = await api.query<{ locked: boolean }>('select pg_try_advisory_lock($1) as locked', [TASK_LOCKS[mediaType]]);
-    if (!rows[0].locked) throw new Error(`another refresh, update or rollback of ${mediaType} is running; try again when it ends`);
+    if (!rows[0].locked) throw new IngestError(`another refresh, update or rollback of ${mediaType} is running; try again when it ends`);
     if (action === 'rollback') return await rollback({ api, meili, mediaType, indexPrefix: config.indexPrefix });
     const files = opts.files ?? [];
     const upstream = files.length && !opts.addFiles ? null : await connect(config.upstreamUrl, 'upstream');
     try {
       const common = { mediaType, api, meili, indexPrefix: config.indexPrefix, onProgress: opts.onProgress, signal: opts.signal };
       if (action === 'update') {
-        if (!upstream || files.length) throw new Error('update reads the upstream database; files can only be ingested by a refresh');
+        if (!upstream || files.length) throw new IngestError('update reads the upstream database; files can only be ingested by a refresh');
         return await update({
           ...common,
           source: (since) => upstreamPostgresSource(upstream, mediaType, { schema: config.upstreamSchema, since }),

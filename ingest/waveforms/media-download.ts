@@ -12,6 +12,7 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { isIP, type LookupFunction } from 'node:net';
 import { Agent, fetch } from 'undici';
 import { isPrivateHost } from '../../model/private-address.js';
+import { IngestError } from '../errors.js';
 
 const MAX_REDIRECTS = 3;
 
@@ -32,9 +33,9 @@ const resolveAll = (host: string) =>
 
 async function resolvePublic(host: string, opts: DownloadOptions): Promise<LookupAddress[]> {
   const addresses = await (opts.resolve ?? resolveAll)(host);
-  if (addresses.length === 0) throw new Error(`${host} has no address`);
+  if (addresses.length === 0) throw new IngestError(`${host} has no address`);
   const inside = opts.allowPrivate ? undefined : addresses.find((a) => isPrivateHost(a));
-  if (inside) throw new Error(`${host} resolves to a private address (${inside})`);
+  if (inside) throw new IngestError(`${host} resolves to a private address (${inside})`);
   return addresses.map((address) => ({ address, family: isIP(address) }));
 }
 
@@ -55,10 +56,10 @@ function checkedLookup(opts: DownloadOptions): LookupFunction {
 
 function checkHop(raw: string, opts: DownloadOptions): URL {
   const url = new URL(raw);
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`scheme ${url.protocol} is not fetched`);
-  if (url.username || url.password) throw new Error('URLs with credentials are not fetched');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new IngestError(`scheme ${url.protocol} is not fetched`);
+  if (url.username || url.password) throw new IngestError('URLs with credentials are not fetched');
   // Literal addresses never reach the lookup; names are checked there, per connection.
-  if (!opts.allowPrivate && isPrivateHost(url.hostname)) throw new Error(`${url.hostname} is a private address`);
+  if (!opts.allowPrivate && isPrivateHost(url.hostname)) throw new IngestError(`${url.hostname} is a private address`);
   return url;
 }
 
@@ -80,25 +81,25 @@ export async function downloadMedia(raw: string, opts: DownloadOptions): Promise
       if (res.status >= 300 && res.status < 400) {
         await res.body?.cancel();
         const location = res.headers.get('location');
-        if (!location) throw new Error(`HTTP ${res.status} without a Location`);
-        if (hop >= MAX_REDIRECTS) throw new Error(`more than ${MAX_REDIRECTS} redirects`);
+        if (!location) throw new IngestError(`HTTP ${res.status} without a Location`);
+        if (hop >= MAX_REDIRECTS) throw new IngestError(`more than ${MAX_REDIRECTS} redirects`);
         url = checkHop(new URL(location, url).toString(), opts);
         continue;
       }
       if (!res.ok) {
         await res.body?.cancel();
-        throw new Error(`HTTP ${res.status}`);
+        throw new IngestError(`HTTP ${res.status}`);
       }
       if (Number(res.headers.get('content-length') ?? 0) > opts.maxBytes) {
         await res.body?.cancel();
-        throw new Error('file too large');
+        throw new IngestError('file too large');
       }
       // Read with a running cap: a missing or false Content-Length cannot exhaust memory.
       const chunks: Buffer[] = [];
       let size = 0;
       for await (const chunk of res.body ?? []) {
         size += chunk.length;
-        if (size > opts.maxBytes) throw new Error('file too large');
+        if (size > opts.maxBytes) throw new IngestError('file too large');
         chunks.push(Buffer.from(chunk));
       }
       return Buffer.concat(chunks);

@@ -3,7 +3,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/node-database.js';
 import { loadDemoCatalog } from '../demo/load-demo.js';
-import { decodeWav, MAX_POINTS, peaksOf, waveformOf, WaveformError } from './waveform.js';
+import { IngestError } from '../errors.js';
+import { decodeWav, MAX_POINTS, peaksOf, waveformOf } from './waveform.js';
 import { computeWaveforms } from './waveform-job.js';
 
 /** A sine sweep (100 Hz → 2 kHz) whose amplitude rises linearly from 0 to 1. */
@@ -82,7 +83,7 @@ describe('waveform peaks', () => {
   });
 
   it('refuse what is not audio, with what to do next', async () => {
-    expect(() => decodeWav(Buffer.from('not audio at all, really not'))).toThrow(WaveformError);
+    expect(() => decodeWav(Buffer.from('not audio at all, really not'))).toThrow(IngestError);
     if (!existsSync('/usr/bin/ffmpeg')) {
       await expect(waveformOf(Buffer.from('ID3 not really an mp3'))).rejects.toThrow(/install-ffmpeg/);
     } else {

@@ -7,18 +7,15 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { endianness } from 'node:os';
+import { IngestError } from '../errors.js';
 
 export const MAX_POINTS = 1000;
 export const MAX_AUDIO_BYTES = 200 * 1024 * 1024;
 
-export class WaveformError extends Error {
-  override name = 'WaveformError';
-}
-
 /** Mono samples in [-1, 1] from a RIFF/WAVE file. */
 export function decodeWav(buf: Buffer): Float32Array {
   if (buf.length < 44 || buf.toString('ascii', 0, 4) !== 'RIFF' || buf.toString('ascii', 8, 12) !== 'WAVE') {
-    throw new WaveformError('not a WAV file');
+    throw new IngestError('not a WAV file');
   }
   let offset = 12;
   let format = 0;
@@ -47,7 +44,7 @@ export function decodeWav(buf: Buffer): Float32Array {
           else if (bits === 16) sum += buf.readInt16LE(at) / 32768;
           else if (bits === 24) sum += buf.readIntLE(at, 3) / 8388608;
           else if (bits === 32) sum += buf.readInt32LE(at) / 2147483648;
-          else throw new WaveformError(`unsupported WAV sample size ${bits}`);
+          else throw new IngestError(`unsupported WAV sample size ${bits}`);
         }
         out[f] = sum / channels;
       }
@@ -55,7 +52,7 @@ export function decodeWav(buf: Buffer): Float32Array {
     }
     offset = body + size + (size % 2);
   }
-  throw new WaveformError('WAV file has no data chunk');
+  throw new IngestError('WAV file has no data chunk');
 }
 
 /**
@@ -76,7 +73,7 @@ const LITTLE_ENDIAN = endianness() === 'LE';
 
 /** Mono 8 kHz samples through ffmpeg (any format it reads). */
 export async function decodeWithFfmpeg(buf: Buffer, ffmpeg = '/usr/bin/ffmpeg'): Promise<Float32Array> {
-  if (!existsSync(ffmpeg)) throw new WaveformError('ffmpeg is not installed: run `bash scripts/install-ffmpeg.sh`');
+  if (!existsSync(ffmpeg)) throw new IngestError('ffmpeg is not installed: run `bash scripts/install-ffmpeg.sh`');
   return new Promise((resolve, reject) => {
     const child = spawn(ffmpeg, ['-v', 'error', '-i', 'pipe:0', '-f', 's16le', '-ac', '1', '-ar', '8000', 'pipe:1'], { stdio: ['pipe', 'pipe', 'pipe'] });
     const chunks: Buffer[] = [];
@@ -85,7 +82,7 @@ export async function decodeWithFfmpeg(buf: Buffer, ffmpeg = '/usr/bin/ffmpeg'):
     child.stderr.on('data', (d: Buffer) => (err += d));
     child.on('error', reject);
     child.on('close', (code) => {
-      if (code !== 0) return reject(new WaveformError(`ffmpeg failed: ${err.trim().split('\n').pop()}`));
+      if (code !== 0) return reject(new IngestError(`ffmpeg failed: ${err.trim().split('\n').pop()}`));
       const pcm = Buffer.concat(chunks);
       const out = new Float32Array(Math.floor(pcm.length / 2));
       for (let i = 0; i < out.length; i++) out[i] = pcm.readInt16LE(i * 2) / 32768;
