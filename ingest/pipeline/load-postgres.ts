@@ -23,10 +23,16 @@ export async function dropStagingTables(client: pg.ClientBase, mediaType: MediaT
   for (const table of MEDIA_TABLES[mediaType]) await client.query(`drop table if exists ${staging(table)}`);
 }
 
-let columnCache = new Map<string, string[]>();
+/**
+ * Column lists per connection: looked up once per table by each connection (a task
+ * opens its own), so a migration run between tasks is always seen.
+ */
+const columnCache = new WeakMap<pg.ClientBase, Map<string, string[]>>();
 
 async function columnsOf(client: pg.ClientBase, table: string): Promise<string[]> {
-  const cached = columnCache.get(table);
+  let tables = columnCache.get(client);
+  if (!tables) columnCache.set(client, (tables = new Map()));
+  const cached = tables.get(table);
   if (cached) return cached;
   const { rows } = await client.query<{ column_name: string }>(
     `select column_name from information_schema.columns
@@ -34,13 +40,8 @@ async function columnsOf(client: pg.ClientBase, table: string): Promise<string[]
     [table],
   );
   const cols = rows.map((r) => r.column_name);
-  columnCache.set(table, cols);
+  tables.set(table, cols);
   return cols;
-}
-
-/** Forgets cached column lists (after migrations in long-lived processes and tests). */
-export function resetColumnCache(): void {
-  columnCache = new Map();
 }
 
 /**

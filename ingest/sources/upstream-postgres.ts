@@ -30,7 +30,7 @@ export async function countUpstream(client: pg.ClientBase, mediaType: MediaType,
   return Number(rows[0].n);
 }
 
-export async function* readUpstream(
+async function* readUpstream(
   client: pg.ClientBase,
   mediaType: MediaType,
   opts: UpstreamOptions,
