@@ -12,8 +12,8 @@
  */
 import { parseArgs } from 'node:util';
 import { demoAudio, demoImages } from '../ingest/demo/catalog.js';
-import { downloadMedia } from '../ingest/media-download.js';
-import { MAX_AUDIO_BYTES, waveformOf } from '../ingest/waveform.js';
+import { downloadMedia } from '../ingest/waveforms/media-download.js';
+import { MAX_AUDIO_BYTES, waveformOf } from '../ingest/waveforms/waveform.js';
 import { startMediaServer } from '../scripts/stack/media-server.js';
 
 const { values } = parseArgs({

@@ -5,11 +5,12 @@
  *
  * Sets up like bench/ingest.ts (own database, embedded Meilisearch, N demo images), then:
  *
- *   loop      the refresh's read loop without Meilisearch, stage by stage, in one pass:
- *             read a batch (upstream keyset query), cleanRow, deletedAmong,
- *             sensitiveAmong + the sensitive-text matcher, loadRecords
- *             (the json_populate_recordset upsert into image_new), toDocument +
- *             JSON.stringify. Sequential, so each figure is that stage alone.
+ *   loop      the refresh's read loop without Meilisearch, its real stages one after the
+ *             other in one pass: read a batch (upstream keyset query), cleanBatch
+ *             (cleanRow, the deletedAmong and sensitiveAmong queries timed apart, the
+ *             sensitive-text matcher), loadRecords (the json_populate_recordset upsert
+ *             into image_new), documentLine (toDocument + JSON.stringify). Sequential,
+ *             so each figure is that stage alone.
  *   refresh   refresh() in this process with timing wrappers around its connections,
  *             source and Meilisearch client: the time its read loop spends awaiting each
  *             thing, the rest being Node CPU plus waiting for a free Meilisearch slot.
@@ -33,17 +34,16 @@ import { promisify } from 'node:util';
 import { parseArgs } from 'node:util';
 import v8 from 'node:v8';
 import pg from 'pg';
-import { cleanRow } from '../model/catalog-row.js';
-import { toDocument } from '../model/document.js';
 import type { MediaRecord } from '../model/record.js';
 import { filterAttributes, indexSettings } from '../model/search-index.js';
-import { deletedAmong, sensitiveAmong } from '../ingest/generation.js';
-import { sensitiveTextMatcher } from '../ingest/sensitive-text.js';
+import { cleanBatch, sensitiveTextMatcher } from '../ingest/pipeline/clean.js';
 import { MeiliAdmin } from '../ingest/meili-admin.js';
-import { createStagingTables, dropStagingTables, loadRecords, resetColumnCache } from '../ingest/postgres-loader.js';
-import { refresh } from '../ingest/refresh.js';
+import { createStagingTables, dropStagingTables, loadRecords } from '../ingest/pipeline/load-postgres.js';
+import { DEFAULT_BATCH_BYTES, DEFAULT_MAX_IN_FLIGHT } from '../ingest/pipeline/push.js';
+import { documentLine } from '../ingest/pipeline/serialise.js';
+import { refresh } from '../ingest/generations/refresh.js';
 import type { CatalogSource } from '../ingest/sources/source.js';
-import { readUpstream, upstreamPostgresSource } from '../ingest/sources/upstream-postgres.js';
+import { upstreamPostgresSource } from '../ingest/sources/upstream-postgres.js';
 import { prepareCatalog, SCHEMA } from './lib/catalog.js';
 import { meiliBatches, meiliBusySeconds, pushBatches, writeRefreshDocuments, type NdjsonFile } from './lib/documents.js';
 import { runIngest } from './lib/ingest-child.js';
@@ -69,7 +69,7 @@ async function main(): Promise<void> {
   });
   const memoryNames = values.memory ? values.memory.split(',') : Object.keys(MEMORY_VARIANTS);
   const tuningNames = values.tuning ? values.tuning.split(',') : Object.keys(TUNING_VARIANTS);
-  const meiliNames = values.meili ? values.meili.split(',') : ['default', 'inflight1', 'inflight8', 'mib32', 'mib64', 'nofacetsearch', 'lean', 'memory1g'];
+  const meiliNames = values.meili ? values.meili.split(',') : ['default', 'inflight1', 'inflight2', 'mib32', 'mib64', 'nofacetsearch', 'lean', 'memory1g'];
   const rows = Number(values.rows!.replace(/[_,]/g, ''));
   const only = new Set(values.only ? values.only.split(',') : ALL);
   const teardown = new Teardown();
@@ -133,44 +133,34 @@ async function backendCpu(clients: pg.Client[], db: BenchDatabase): Promise<() =
 async function loopStages(db: BenchDatabase, rows: number): Promise<void> {
   log('loop: the read loop without Meilisearch, stage by stage');
   const upstream = await connect(db.url);
-  const api = await connect(db.url);
+  // The clean stage's list lookups are timed by query kind.
+  const api = new TimedClient({ connectionString: db.url });
+  api.on('error', () => {});
+  await api.connect();
   try {
-    resetColumnCache();
     await createStagingTables(api, 'image');
     const pgCpu = await backendCpu([upstream, api], db);
-    const t = { read: 0, clean: 0, deleted: 0, sensitive: 0, load: 0, serialize: 0 };
+    const t = { read: 0, clean: 0, load: 0, serialize: 0 };
     const isSensitiveText = await sensitiveTextMatcher();
     let docs = 0;
     let bytes = 0;
     const cpu0 = process.cpuUsage();
     const start = now();
-    const it = readUpstream(upstream, 'image', { schema: SCHEMA })[Symbol.asyncIterator]();
+    // The real stages, one after the other: source → cleanBatch → loadRecords → documentLine.
+    const it = upstreamPostgresSource(upstream, 'image', { schema: SCHEMA }).batches()[Symbol.asyncIterator]();
     for (;;) {
       let t0 = now();
       const next = await it.next();
       t.read += now() - t0;
       if (next.done) break;
       t0 = now();
-      const cleaned = next.value.map((row) => cleanRow('image', row));
+      const { records } = await cleanBatch(api, 'image', next.value, isSensitiveText);
       t.clean += now() - t0;
-      t0 = now();
-      const ids = cleaned.flatMap((r) => (r.ok ? [r.record.identifier] : []));
-      const deleted = await deletedAmong(api, 'image', ids);
-      t.deleted += now() - t0;
-      t0 = now();
-      const sensitive = await sensitiveAmong(api, 'image', ids);
-      for (const r of cleaned) {
-        if (!r.ok) continue;
-        if (sensitive.has(r.record.identifier)) r.record.mature = r.record.user_reported_sensitive = true;
-        r.record.sensitive_text = isSensitiveText(r.record);
-      }
-      t.sensitive += now() - t0;
-      const records: MediaRecord[] = cleaned.flatMap((r) => (r.ok && !deleted.has(r.record.identifier) ? [r.record] : []));
       t0 = now();
       await loadRecords(api, 'image', records);
       t.load += now() - t0;
       t0 = now();
-      for (const record of records) bytes += JSON.stringify(toDocument('image', record)).length + 1;
+      for (const record of records) bytes += documentLine('image', record).length + 1;
       t.serialize += now() - t0;
       docs += records.length;
     }
@@ -178,17 +168,20 @@ async function loopStages(db: BenchDatabase, rows: number): Promise<void> {
     const cpu = process.cpuUsage(cpu0);
     const pgSeconds = pgCpu();
     await dropStagingTables(api, 'image');
+    const deleted = api.times.get('deletedAmong')?.ms ?? 0;
+    const sensitive = api.times.get('sensitiveAmong')?.ms ?? 0;
     out(`### Read loop without Meilisearch (sequential, ${rows.toLocaleString('en-US')} rows → ${docs.toLocaleString('en-US')} documents, ${mb(bytes)} MB NDJSON)`);
     out();
     out('| stage | seconds | share | rows/s alone |');
     out('|---|---:|---:|---:|');
     for (const [name, ms] of Object.entries({
       'read upstream (keyset select of 5,000 rows)': t.read,
-      'cleanRow': t.clean,
-      'deletedAmong (uuid = any)': t.deleted,
-      'sensitiveAmong + sensitive-text matcher': t.sensitive,
+      'cleanBatch (all of it)': t.clean,
+      '  of which deletedAmong (uuid = any)': deleted,
+      '  of which sensitiveAmong': sensitive,
+      '  of which cleanRow + sensitive-text matcher': t.clean - deleted - sensitive,
       'loadRecords (json_populate_recordset upsert)': t.load,
-      'toDocument + JSON.stringify': t.serialize,
+      'documentLine (toDocument + JSON.stringify)': t.serialize,
     })) {
       out(`| ${name} | ${s(ms)} | ${((100 * ms) / total).toFixed(0)} % | ${rate(rows, ms)} |`);
     }
@@ -230,6 +223,7 @@ class TimedClient extends pg.Client {
 function queryKind(sql: string): string {
   const q = sql.trim().toLowerCase().replace(/\s+/g, ' ');
   if (q.includes('from deleted_media')) return 'deletedAmong';
+  if (q.includes('from sensitive_media')) return 'sensitiveAmong';
   if (q.startsWith('insert into image_new')) return 'loadRecords (upsert into image_new)';
   if (q.includes('from "upstream"."image" where id >')) return 'read upstream batch';
   if (q.startsWith('select count(*)') && q.includes('upstream')) return 'count upstream';
@@ -261,7 +255,6 @@ class TimedMeili extends MeiliAdmin {
 
 async function instrumentedRefresh(db: BenchDatabase, meili: BenchMeili): Promise<void> {
   log('refresh: refresh() in-process with timing wrappers');
-  resetColumnCache();
   const api = new TimedClient({ connectionString: db.url });
   const upstream = new TimedClient({ connectionString: db.url });
   api.on('error', () => {});
@@ -360,11 +353,9 @@ async function postgresVariants(db: BenchDatabase, client: pg.Client, scratch: s
   log('postgres: the staging load alone, several ways');
   // The cleaned records, once, in the refresh's batches.
   const batches: MediaRecord[][] = [];
-  for await (const rows of readUpstream(client, 'image', { schema: SCHEMA })) {
-    batches.push(rows.flatMap((row) => {
-      const r = cleanRow('image', row);
-      return r.ok ? [r.record] : [];
-    }));
+  const isSensitiveText = await sensitiveTextMatcher();
+  for await (const rows of upstreamPostgresSource(client, 'image', { schema: SCHEMA }).batches()) {
+    batches.push((await cleanBatch(client, 'image', rows, isSensitiveText)).records);
   }
   const total = batches.reduce((a, b) => a + b.length, 0);
   const api = await connect(db.url);
@@ -392,7 +383,6 @@ async function postgresVariants(db: BenchDatabase, client: pg.Client, scratch: s
       .join(', ')}`;
   const insert = (table: string) => `insert into ${table} select * from json_populate_recordset(null::${table}, $1::json)`;
   try {
-    resetColumnCache();
     await createStagingTables(api, 'image');
     await measure('as the refresh: loadRecords, 5,000-row json_populate_recordset upserts', async () => {
       for (const b of batches) await loadRecords(api, 'image', b);
@@ -473,9 +463,13 @@ interface MeiliVariant {
 }
 
 const MEILI_VARIANTS: Record<string, MeiliVariant> = {
-  default: { label: '8 MiB payloads, 2 in flight (the refresh default)', bytes: 8 * MiB, inFlight: 2 },
+  default: {
+    label: `${DEFAULT_BATCH_BYTES / MiB} MiB payloads, ${DEFAULT_MAX_IN_FLIGHT} in flight (the refresh default)`,
+    bytes: DEFAULT_BATCH_BYTES,
+    inFlight: DEFAULT_MAX_IN_FLIGHT,
+  },
   inflight1: { label: '8 MiB payloads, 1 in flight', bytes: 8 * MiB, inFlight: 1 },
-  inflight8: { label: '8 MiB payloads, 8 in flight (Meilisearch auto-batches the queued ones)', bytes: 8 * MiB, inFlight: 8 },
+  inflight2: { label: '8 MiB payloads, 2 in flight (Meilisearch auto-batches fewer queued ones)', bytes: 8 * MiB, inFlight: 2 },
   mib32: { label: '32 MiB payloads, 2 in flight', bytes: 32 * MiB, inFlight: 2 },
   mib64: { label: '64 MiB payloads, 2 in flight', bytes: 64 * MiB, inFlight: 2 },
   nofacetsearch: {
@@ -598,7 +592,7 @@ interface TuningVariant {
 }
 
 const TUNING_VARIANTS: Record<string, TuningVariant> = {
-  default: { label: 'refresh defaults (8 MiB, 2 in flight)' },
+  default: { label: `refresh defaults (${DEFAULT_BATCH_BYTES / MiB} MiB, ${DEFAULT_MAX_IN_FLIGHT} in flight)` },
   inflight8: { label: 'maxInFlight 8', maxInFlight: 8 },
   mib32: { label: 'batchBytes 32 MiB', batchBytes: 32 * MiB },
   mib64: { label: 'batchBytes 64 MiB', batchBytes: 64 * MiB },

@@ -4,6 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { IngestError } from './errors.js';
 
 export const STATE_DIR = path.resolve(process.env.EDGEVERSE_STATE_DIR ?? '.state');
 export const STACK_FILE = path.join(STATE_DIR, 'stack.json');
@@ -50,7 +51,7 @@ export function ingestConfig(overrides: { source?: string } = {}): IngestConfig 
     !meiliMasterKey && 'MEILI_MASTER_KEY',
   ].filter(Boolean);
   if (missing.length) {
-    throw new Error(`${missing.join(', ')} not set and no local stack running: set them, or start the stack with \`npm start\``);
+    throw new IngestError(`${missing.join(', ')} not set and no local stack running: set them, or start the stack with \`npm start\``);
   }
   return {
     databaseUrl: databaseUrl!,

@@ -5,8 +5,8 @@
 import pg from 'pg';
 import { loadDemoCatalog } from '../ingest/demo/load-demo.js';
 import { MeiliAdmin } from '../ingest/meili-admin.js';
-import { computeWaveforms } from '../ingest/waveform-job.js';
-import { refresh } from '../ingest/refresh.js';
+import { computeWaveforms } from '../ingest/waveforms/waveform-job.js';
+import { refresh } from '../ingest/generations/refresh.js';
 import { fileSource } from '../ingest/sources/files.js';
 import { chainSources } from '../ingest/sources/source.js';
 import { upstreamPostgresSource } from '../ingest/sources/upstream-postgres.js';

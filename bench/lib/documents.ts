@@ -5,15 +5,14 @@
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import type pg from 'pg';
-import { toDocument } from '../../model/document.js';
 import type { MediaType } from '../../model/record.js';
-import { cleanBatch } from '../../ingest/clean-batch.js';
 import type { MeiliAdmin } from '../../ingest/meili-admin.js';
-import { sensitiveTextMatcher } from '../../ingest/sensitive-text.js';
-import { DEFAULT_BATCH_BYTES, DEFAULT_MAX_IN_FLIGHT } from '../../ingest/pipeline/push.js';
-import { readUpstream } from '../../ingest/sources/upstream-postgres.js';
+import { cleanBatch, sensitiveTextMatcher } from '../../ingest/pipeline/clean.js';
+import { DEFAULT_BATCH_BYTES, DEFAULT_MAX_IN_FLIGHT, InFlightWindow } from '../../ingest/pipeline/push.js';
+import { ByteBatch, documentLine } from '../../ingest/pipeline/serialise.js';
+import { upstreamPostgresSource } from '../../ingest/sources/upstream-postgres.js';
 
-/** The refresh's defaults (ingest/refresh.ts), so the baseline pushes the same payloads. */
+/** The refresh's defaults (ingest/pipeline/push.ts), so the baseline pushes the same payloads. */
 export const REFRESH_BATCH_BYTES = DEFAULT_BATCH_BYTES;
 export const REFRESH_MAX_IN_FLIGHT = DEFAULT_MAX_IN_FLIGHT;
 
@@ -28,11 +27,11 @@ export interface NdjsonFile {
 }
 
 /**
- * Rebuilds the documents exactly as `refresh()` does (same reader and batch size, same
- * `cleanBatch` → `toDocument` → `JSON.stringify`, same payload cut rule, which counts
- * UTF-16 units plus one per newline), writing them to `file`. `upstream` is also the API
- * database here (deleted and sensitive lists). The caller checks a sample against the
- * live index, so a change of the refresh this function does not follow is caught.
+ * Rebuilds the documents exactly as `refresh()` does, with its own stages (the upstream
+ * source, `cleanBatch`, `documentLine`, and the push's `ByteBatch` cut rule), writing
+ * them to `file`. `upstream` is also the API database here (deleted and sensitive
+ * lists). The caller checks a sample against the live index, so a change of the refresh
+ * these stages do not follow is caught.
  */
 export async function writeRefreshDocuments(
   upstream: pg.ClientBase,
@@ -44,31 +43,20 @@ export async function writeRefreshDocuments(
 ): Promise<NdjsonFile> {
   const fd = openSync(file, 'w');
   const out: NdjsonFile = { path: file, documents: 0, bytes: 0, batches: [], sample: [] };
-  let batchStart = 0;
-  let pendingBytes = 0;
-  let pendingDocs = 0;
-  let buffer: string[] = [];
+  const batch = new ByteBatch(batchBytes);
   const cut = () => {
-    if (pendingDocs === 0) return;
-    if (buffer.length) {
-      out.bytes += writeSync(fd, buffer.join(''));
-      buffer = [];
-    }
-    out.batches.push({ start: batchStart, end: out.bytes - 1, docs: pendingDocs });
-    batchStart = out.bytes;
-    pendingBytes = 0;
-    pendingDocs = 0;
+    const payload = batch.take();
+    if (!payload) return;
+    const start = out.bytes;
+    out.bytes += writeSync(fd, `${payload.body}\n`);
+    out.batches.push({ start, end: out.bytes - 1, docs: payload.docs });
   };
   const isSensitiveText = await sensitiveTextMatcher();
   try {
-    for await (const rows of readUpstream(upstream, mediaType, { schema })) {
-      // The refresh's own cleaning step (cleanRow, deleted and sensitive lists, matcher).
+    for await (const rows of upstreamPostgresSource(upstream, mediaType, { schema }).batches()) {
       const { records } = await cleanBatch(upstream, mediaType, rows, isSensitiveText);
       for (const record of records) {
-        const line = JSON.stringify(toDocument(mediaType, record));
-        buffer.push(line, '\n');
-        pendingBytes += line.length + 1;
-        pendingDocs++;
+        const line = documentLine(mediaType, record);
         out.documents++;
         // Reservoir sampling: a uniform sample whatever the count.
         if (out.sample.length < sampleSize) out.sample.push(JSON.parse(line));
@@ -76,11 +64,7 @@ export async function writeRefreshDocuments(
           const j = Math.floor(Math.random() * out.documents);
           if (j < sampleSize) out.sample[j] = JSON.parse(line);
         }
-        if (pendingBytes >= batchBytes) cut();
-      }
-      if (buffer.length > 2000) {
-        out.bytes += writeSync(fd, buffer.join(''));
-        buffer = [];
+        if (batch.add(line)) cut();
       }
     }
     cut();
@@ -152,9 +136,9 @@ function readBatch(fd: number, b: { start: number; end: number }): string {
 }
 
 /**
- * Pushes the payloads the way `refresh()` flushes them (payload ready, wait for a free
- * slot, enqueue, wait for the task) and returns the wall seconds until the last task
- * succeeded. Only this is timed; the file is read from the page cache as it goes.
+ * Pushes the payloads through the refresh's own in-flight window (payload ready, wait
+ * for a free slot, enqueue, wait for the task) and returns the wall seconds until the
+ * last task succeeded. Only this is timed; the file is read from the page cache as it goes.
  */
 export async function pushBatches(
   meili: MeiliAdmin,
@@ -163,27 +147,22 @@ export async function pushBatches(
   maxInFlight = REFRESH_MAX_IN_FLIGHT,
 ): Promise<{ seconds: number; firstTaskUid: number | null }> {
   const fd = openSync(file.path, 'r');
-  const inFlight = new Set<Promise<void>>();
-  let failure: Error | null = null;
+  const window = new InFlightWindow(maxInFlight);
   let firstTaskUid: number | null = null;
   const started = performance.now();
   try {
     for (const batch of file.batches) {
       const body = readBatch(fd, batch);
-      while (inFlight.size >= maxInFlight) await Promise.race(inFlight);
-      if (failure) throw failure;
-      const task = (async () => {
-        const uid = await meili.addDocuments(index, body);
-        firstTaskUid ??= uid;
-        await meili.waitTask(uid);
-      })().catch((err: Error) => {
-        failure ??= err;
-      });
-      const tracked = task.finally(() => inFlight.delete(tracked));
-      inFlight.add(tracked);
+      await window.acquire();
+      window.track(
+        (async () => {
+          const uid = await meili.addDocuments(index, body);
+          firstTaskUid ??= uid;
+          await meili.waitTask(uid);
+        })(),
+      );
     }
-    await Promise.all(inFlight);
-    if (failure) throw failure;
+    await window.drain();
   } finally {
     closeSync(fd);
   }

@@ -1,5 +1,5 @@
 /**
- * Runs the production ingest CLI (`ingest/cli.ts refresh`) as a child process and
+ * Runs the production ingest CLI (`ingest/bin/ingest.ts refresh`) as a child process and
  * watches it: wall time, peak RSS (/proc VmHWM every 100 ms, getrusage at exit), CPU
  * seconds of the child, of Meilisearch and of the child's Postgres backends, and the
  * timeline of its progress lines.
@@ -21,7 +21,7 @@ export interface IngestChildOptions {
   nodeArgs?: string[];
   /** Extra environment for the child. */
   env?: Record<string, string>;
-  /** Script and arguments instead of the production CLI (`ingest/cli.ts refresh --media image`). */
+  /** Script and arguments instead of the production CLI (`ingest/bin/ingest.ts refresh --media image`). */
   script?: string[];
   log?: (line: string) => void;
 }
@@ -107,7 +107,7 @@ export async function runIngest(
       'tsx',
       '--import',
       './bench/lib/exit-rusage.ts',
-      ...(opts.script ?? ['ingest/cli.ts', 'refresh', '--media', 'image']),
+      ...(opts.script ?? ['ingest/bin/ingest.ts', 'refresh', '--media', 'image']),
     ],
     { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] },
   );

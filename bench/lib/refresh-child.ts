@@ -1,13 +1,13 @@
 /**
- * `refresh --media image` as ingest/run-task.ts runs it (same connections, same upstream
+ * `refresh --media image` as ingest/tasks/run-task.ts runs it (same connections, same upstream
  * source, same progress and summary lines), but with the refresh's tuning options from
  * the environment: BENCH_BATCH_BYTES and BENCH_MAX_IN_FLIGHT. For what-if runs of
- * bench/ingest-stages.ts; the production path is ingest/cli.ts.
+ * bench/ingest-stages.ts; the production path is ingest/bin/ingest.ts.
  */
 import pg from 'pg';
-import { progressLine, summaryLines } from '../../ingest/format.js';
+import { progressLine, summaryLines } from '../../ingest/tasks/format.js';
 import { MeiliAdmin } from '../../ingest/meili-admin.js';
-import { refresh } from '../../ingest/refresh.js';
+import { refresh } from '../../ingest/generations/refresh.js';
 import { upstreamPostgresSource } from '../../ingest/sources/upstream-postgres.js';
 
 async function main(): Promise<void> {

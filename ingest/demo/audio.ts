@@ -3,7 +3,7 @@
  * effects and Wikimedia Commons recordings, with their licence, format and length mixes.
  */
 import { licenseDeedUrl } from '../../model/licenses.js';
-import type { UpstreamAudioRow, UpstreamAudioSet, UpstreamTag } from '../upstream/schema.js';
+import type { UpstreamAudioRow, UpstreamAudioSet, UpstreamTag } from '../sources/upstream-schema.js';
 import { audioUrl, DEMO_AUDIO_SAMPLE_RATE, DEMO_AUDIO_SAMPLE_RATES, imageUrl, MAX_DEMO_AUDIO_MS, wavBitRate, wavBytes } from './media.js';
 import { poolIndex, Rand, type Weighted } from './random.js';
 import { type Creator, type Ctx, DAY_MS, dates, ingestionType, iso, licenseVersion, mediaPrefix, popularity, wikimediaUser } from './rows.js';

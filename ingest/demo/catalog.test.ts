@@ -1,7 +1,7 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
 import { DEMO_CATALOG_VERSION, demoAudio, demoCatalogFingerprint, demoImages } from './catalog.js';
-import { UPSTREAM_AUDIO_COLUMNS, UPSTREAM_IMAGE_COLUMNS } from '../upstream/schema.js';
+import { UPSTREAM_AUDIO_COLUMNS, UPSTREAM_IMAGE_COLUMNS } from '../sources/upstream-schema.js';
 import { DEMO_AUDIO_SAMPLE_RATE, DEMO_AUDIO_TYPES, DEMO_IMAGE_TYPES, MAX_DEMO_AUDIO_MS, THUMBNAIL_MAX_SIDE, wavBytes } from './media.js';
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;

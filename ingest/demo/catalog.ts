@@ -15,7 +15,7 @@
  * PRNG), `words.ts` (vocabularies), `text.ts` (titles, descriptions, tags), `rows.ts`
  * (what both media types share), `images.ts` and `audio.ts`.
  */
-import type { UpstreamAudioRow, UpstreamImageRow } from '../upstream/schema.js';
+import type { UpstreamAudioRow, UpstreamImageRow } from '../sources/upstream-schema.js';
 import { demoAudioAt } from './audio.js';
 import { demoImageAt } from './images.js';
 import type { Ctx } from './rows.js';

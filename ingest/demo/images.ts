@@ -3,7 +3,7 @@
  * sizes and metadata, modelled on the real catalog's providers.
  */
 import { licenseDeedUrl } from '../../model/licenses.js';
-import type { UpstreamImageRow } from '../upstream/schema.js';
+import type { UpstreamImageRow } from '../sources/upstream-schema.js';
 import { fitWithin, imageUrl, THUMBNAIL_MAX_SIDE } from './media.js';
 import { poolIndex, Rand, type Weighted } from './random.js';
 import { type Creator, type Ctx, DAY_MS, dates, ingestionType, iso, licenseVersion, mediaPrefix, popularity, wikimediaUser } from './rows.js';

@@ -9,7 +9,7 @@
  */
 import type { ClientBase } from 'pg';
 import { demoAudio, demoImages } from './catalog.js';
-import { quoteIdent, UPSTREAM_AUDIO_COLUMNS, UPSTREAM_IMAGE_COLUMNS, upstreamDdl } from '../upstream/schema.js';
+import { quoteIdent, UPSTREAM_AUDIO_COLUMNS, UPSTREAM_IMAGE_COLUMNS, upstreamDdl } from '../sources/upstream-schema.js';
 
 export interface LoadDemoProgress {
   table: string;

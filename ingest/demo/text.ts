@@ -1,5 +1,5 @@
 /** Titles' and descriptions' building blocks, names and tags of the demo catalog. */
-import type { UpstreamTag } from '../upstream/schema.js';
+import type { UpstreamTag } from '../sources/upstream-schema.js';
 import type { Rand } from './random.js';
 import { ADJECTIVES, CAMERAS, CITIES, FIRST_NAMES, LAST_NAMES, MACHINE_TAGS, SEASONS, SOUND_WORDS, TIMES, TOPIC_NOUNS, type Topic } from './words.js';
 

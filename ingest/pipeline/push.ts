@@ -8,6 +8,7 @@
  * upsert of the same id wins.
  */
 import type { MeiliAdmin } from '../meili-admin.js';
+import { ByteBatch } from './serialise.js';
 
 /** Meilisearch payload size: few large payloads index fastest. */
 export const DEFAULT_BATCH_BYTES = 8 * 1024 * 1024;
@@ -29,29 +30,23 @@ export interface PushOptions {
 }
 
 export class DocumentPusher {
-  private pending: string[] = [];
-  private pendingBytes = 0;
-  private readonly inFlight = new Set<Promise<void>>();
+  private readonly pending: ByteBatch;
+  private readonly window: InFlightWindow;
   private readonly sending = new Set<Promise<void>>();
   private barrier: Promise<void> = Promise.resolve();
-  private failure: Error | null = null;
-  private readonly batchBytes: number;
-  private readonly maxInFlight: number;
 
   constructor(
     private readonly meili: MeiliAdmin,
     private readonly index: string,
     private readonly opts: PushOptions = {},
   ) {
-    this.batchBytes = opts.batchBytes ?? DEFAULT_BATCH_BYTES;
-    this.maxInFlight = opts.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
+    this.pending = new ByteBatch(opts.batchBytes ?? DEFAULT_BATCH_BYTES);
+    this.window = new InFlightWindow(opts.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT);
   }
 
   /** One document as its JSON line; sent once the batch reaches `batchBytes`. */
   async add(line: string): Promise<void> {
-    this.pending.push(line);
-    this.pendingBytes += line.length + 1;
-    if (this.pendingBytes >= this.batchBytes) await this.flush();
+    if (this.pending.add(line)) await this.flush();
   }
 
   /** Deletes these ids, after every document added before. */
@@ -64,16 +59,14 @@ export class DocumentPusher {
   /** Sends what is buffered, waits for every task, and throws the first failure. */
   async finish(): Promise<void> {
     await this.flush();
-    await Promise.all(this.inFlight);
-    if (this.failure) throw this.failure;
+    await this.window.drain();
   }
 
   private async flush(): Promise<void> {
-    if (this.pending.length === 0) return;
-    let body: string | null = this.pending.join('\n');
-    const docs = this.pending.length;
-    this.pending = [];
-    this.pendingBytes = 0;
+    const taken = this.pending.take();
+    if (!taken) return;
+    let body: string | null = taken.body;
+    const docs = taken.docs;
     await this.enqueue(
       async () => {
         const uid = await this.meili.addDocuments(this.index, body!);
@@ -93,8 +86,7 @@ export class DocumentPusher {
    */
   private async enqueue(send: () => Promise<number>, counts: { indexed: number; removed: number }, ordered: boolean): Promise<void> {
     // Backpressure: the caller waits here while the engine is busy.
-    while (this.inFlight.size >= this.maxInFlight) await Promise.race(this.inFlight);
-    if (this.failure) throw this.failure;
+    await this.window.acquire();
     const after = ordered ? Promise.all([...this.sending]) : this.barrier;
     const sent = after.then(send);
     const settled = sent.then(
@@ -104,13 +96,41 @@ export class DocumentPusher {
     if (ordered) this.barrier = settled;
     this.sending.add(settled);
     void settled.then(() => this.sending.delete(settled));
-    const task = sent
-      .then((uid) => this.meili.waitTask(uid))
-      .then(() => this.opts.onDone?.(counts))
-      .catch((err: Error) => {
-        this.failure ??= err;
-      });
-    const tracked = task.finally(() => this.inFlight.delete(tracked));
-    this.inFlight.add(tracked);
+    this.window.track(sent.then((uid) => this.meili.waitTask(uid)).then(() => this.opts.onDone?.(counts)));
+  }
+}
+
+/**
+ * A bounded number of tasks running at once: `acquire` waits for a free slot (the
+ * backpressure on whoever starts tasks) and throws the first failure so far; `drain`
+ * waits for every task and throws the first failure.
+ */
+export class InFlightWindow {
+  private readonly tasks = new Set<Promise<void>>();
+  private failure: Error | null = null;
+
+  constructor(readonly size: number) {}
+
+  async acquire(): Promise<void> {
+    while (this.tasks.size >= this.size) await Promise.race(this.tasks);
+    if (this.failure) throw this.failure;
+  }
+
+  /** Counts a started task until it settles; its failure is kept for `acquire` and `drain`. */
+  track(task: Promise<unknown>): void {
+    const tracked: Promise<void> = task
+      .then(
+        () => {},
+        (err: Error) => {
+          this.failure ??= err;
+        },
+      )
+      .finally(() => this.tasks.delete(tracked));
+    this.tasks.add(tracked);
+  }
+
+  async drain(): Promise<void> {
+    await Promise.all(this.tasks);
+    if (this.failure) throw this.failure;
   }
 }

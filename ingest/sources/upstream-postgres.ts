@@ -7,6 +7,7 @@ import type pg from 'pg';
 import type { CatalogRow } from '../../model/catalog-row.js';
 import type { MediaType } from '../../model/record.js';
 import type { CatalogSource } from './source.js';
+import { IngestError } from '../errors.js';
 
 export interface UpstreamOptions {
   schema: string;
@@ -16,7 +17,7 @@ export interface UpstreamOptions {
 }
 
 function tableOf(schema: string, mediaType: MediaType): string {
-  if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`invalid upstream schema name: ${schema}`);
+  if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new IngestError(`invalid upstream schema name: ${schema}`);
   return `"${schema}"."${mediaType}"`;
 }
 
@@ -29,7 +30,7 @@ export async function countUpstream(client: pg.ClientBase, mediaType: MediaType,
   return Number(rows[0].n);
 }
 
-export async function* readUpstream(
+async function* readUpstream(
   client: pg.ClientBase,
   mediaType: MediaType,
   opts: UpstreamOptions,

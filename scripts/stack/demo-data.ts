@@ -7,9 +7,9 @@ import { demoCatalogFingerprint } from '../../ingest/demo/catalog.js';
 import { loadDemoCatalog } from '../../ingest/demo/load-demo.js';
 import type { IngestConfig } from '../../ingest/config.js';
 import { MeiliAdmin } from '../../ingest/meili-admin.js';
-import { runTask } from '../../ingest/run-task.js';
-import { settingsDiffer } from '../../ingest/settings-check.js';
-import { progressLine, taskSummary } from '../../ingest/format.js';
+import { runTask } from '../../ingest/tasks/run-task.js';
+import { settingsDiffer } from '../../ingest/generations/checks.js';
+import { progressLine, taskSummary } from '../../ingest/tasks/format.js';
 import { MEDIA_TYPES } from '../../model/record.js';
 import { liveIndexName } from '../../model/search-index.js';
 

@@ -5,7 +5,7 @@ import { GifReader } from 'omggif';
 import { inflateSync } from 'node:zlib';
 import { demoAudio, demoImages } from '../../ingest/demo/catalog.js';
 import { DEMO_AUDIO_TYPES, DEMO_IMAGE_TYPES, THUMBNAIL_MAX_SIDE } from '../../ingest/demo/media.js';
-import { decodeWav, waveformOf } from '../../ingest/waveform.js';
+import { decodeWav, waveformOf } from '../../ingest/waveforms/waveform.js';
 import { MAX_IMAGE_SIDE, startMediaServer, type MediaServer } from './media-server.js';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);

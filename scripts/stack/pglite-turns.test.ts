@@ -2,7 +2,7 @@
  * The turn-taking of embedded Postgres's connections (pglite-turns.ts): parameterised
  * statements stay whole, a transaction keeps its turn, a dead connection gives it back.
  * The end-to-end case that failed before it (two ingest tasks at once) is
- * ingest/cron-tasks.test.ts.
+ * ingest/tasks/cron-tasks.test.ts.
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

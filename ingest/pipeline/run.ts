@@ -1,0 +1,86 @@
+/**
+ * The pipeline a refresh and an update share: batches of catalog rows → clean →
+ * load Postgres → serialise → push to Meilisearch, one batch at a time (the push's
+ * in-flight window is the backpressure on the read loop). A refresh loads into the
+ * staging tables and a new index; an update into the live ones, where rows removed
+ * from source or on the deleted list are also deleted.
+ */
+import type pg from 'pg';
+import type { CatalogRow, SkipReason } from '../../model/catalog-row.js';
+import type { MediaType } from '../../model/record.js';
+import type { TermMatcher } from '../../model/sensitive-terms.js';
+import { IngestError } from '../errors.js';
+import type { MeiliAdmin } from '../meili-admin.js';
+import type { ProgressTracker } from '../tasks/progress.js';
+import { cleanBatch, countSkip, type SkippedRow } from './clean.js';
+import { loadRecords } from './load-postgres.js';
+import { DocumentPusher } from './push.js';
+import { documentLine } from './serialise.js';
+
+export interface PipelineOptions {
+  /** Names the run in the abort message (`refresh aborted`). */
+  task: 'refresh' | 'update';
+  mediaType: MediaType;
+  api: pg.ClientBase;
+  meili: MeiliAdmin;
+  /** The index the documents go to. */
+  index: string;
+  /** false: staging tables (a refresh); true: live tables, removals applied (an update). */
+  live: boolean;
+  isSensitiveText: TermMatcher;
+  /** Payload size and tasks in flight of the push stage (`DocumentPusher`'s defaults when absent). */
+  batchBytes?: number;
+  maxInFlight?: number;
+  progress: ProgressTracker;
+  signal?: AbortSignal;
+}
+
+export interface PipelineStats {
+  read: number;
+  loaded: number;
+  indexed: number;
+  skipped: number;
+  skippedByReason: Partial<Record<SkipReason, number>>;
+  skippedSample: SkippedRow[];
+  /** Identifiers deleted from the live data (updates only). */
+  removed: number;
+  /** Rows loaded per source. */
+  sources: Map<string, number>;
+}
+
+/** Runs every batch through the stages and waits until Meilisearch indexed the last one. */
+export async function runPipeline(batches: AsyncIterable<CatalogRow[]>, opts: PipelineOptions): Promise<PipelineStats> {
+  const { api, mediaType, progress } = opts;
+  const stats: PipelineStats = { read: 0, loaded: 0, indexed: 0, skipped: 0, skippedByReason: {}, skippedSample: [], removed: 0, sources: new Map() };
+  const pusher = new DocumentPusher(opts.meili, opts.index, {
+    batchBytes: opts.batchBytes,
+    maxInFlight: opts.maxInFlight,
+    onDone: ({ indexed }) => {
+      stats.indexed += indexed;
+      progress.update({ indexed: stats.indexed });
+    },
+  });
+  for await (const rows of batches) {
+    if (opts.signal?.aborted) throw new IngestError(`${opts.task} aborted`);
+    const batch = await cleanBatch(api, mediaType, rows, opts.isSensitiveText);
+    for (const row of batch.skipped) {
+      // An update deletes these (counted as removed); a refresh just leaves them out.
+      if (opts.live && (row.reason === 'removed_from_source' || row.reason === 'deleted')) continue;
+      countSkip(stats, row);
+    }
+    for (const record of batch.records) {
+      if (record.source) stats.sources.set(record.source, (stats.sources.get(record.source) ?? 0) + 1);
+    }
+    stats.read += rows.length;
+    stats.loaded += await loadRecords(api, mediaType, batch.records, { live: opts.live });
+    for (const record of batch.records) await pusher.add(documentLine(mediaType, record));
+    if (opts.live && batch.removals.length) {
+      await api.query(`delete from ${mediaType} where identifier = any($1::uuid[])`, [batch.removals]);
+      await pusher.remove(batch.removals);
+      stats.removed += batch.removals.length;
+    }
+    progress.update({ read: stats.read, loaded: stats.loaded, skipped: stats.skipped });
+  }
+  await pusher.finish();
+  return stats;
+}

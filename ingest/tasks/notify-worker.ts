@@ -1,0 +1,25 @@
+/**
+ * Tells the Worker that a media type's data changed, so cached answers of the older
+ * generation stop being served (the Worker keeps the generation in KV).
+ */
+import type { MediaType } from '../../model/record.js';
+import type { IngestConfig } from '../config.js';
+import { IngestError } from '../errors.js';
+
+export async function bumpCacheGeneration(config: IngestConfig, mediaType: MediaType, generation: string): Promise<'bumped' | 'skipped'> {
+  if (!config.workerUrl || !config.workerSecret) return 'skipped';
+  try {
+    const res = await fetch(`${config.workerUrl.replace(/\/+$/, '')}/internal/cache-generation`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${config.workerSecret}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ media_type: mediaType, generation }),
+      signal: AbortSignal.timeout(10_000),
+    });
+    if (!res.ok) throw new IngestError(`HTTP ${res.status}`);
+    return 'bumped';
+  } catch (err) {
+    // The data is live either way; cached answers then expire on their own (minutes).
+    console.error(JSON.stringify({ level: 'warn', msg: 'cache generation bump failed', media_type: mediaType, error: (err as Error).message }));
+    return 'skipped';
+  }
+}
