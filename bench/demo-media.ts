@@ -74,7 +74,9 @@ try {
     perFormat.set(row.filetype ?? '?', entry);
   }
   for (const [format, e] of perFormat) {
-    console.log(`images: ${format}: ${e.n} rendered, ${(e.full / e.n).toFixed(1)} ms CPU per full-size file, thumbnails (JPEG or SVG) ${(e.thumb / e.n).toFixed(1)} ms`);
+    console.log(
+      `images: ${format}: ${e.n} rendered, ${(e.full / e.n).toFixed(1)} ms CPU per full-size file, thumbnails (JPEG or SVG) ${(e.thumb / e.n).toFixed(1)} ms`,
+    );
   }
 } finally {
   await server.close();

@@ -48,7 +48,15 @@ import { prepareCatalog, SCHEMA } from './lib/catalog.js';
 import { meiliBatches, meiliBusySeconds, pushBatches, writeRefreshDocuments, type NdjsonFile } from './lib/documents.js';
 import { runIngest } from './lib/ingest-child.js';
 import { cpuOf, loadAvg, machine, mb } from '../harness/proc.js';
-import { createDatabase, pickPostgres, scratchDir, startBenchMeili, Teardown, type BenchDatabase, type BenchMeili } from './lib/services.js';
+import {
+  createDatabase,
+  pickPostgres,
+  scratchDir,
+  startBenchMeili,
+  Teardown,
+  type BenchDatabase,
+  type BenchMeili,
+} from './lib/services.js';
 
 const run = promisify(execFile);
 const log = (msg: string) => console.error(`[stages ${new Date().toISOString().slice(11, 19)}] ${msg}`);
@@ -65,11 +73,19 @@ const ALL = ['loop', 'refresh', 'postgres', 'meili', 'memory', 'tuning'] as cons
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { rows: { type: 'string', default: '100000' }, only: { type: 'string' }, meili: { type: 'string' }, memory: { type: 'string' }, tuning: { type: 'string' } },
+    options: {
+      rows: { type: 'string', default: '100000' },
+      only: { type: 'string' },
+      meili: { type: 'string' },
+      memory: { type: 'string' },
+      tuning: { type: 'string' },
+    },
   });
   const memoryNames = values.memory ? values.memory.split(',') : Object.keys(MEMORY_VARIANTS);
   const tuningNames = values.tuning ? values.tuning.split(',') : Object.keys(TUNING_VARIANTS);
-  const meiliNames = values.meili ? values.meili.split(',') : ['default', 'inflight1', 'inflight2', 'mib32', 'mib64', 'nofacetsearch', 'lean', 'memory1g'];
+  const meiliNames = values.meili
+    ? values.meili.split(',')
+    : ['default', 'inflight1', 'inflight2', 'mib32', 'mib64', 'nofacetsearch', 'lean', 'memory1g'];
   const rows = Number(values.rows!.replace(/[_,]/g, ''));
   const only = new Set(values.only ? values.only.split(',') : ALL);
   const teardown = new Teardown();
@@ -170,7 +186,9 @@ async function loopStages(db: BenchDatabase, rows: number): Promise<void> {
     await dropStagingTables(api, 'image');
     const deleted = api.times.get('deletedAmong')?.ms ?? 0;
     const sensitive = api.times.get('sensitiveAmong')?.ms ?? 0;
-    out(`### Read loop without Meilisearch (sequential, ${rows.toLocaleString('en-US')} rows → ${docs.toLocaleString('en-US')} documents, ${mb(bytes)} MB NDJSON)`);
+    out(
+      `### Read loop without Meilisearch (sequential, ${rows.toLocaleString('en-US')} rows → ${docs.toLocaleString('en-US')} documents, ${mb(bytes)} MB NDJSON)`,
+    );
     out();
     out('| stage | seconds | share | rows/s alone |');
     out('|---|---:|---:|---:|');
@@ -299,7 +317,7 @@ async function instrumentedRefresh(db: BenchDatabase, meili: BenchMeili): Promis
   const cpu0 = process.cpuUsage();
   const meiliCpu0 = meili.pid ? cpuOf(meili.pid) : null;
   const start = now();
-  let stats;
+  let stats: Awaited<ReturnType<typeof refresh>>;
   try {
     stats = await refresh({ mediaType: 'image', source, api, meili: admin, indexPrefix: `${meili.indexPrefix}inproc_` });
   } finally {
@@ -318,13 +336,17 @@ async function instrumentedRefresh(db: BenchDatabase, meili: BenchMeili): Promis
   await upstream.end();
   out(`### refresh() in-process, instrumented (${stats.indexed.toLocaleString('en-US')} documents)`);
   out();
-  out(`Total ${s(total)} s (${rate(stats.indexed, total)} docs/s). Read loop (first batch requested → last batch read): ${s(loopMs)} s; after it: ${s(total - loopMs - ((firstRead ?? start) - start))} s (last payloads, checks, promotion).`);
+  out(
+    `Total ${s(total)} s (${rate(stats.indexed, total)} docs/s). Read loop (first batch requested → last batch read): ${s(loopMs)} s; after it: ${s(total - loopMs - ((firstRead ?? start) - start))} s (last payloads, checks, promotion).`,
+  );
   out();
   out('| read loop awaiting | seconds | calls |');
   out('|---|---:|---:|');
   out(`| read upstream batch | ${s(readMs)} | ${upstream.times.get('read upstream batch')?.n ?? 0} |`);
   for (const [kind, v] of api.times) out(`| ${kind} | ${s(v.ms)} | ${v.n} |`);
-  out(`| rest of the loop: cleanRow, toDocument, JSON.stringify, JSON for the upsert, waiting for a free Meilisearch slot | ${s(loopMs - awaited)} | |`);
+  out(
+    `| rest of the loop: cleanRow, toDocument, JSON.stringify, JSON for the upsert, waiting for a free Meilisearch slot | ${s(loopMs - awaited)} | |`,
+  );
   out();
   out(
     `Meilisearch: ${admin.upload.n} payload uploads took ${s(admin.upload.ms)} s (POST until enqueued), tasks busy ${busy.busy.toFixed(1)} s of the ${s(total)} s; ` +
@@ -373,9 +395,15 @@ async function postgresVariants(db: BenchDatabase, client: pg.Client, scratch: s
   };
   const fresh = async (table: string, opts: { unlogged?: boolean; indexes?: boolean } = {}) => {
     await api.query(`drop table if exists ${table}`);
-    await api.query(`create ${opts.unlogged ? 'unlogged ' : ''}table ${table} (like image including ${opts.indexes === false ? 'defaults including constraints' : 'all'})`);
+    await api.query(
+      `create ${opts.unlogged ? 'unlogged ' : ''}table ${table} (like image including ${opts.indexes === false ? 'defaults including constraints' : 'all'})`,
+    );
   };
-  const cols = (await api.query<{ c: string }>(`select column_name as c from information_schema.columns where table_schema = current_schema() and table_name = 'image' order by ordinal_position`)).rows.map((r) => `"${r.c}"`);
+  const cols = (
+    await api.query<{ c: string }>(
+      `select column_name as c from information_schema.columns where table_schema = current_schema() and table_name = 'image' order by ordinal_position`,
+    )
+  ).rows.map((r) => `"${r.c}"`);
   const upsert = (table: string) =>
     `insert into ${table} select * from json_populate_recordset(null::${table}, $1::json) on conflict (identifier) do update set ${cols
       .filter((c) => c !== '"identifier"')
@@ -426,7 +454,8 @@ async function postgresVariants(db: BenchDatabase, client: pg.Client, scratch: s
     } else {
       results.push(['COPY (needs a real local Postgres and psql)', NaN, null]);
     }
-    for (const t of ['bench_plain', 'bench_big', 'bench_unlogged', 'bench_noidx', 'bench_copy']) await api.query(`drop table if exists ${t}`);
+    for (const t of ['bench_plain', 'bench_big', 'bench_unlogged', 'bench_noidx', 'bench_copy'])
+      await api.query(`drop table if exists ${t}`);
     await dropStagingTables(api, 'image');
   } finally {
     await api.end();
@@ -435,7 +464,8 @@ async function postgresVariants(db: BenchDatabase, client: pg.Client, scratch: s
   out();
   out('| way | seconds | rows/s | backend CPU s |');
   out('|---|---:|---:|---:|');
-  for (const [name, ms, c] of results) out(`| ${name} | ${Number.isNaN(ms) ? 'n/a' : s(ms)} | ${Number.isNaN(ms) ? 'n/a' : rate(total, ms)} | ${c?.toFixed(1) ?? 'n/a'} |`);
+  for (const [name, ms, c] of results)
+    out(`| ${name} | ${Number.isNaN(ms) ? 'n/a' : s(ms)} | ${Number.isNaN(ms) ? 'n/a' : rate(total, ms)} | ${c?.toFixed(1) ?? 'n/a'} |`);
   out();
 }
 
@@ -493,18 +523,13 @@ const MEILI_VARIANTS: Record<string, MeiliVariant> = {
   },
 };
 
-async function meiliVariants(
-  client: pg.Client,
-  meili: BenchMeili,
-  scratch: string,
-  teardown: Teardown,
-  names: string[],
-): Promise<void> {
+async function meiliVariants(client: pg.Client, meili: BenchMeili, scratch: string, teardown: Teardown, names: string[]): Promise<void> {
   log(`meili: raw pushes (${names.join(', ')})`);
   const results: [string, number, number, string][] = [];
   const files = new Map<number, NdjsonFile>();
   const fileFor = async (bytes: number) => {
-    if (!files.has(bytes)) files.set(bytes, await writeRefreshDocuments(client, 'image', SCHEMA, path.join(scratch, `docs-${bytes}.ndjson`), bytes, 0));
+    if (!files.has(bytes))
+      files.set(bytes, await writeRefreshDocuments(client, 'image', SCHEMA, path.join(scratch, `docs-${bytes}.ndjson`), bytes, 0));
     return files.get(bytes)!;
   };
   for (const name of names) {

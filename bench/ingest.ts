@@ -102,7 +102,8 @@ async function main(): Promise<void> {
   const report = section({ started, command, loadAtStart, versions, results, quick: values.quick!, code });
   console.log(report.join('\n'));
   if (!values.quick) {
-    if (!existsSync(RESULTS)) writeFileSync(RESULTS, '# Benchmark results\n\nNewest last. See bench/README.md for what each figure means.\n');
+    if (!existsSync(RESULTS))
+      writeFileSync(RESULTS, '# Benchmark results\n\nNewest last. See bench/README.md for what each figure means.\n');
     appendFileSync(RESULTS, `\n${report.join('\n')}\n`);
     log(`appended to ${path.relative(process.cwd(), RESULTS)}`);
   }
@@ -160,7 +161,9 @@ async function benchOne(
     await meili.createIndex(rawIndex, indexSettings('image'));
     teardown.check();
     const meiliCpuBefore = meiliServer.pid ? cpuOf(meiliServer.pid) : null;
-    log(`baseline: pushing ${file.batches.length} payloads of ~${REFRESH_BATCH_BYTES / 2 ** 20} MiB, ${REFRESH_MAX_IN_FLIGHT} in flight (timed)…`);
+    log(
+      `baseline: pushing ${file.batches.length} payloads of ~${REFRESH_BATCH_BYTES / 2 ** 20} MiB, ${REFRESH_MAX_IN_FLIGHT} in flight (timed)…`,
+    );
     const pushed = await pushBatches(meili, rawIndex, file);
     const meiliCpuAfter = meiliServer.pid ? cpuOf(meiliServer.pid) : null;
     const rawCount = await meili.documentCount(rawIndex);
@@ -206,7 +209,10 @@ async function benchOne(
 function codeVersion(): string {
   try {
     const sha = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'ingest', 'model', 'drizzle'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'ingest', 'model', 'drizzle'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    }).trim();
     return `git ${sha}${dirty ? ' + uncommitted changes in ingest/, model/ or drizzle/' : ''}`;
   } catch {
     return 'unknown (no git)';
@@ -246,7 +252,9 @@ function verdicts(results: Result[]): string[] {
   const big = results.find((r) => r.rows === 1_000_000);
   if (small?.ingest.peakRss && big?.ingest.peakRss) {
     const growth = big.ingest.peakRss / small.ingest.peakRss - 1;
-    out.push(`- peak RSS 1M vs 100k: ${growth >= 0 ? '+' : ''}${(100 * growth).toFixed(0)} % (target ≤ +20 %: ${growth <= 0.2 ? 'met' : 'NOT met'})`);
+    out.push(
+      `- peak RSS 1M vs 100k: ${growth >= 0 ? '+' : ''}${(100 * growth).toFixed(0)} % (target ≤ +20 %: ${growth <= 0.2 ? 'met' : 'NOT met'})`,
+    );
   }
   return out;
 }

@@ -112,7 +112,10 @@ const OTHERS_LIMIT = 0.3;
 async function waitForQuietMachine(): Promise<void> {
   const started = Date.now();
   while (Date.now() - started < 300_000) {
-    const ours = () => (stack ? stack.tree().reduce((a, p) => a + (cpuOf(p.pid) ?? 0), 0) : 0) + process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6;
+    const ours = () =>
+      (stack ? stack.tree().reduce((a, p) => a + (cpuOf(p.pid) ?? 0), 0) : 0) +
+      process.cpuUsage().user / 1e6 +
+      process.cpuUsage().system / 1e6;
     const b0 = machineBusySeconds();
     const o0 = ours();
     await sleep(5000);
@@ -166,7 +169,11 @@ function version(pkg: string): string {
 const mb = (bytes: number | null | undefined) => (bytes == null || Number.isNaN(bytes) ? 'n/a' : `${(bytes / 1024 ** 2).toFixed(0)} MB`);
 
 /** bench/search/app-server.ts in a child process: the Worker's app on Node. */
-async function startNodeApp(root: string, meiliUrl: string, searchKey: string): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
+async function startNodeApp(
+  root: string,
+  meiliUrl: string,
+  searchKey: string,
+): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', '--import', './bench/search/text-hooks.mjs', 'bench/search/app-server.ts'], {
     cwd: root,
     env: { ...process.env, MEILI_URL: meiliUrl, MEILI_SEARCH_KEY: searchKey },
@@ -221,7 +228,9 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 
 async function main(): Promise<void> {
   const mach = machine();
-  log(`search benchmark: ${docs.toLocaleString('en')} images + ${Math.floor(docs / 4).toLocaleString('en')} audio, levels ${levels.join('/')}, ${seconds} s per phase${quick ? ' (quick)' : ''}${reuse ? ', reusing the catalog' : ''}`);
+  log(
+    `search benchmark: ${docs.toLocaleString('en')} images + ${Math.floor(docs / 4).toLocaleString('en')} audio, levels ${levels.join('/')}, ${seconds} s per phase${quick ? ' (quick)' : ''}${reuse ? ', reusing the catalog' : ''}`,
+  );
   await waitForOtherBenchmarks();
   const loadAtStart = loadAvg();
   const startedAt = new Date();
@@ -237,7 +246,7 @@ async function main(): Promise<void> {
     if (!reuse) cleanups.push(() => db.drop());
     const c = new pg.Client({ connectionString: db.url });
     await c.connect();
-    pgLabel = `machine PostgreSQL (${((await c.query<{ v: string }>('select version() as v')).rows[0].v.split(' on ')[0])}), database ${new URL(db.url).pathname.slice(1)}${reuse ? ' (kept for --reuse)' : ' (dropped at the end)'}`;
+    pgLabel = `machine PostgreSQL (${(await c.query<{ v: string }>('select version() as v')).rows[0].v.split(' on ')[0]}), database ${new URL(db.url).pathname.slice(1)}${reuse ? ' (kept for --reuse)' : ' (dropped at the end)'}`;
     await c.end();
   }
 
@@ -299,7 +308,10 @@ async function main(): Promise<void> {
     if (JSON.stringify(now) !== JSON.stringify(q.meili)) drift++;
     q.meili = now;
   }
-  if (drift) log(`note: the Worker now builds a different Meilisearch request for ${drift} queries than when bench/queries.json was made; using today's`);
+  if (drift)
+    log(
+      `note: the Worker now builds a different Meilisearch request for ${drift} queries than when bench/queries.json was made; using today's`,
+    );
   const base: SearchEntry[] = interleave(queries.searches);
   const B = base.length;
   log(`query mix: ${B} searches (${queries.catalog.images} images when generated)`);
@@ -332,7 +344,8 @@ async function main(): Promise<void> {
     const b = rb.hits.map((x) => x.id).join(',');
     if (w.status !== 200 || a !== b) {
       mismatches++;
-      if (mismatchExamples.length < 3) mismatchExamples.push(`${q.path}: Worker ${w.status} ${wb.results?.length ?? '-'} results, raw ${rb.hits.length} hits`);
+      if (mismatchExamples.length < 3)
+        mismatchExamples.push(`${q.path}: Worker ${w.status} ${wb.results?.length ?? '-'} results, raw ${rb.hits.length} hits`);
     }
   }
   for (const id of ids.slice(0, 5)) {
@@ -345,7 +358,9 @@ async function main(): Promise<void> {
       }
     }
   }
-  log(`equivalence: ${B - mismatches}/${B} searches give the same ids through the Worker as raw${mismatches ? ` — ${mismatchExamples.join('; ')}` : ''}`);
+  log(
+    `equivalence: ${B - mismatches}/${B} searches give the same ids through the Worker as raw${mismatches ? ` — ${mismatchExamples.join('; ')}` : ''}`,
+  );
 
   // ---------------------------------------------------------------- request rotations
   // Uncached: request k is base query k mod B in variant 1 + ⌊k/B⌋ mod 159 — a URL the
@@ -365,7 +380,8 @@ async function main(): Promise<void> {
     const plan = meiliPlanFor(q.media, variant(q.params, v));
     // A field search with several words is a union: its raw twin is the same multi-search.
     const window = { offset: ((plan.request.page ?? 1) - 1) * (plan.request.hitsPerPage ?? 20), limit: plan.request.hitsPerPage ?? 20 };
-    if (!body) rawBodies.set(id, (body = JSON.stringify(plan.union ? unionSearchBody(indexOf(q.media), plan.union, window) : plan.request)));
+    if (!body)
+      rawBodies.set(id, (body = JSON.stringify(plan.union ? unionSearchBody(indexOf(q.media), plan.union, window) : plan.request)));
     const http = plan.union ? meiliHttp.multiSearch(searchKey, body) : meiliHttp.search(indexOf(q.media), searchKey, body);
     return { ...http, tag: q.tag, key: i };
   };
@@ -408,7 +424,9 @@ async function main(): Promise<void> {
         else if (busyMachine) skewed.push(`${name} c=${connections} (other processes used ${p.othersCpu.toFixed(2)} CPUs)`);
         break;
       }
-      const why = others.length ? `another benchmark started during the phase (${others[0].slice(0, 60)})` : `other processes used ${p.othersCpu.toFixed(2)} CPUs during the phase`;
+      const why = others.length
+        ? `another benchmark started during the phase (${others[0].slice(0, 60)})`
+        : `other processes used ${p.othersCpu.toFixed(2)} CPUs during the phase`;
       repeated.push(`${name} c=${connections}`);
       log(`  ${name} c=${connections}: ${why}: repeating it when the machine is quiet`);
       await waitForQuietMachine();
@@ -433,8 +451,18 @@ async function main(): Promise<void> {
   searchK = kWarm;
   await phase('warm Worker', s.apiUrl, 4, warm, () => workerRequest(searchK++));
   searchK = Math.max(searchK, kWarm2);
-  await phase('warm related', s.apiUrl, 4, warm, () => ({ method: 'GET', path: `/v1/images/${ids[relatedK++ % ids.length]}/related/`, tag: 'related', key: -1 }));
-  await phase('warm detail', s.apiUrl, 4, warm, () => ({ method: 'GET', path: `/v1/images/${ids[detailK++ % ids.length]}/`, tag: 'detail', key: -1 }));
+  await phase('warm related', s.apiUrl, 4, warm, () => ({
+    method: 'GET',
+    path: `/v1/images/${ids[relatedK++ % ids.length]}/related/`,
+    tag: 'related',
+    key: -1,
+  }));
+  await phase('warm detail', s.apiUrl, 4, warm, () => ({
+    method: 'GET',
+    path: `/v1/images/${ids[detailK++ % ids.length]}/`,
+    tag: 'detail',
+    key: -1,
+  }));
 
   // Entries are fresh for 5 minutes, so this is redone before every cached phase (a
   // stale entry answers MISS once and is rewritten).
@@ -479,15 +507,53 @@ async function main(): Promise<void> {
   let measuredRequests = 0;
   const probeSet = async (c: number, when: 'early' | 'end') => {
     const meiliHealth = await phase('Meili /health', s.meiliUrl, c, probeSecs, () => ({ ...meiliHttp.health(), tag: 'noop', key: -1 }));
-    const workerNoop = await phase('Worker /nope/', s.apiUrl, c, probeSecs, () => ({ method: 'GET', path: '/nope/', tag: 'noop', key: -1 }), 404);
+    const workerNoop = await phase(
+      'Worker /nope/',
+      s.apiUrl,
+      c,
+      probeSecs,
+      () => ({ method: 'GET', path: '/nope/', tag: 'noop', key: -1 }),
+      404,
+    );
     const logged = limiterLogged;
-    const workerNoopLimited = await phase('Worker limited 400', s.apiUrl, c, probeSecs, () => ({ method: 'GET', path: LIMITED_NOOP, tag: 'noop', key: -1 }), 400);
+    const workerNoopLimited = await phase(
+      'Worker limited 400',
+      s.apiUrl,
+      c,
+      probeSecs,
+      () => ({ method: 'GET', path: LIMITED_NOOP, tag: 'noop', key: -1 }),
+      400,
+    );
     const directNoop = directUrl
       ? await phase('direct /nope/', directUrl, c, probeSecs, () => ({ method: 'GET', path: '/nope/', tag: 'noop', key: -1 }), 404)
       : null;
-    const bareNoop = await phase('bare /nope/', bareUrl, c, probeSecs, () => ({ method: 'GET', path: '/nope/', tag: 'noop', key: -1 }), 404);
-    const bareLimited = await phase('bare limited 400', bareUrl, c, probeSecs, () => ({ method: 'GET', path: LIMITED_NOOP, tag: 'noop', key: -1 }), 400);
-    probes.push({ connections: c, when, limiterLogged: logged, meiliHealth, workerNoop, workerNoopLimited, directNoop, bareNoop, bareLimited });
+    const bareNoop = await phase(
+      'bare /nope/',
+      bareUrl,
+      c,
+      probeSecs,
+      () => ({ method: 'GET', path: '/nope/', tag: 'noop', key: -1 }),
+      404,
+    );
+    const bareLimited = await phase(
+      'bare limited 400',
+      bareUrl,
+      c,
+      probeSecs,
+      () => ({ method: 'GET', path: LIMITED_NOOP, tag: 'noop', key: -1 }),
+      400,
+    );
+    probes.push({
+      connections: c,
+      when,
+      limiterLogged: logged,
+      meiliHealth,
+      workerNoop,
+      workerNoopLimited,
+      directNoop,
+      bareNoop,
+      bareLimited,
+    });
     allPhases.push(...[meiliHealth, workerNoop, workerNoopLimited, directNoop, bareNoop, bareLimited].filter((x): x is PhaseResult => !!x));
   };
   // No-op requests (the fixed cost of each hop) at the lowest level, before the load:
@@ -537,16 +603,42 @@ async function main(): Promise<void> {
       undefined,
       () => makeHits(true, bareUrl),
     );
-    const related = await phase('related', s.apiUrl, c, seconds, () => ({ method: 'GET', path: `/v1/images/${ids[relatedK++ % ids.length]}/related/`, tag: 'related', key: -1 }));
-    const detail = await phase('detail', s.apiUrl, c, seconds, () => ({ method: 'GET', path: `/v1/images/${ids[detailK++ % ids.length]}/`, tag: 'detail', key: -1 }));
+    const related = await phase('related', s.apiUrl, c, seconds, () => ({
+      method: 'GET',
+      path: `/v1/images/${ids[relatedK++ % ids.length]}/related/`,
+      tag: 'related',
+      key: -1,
+    }));
+    const detail = await phase('detail', s.apiUrl, c, seconds, () => ({
+      method: 'GET',
+      path: `/v1/images/${ids[detailK++ % ids.length]}/`,
+      tag: 'detail',
+      key: -1,
+    }));
     const rawOfCachedSet = stats(cachedSet.flatMap(({ i }) => raw.byKey.get(i) ?? []));
-    results.push({ connections: c, raw, uncached, direct, nodeApp: nodeApp_, cached, bare: bareUncached, bareCached, related, detail, rawOfCachedSet });
-    allPhases.push(...[raw, uncached, direct, nodeApp_, cached, bareUncached, bareCached, related, detail].filter((x): x is PhaseResult => !!x));
+    results.push({
+      connections: c,
+      raw,
+      uncached,
+      direct,
+      nodeApp: nodeApp_,
+      cached,
+      bare: bareUncached,
+      bareCached,
+      related,
+      detail,
+      rawOfCachedSet,
+    });
+    allPhases.push(
+      ...[raw, uncached, direct, nodeApp_, cached, bareUncached, bareCached, related, detail].filter((x): x is PhaseResult => !!x),
+    );
     measuredRequests += uncached.count + cached.count + related.count + detail.count;
     if (uncached.xcache.HIT) log(`  warning: ${uncached.xcache.HIT} uncached requests were cache HITs`);
-    if (cached.xcache.HIT !== cached.count) log(`  warning: ${cached.count - (cached.xcache.HIT ?? 0)} cached-phase requests were not HITs`);
+    if (cached.xcache.HIT !== cached.count)
+      log(`  warning: ${cached.count - (cached.xcache.HIT ?? 0)} cached-phase requests were not HITs`);
     if (bareUncached.xcache.HIT) log(`  warning: ${bareUncached.xcache.HIT} bare uncached requests were cache HITs`);
-    if (bareCached.xcache.HIT !== bareCached.count) log(`  warning: ${bareCached.count - (bareCached.xcache.HIT ?? 0)} bare cached requests were not HITs`);
+    if (bareCached.xcache.HIT !== bareCached.count)
+      log(`  warning: ${bareCached.count - (bareCached.xcache.HIT ?? 0)} bare cached requests were not HITs`);
   }
   const stackLinesDuringLoad = s.outputSince();
 
@@ -557,11 +649,17 @@ async function main(): Promise<void> {
   await probeSet(last, 'end');
   if (last !== levels[0]) {
     const logged = limiterLogged;
-    const late = await phase('Worker limited 400', s.apiUrl, levels[0], probeSecs, () => ({ method: 'GET', path: LIMITED_NOOP, tag: 'noop', key: -1 }), 400);
+    const late = await phase(
+      'Worker limited 400',
+      s.apiUrl,
+      levels[0],
+      probeSecs,
+      () => ({ method: 'GET', path: LIMITED_NOOP, tag: 'noop', key: -1 }),
+      400,
+    );
     limiterLate = { connections: levels[0], logged, p: late };
     allPhases.push(late);
   }
-
 
   // Memory and disk.
   const tree = s.tree();
@@ -585,22 +683,40 @@ async function main(): Promise<void> {
   const date = startedAt.toISOString().replace('T', ' ').slice(0, 16);
   lines.push(`## ${date} UTC — search: Worker vs raw Meilisearch, ${docs.toLocaleString('en')} images${quick ? ' (quick)' : ''}`);
   lines.push('');
-  lines.push(`- command: \`${command}\` — ${totalSeconds.toFixed(0)} s in all${waitedMs > 1000 ? ` (plus ${(waitedMs / 1000).toFixed(0)} s waiting for bench/ingest)` : ''} (stack ready after ${s.readySeconds.toFixed(1)} s${reuse ? ', reused catalog' : ''}, idle ${settleSeconds.toFixed(0)} s later; the waveform backfill is off for benchmarks)`);
-  lines.push(`- machine: ${mach.cpus} CPUs (${mach.cpuModel}), ${mach.memoryGiB.toFixed(1)} GiB RAM, ${mach.kernel}; load average at start ${loadAtStart}, at end ${loadAtEnd}; the load generator (autocannon, in this Node process) shares the CPUs with the stack`);
-  lines.push(`- code: ${src.describe.replace(/ \(\d+ files copied.*$/, '')}; the stack ran from that copy, so edits during the run could not restart the Worker${restarts.length ? ` — yet processes restarted during: ${restarts.join(', ')}` : ''}`);
-  lines.push(`- versions: Node ${process.version}, Meilisearch ${meiliVersion}, wrangler ${version('wrangler')} (workerd ${version('workerd')}), hono ${version('hono')}, autocannon ${version('autocannon')}; Postgres: ${pgLabel}`);
-  lines.push(`- catalog: ${counts.images.toLocaleString('en')} images and ${counts.audio.toLocaleString('en')} audio documents indexed; query mix: ${B} searches from bench/queries.json (${workloadLegend()}); ${ids.length} ids for related/detail`);
-  lines.push(`- phases: ${seconds} s each at ${levels.join(', ')} connections (pipelining 1), after a warm-up; equivalence check: ${B - mismatches}/${B} searches return the same ids through the Worker as raw${mismatches ? ` (${mismatchExamples.join('; ')})` : ''}`);
-  lines.push(`- Worker bundle (\`wrangler deploy --dry-run\`): ${bundle.upload}; output folder ${(bundle.bytes / 1024).toFixed(0)} KiB (bundle + source map). Meilisearch: RSS ${mb(meiliMem?.rss)} (peak ${mb(meiliMem?.hwm)}), data folder ${mb(meiliDisk)}, ${meiliCpuTotal?.toFixed(0) ?? 'n/a'} CPU s since start; workerd RSS ${mb(workerdMem.reduce((a, b) => a + b, 0))}`);
+  lines.push(
+    `- command: \`${command}\` — ${totalSeconds.toFixed(0)} s in all${waitedMs > 1000 ? ` (plus ${(waitedMs / 1000).toFixed(0)} s waiting for bench/ingest)` : ''} (stack ready after ${s.readySeconds.toFixed(1)} s${reuse ? ', reused catalog' : ''}, idle ${settleSeconds.toFixed(0)} s later; the waveform backfill is off for benchmarks)`,
+  );
+  lines.push(
+    `- machine: ${mach.cpus} CPUs (${mach.cpuModel}), ${mach.memoryGiB.toFixed(1)} GiB RAM, ${mach.kernel}; load average at start ${loadAtStart}, at end ${loadAtEnd}; the load generator (autocannon, in this Node process) shares the CPUs with the stack`,
+  );
+  lines.push(
+    `- code: ${src.describe.replace(/ \(\d+ files copied.*$/, '')}; the stack ran from that copy, so edits during the run could not restart the Worker${restarts.length ? ` — yet processes restarted during: ${restarts.join(', ')}` : ''}`,
+  );
+  lines.push(
+    `- versions: Node ${process.version}, Meilisearch ${meiliVersion}, wrangler ${version('wrangler')} (workerd ${version('workerd')}), hono ${version('hono')}, autocannon ${version('autocannon')}; Postgres: ${pgLabel}`,
+  );
+  lines.push(
+    `- catalog: ${counts.images.toLocaleString('en')} images and ${counts.audio.toLocaleString('en')} audio documents indexed; query mix: ${B} searches from bench/queries.json (${workloadLegend()}); ${ids.length} ids for related/detail`,
+  );
+  lines.push(
+    `- phases: ${seconds} s each at ${levels.join(', ')} connections (pipelining 1), after a warm-up; equivalence check: ${B - mismatches}/${B} searches return the same ids through the Worker as raw${mismatches ? ` (${mismatchExamples.join('; ')})` : ''}`,
+  );
+  lines.push(
+    `- Worker bundle (\`wrangler deploy --dry-run\`): ${bundle.upload}; output folder ${(bundle.bytes / 1024).toFixed(0)} KiB (bundle + source map). Meilisearch: RSS ${mb(meiliMem?.rss)} (peak ${mb(meiliMem?.hwm)}), data folder ${mb(meiliDisk)}, ${meiliCpuTotal?.toFixed(0) ?? 'n/a'} CPU s since start; workerd RSS ${mb(workerdMem.reduce((a, b) => a + b, 0))}`,
+  );
   const others = allPhases.map((p) => p.othersCpu);
   const othersLine = `other processes on the machine used ${(others.reduce((a, b) => a + b, 0) / others.length).toFixed(2)} CPUs on average during the phases (max ${Math.max(...others).toFixed(2)}; per phase in the CPU table)`;
-  lines.push(`- disturbance: a phase during which a bench/ingest process ran or other processes used more than ${OTHERS_LIMIT} CPUs was thrown away and run again when the machine was quiet (up to 3 attempts)${repeated.length ? `; repeated: ${repeated.join(', ')}` : '; none needed'}${skewed.length ? `; still disturbed after 3 attempts: ${skewed.join(', ')}` : ''}; stack output during load: ${stackLinesDuringLoad} lines for ${measuredRequests} Worker requests (${outputBefore} before); ${othersLine}`);
+  lines.push(
+    `- disturbance: a phase during which a bench/ingest process ran or other processes used more than ${OTHERS_LIMIT} CPUs was thrown away and run again when the machine was quiet (up to 3 attempts)${repeated.length ? `; repeated: ${repeated.join(', ')}` : '; none needed'}${skewed.length ? `; still disturbed after 3 attempts: ${skewed.join(', ')}` : ''}; stack output during load: ${stackLinesDuringLoad} lines for ${measuredRequests} Worker requests (${outputBefore} before); ${othersLine}`,
+  );
   lines.push('');
   lines.push('**Search mix** (raw = POST /indexes/<index>/search with the body the Worker builds, search-only key):');
   lines.push('');
   lines.push(headlineTable(results));
   lines.push('');
-  lines.push('**Targets** (Worker uncached p50 ≤ 1.3 × raw p50 + 3 ms; p95 ≤ 1.5 × raw p95 + 5 ms; cached p50 < 0.5 × raw p50). The headline is the Worker in workerd as deployed (its `wrangler deploy` bundle in bare workerd: bench/search/bare-workerd.ts); the same rules are also applied to the Worker as `npm start` serves it (through wrangler dev, whose local proxy and Miniflare plumbing cost milliseconds a request that production does not pay), and, for diagnosis, to the Worker reached behind the wrangler proxy and to its code on Node:');
+  lines.push(
+    '**Targets** (Worker uncached p50 ≤ 1.3 × raw p50 + 3 ms; p95 ≤ 1.5 × raw p95 + 5 ms; cached p50 < 0.5 × raw p50). The headline is the Worker in workerd as deployed (its `wrangler deploy` bundle in bare workerd: bench/search/bare-workerd.ts); the same rules are also applied to the Worker as `npm start` serves it (through wrangler dev, whose local proxy and Miniflare plumbing cost milliseconds a request that production does not pay), and, for diagnosis, to the Worker reached behind the wrangler proxy and to its code on Node:',
+  );
   lines.push('');
   for (const x of v) lines.push(`- c=${x.connections} ${x.text}`);
   for (const l of results) lines.push(`- c=${l.connections} ${cachedSubsetLine(l)}`);
@@ -611,7 +727,9 @@ async function main(): Promise<void> {
     lines.push(workloadTable(l));
     lines.push('');
   }
-  lines.push('**Related and detail** (Worker only: related = 1 id lookup + 1-5 searches in Meilisearch, uncached ids; detail = Postgres through the Neon bridge):');
+  lines.push(
+    '**Related and detail** (Worker only: related = 1 id lookup + 1-5 searches in Meilisearch, uncached ids; detail = Postgres through the Neon bridge):',
+  );
   lines.push('');
   lines.push(routeTable(results));
   lines.push('');
@@ -629,7 +747,13 @@ async function main(): Promise<void> {
   lines.push('');
   lines.push('**Where the Worker overhead comes from** (differences of medians between phases at the same concurrency):');
   lines.push('');
-  for (const l of results) lines.push(...overheadBreakdown(l, probes.find((p) => p.connections === l.connections)).map((x) => (x.startsWith('  ') ? x : `- ${x}`)));
+  for (const l of results)
+    lines.push(
+      ...overheadBreakdown(
+        l,
+        probes.find((p) => p.connections === l.connections),
+      ).map((x) => (x.startsWith('  ') ? x : `- ${x}`)),
+    );
   lines.push('');
   lines.push('**CPU per request** (process CPU time during the phase ÷ requests; `stack` = start.ts: Neon bridge, media server):');
   lines.push('');
@@ -641,7 +765,9 @@ async function main(): Promise<void> {
     appendFileSync(RESULTS_FILE, `\n${md}`);
     log(`appended to ${path.relative(ROOT, RESULTS_FILE)}`);
   }
-  log(`done in ${totalSeconds.toFixed(0)} s${waitedMs > 1000 ? ` (+ ${(waitedMs / 1000).toFixed(0)} s waiting for another benchmark)` : ''}`);
+  log(
+    `done in ${totalSeconds.toFixed(0)} s${waitedMs > 1000 ? ` (+ ${(waitedMs / 1000).toFixed(0)} s waiting for another benchmark)` : ''}`,
+  );
 }
 
 main()

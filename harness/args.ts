@@ -10,7 +10,12 @@ type Values<O extends Options> = { [K in keyof O]?: O[K]['type'] extends 'boolea
 
 export function cliOptions<const O extends Options>(options: O, usage: string, args = process.argv.slice(2)): Values<O> {
   try {
-    const { values } = parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false });
+    const { values } = parseArgs({
+      args,
+      options: { ...options, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+      allowPositionals: false,
+    });
     if ((values as { help?: boolean }).help) {
       console.log(usage);
       process.exit(0);

@@ -144,7 +144,11 @@ export function machine(): { cpus: number; cpuModel: string; memoryGiB: number; 
   return { cpus: os.availableParallelism(), cpuModel, memoryGiB: os.totalmem() / 1024 ** 3, kernel: `${os.type()} ${os.release()}` };
 }
 
-export const loadAvg = (): string => os.loadavg().map((x) => x.toFixed(2)).join(' ');
+export const loadAvg = (): string =>
+  os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
 
 /** Other benchmark processes that would skew the figures (pgrep -f, our own pid excluded). */
 export function otherBenchmarks(pattern = 'bench/ingest'): string[] {

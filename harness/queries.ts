@@ -11,18 +11,7 @@ import { buildSearchPlan, type SearchPlan } from '../worker/search/query.js';
 import type { MeiliSearchRequest } from '../worker/search/meili.js';
 import { MeiliAdmin, type SearchParams } from '../ingest/meili-admin.js';
 
-export const TAGS = [
-  'common',
-  'rare',
-  'two_words',
-  'three_words',
-  'phrase',
-  'field',
-  'filters',
-  'filters_only',
-  'pages',
-  'audio',
-] as const;
+export const TAGS = ['common', 'rare', 'two_words', 'three_words', 'phrase', 'field', 'filters', 'filters_only', 'pages', 'audio'] as const;
 export type Tag = (typeof TAGS)[number];
 
 export const TAG_INFO: Record<Tag, string> = {
@@ -117,7 +106,9 @@ function rng(seed: number): () => number {
 
 const STOP = new Set(
   `a an and are as at be but by for from has have in into is it its of on or over the this that to under was were with
-   without de la le les des du un une et en dans sur au aux el los las y con di del und der die das img dsc jpg photo image untitled`.split(/\s+/),
+   without de la le les des du un une et en dans sur au aux el los las y con di del und der die das img dsc jpg photo image untitled`.split(
+    /\s+/,
+  ),
 );
 const tokens = (text: string | null | undefined): string[] => (text ?? '').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
 const meaningful = (w: string) => w.length >= 3 && !STOP.has(w) && !/^\p{N}+$/u.test(w);
@@ -151,7 +142,10 @@ export async function generateQueries(meiliUrl: string, key: string, seed = 2026
       facets: ['source', 'category', 'license', 'aspect_ratio', 'size', 'extension'],
     })
   ).facetDistribution!;
-  const top = (facet: string) => Object.entries(facets[facet] ?? {}).sort((a, b) => b[1] - a[1]).map(([k]) => k);
+  const top = (facet: string) =>
+    Object.entries(facets[facet] ?? {})
+      .sort((a, b) => b[1] - a[1])
+      .map(([k]) => k);
   const sources = top('source');
 
   // A sample of documents from every source (the q='' order alone favours the popular).
@@ -167,21 +161,22 @@ export async function generateQueries(meiliUrl: string, key: string, seed = 2026
     for (const d of r.hits) sample.set(d.id, d);
   }
   const docs = [...sample.values()];
-  const audioDocs = (
-    await meili.search<Doc>('audio', { q: '', limit: 1500, attributesToRetrieve: attrs })
-  ).hits;
+  const audioDocs = (await meili.search<Doc>('audio', { q: '', limit: 1500, attributesToRetrieve: attrs })).hits;
 
   const df = (ds: Doc[]) => {
     const counts = new Map<string, number>();
     for (const d of ds) {
-      for (const w of new Set([...tokens(d.title), ...d.tag_names.flatMap(tokens)].filter(meaningful))) counts.set(w, (counts.get(w) ?? 0) + 1);
+      for (const w of new Set([...tokens(d.title), ...d.tag_names.flatMap(tokens)].filter(meaningful)))
+        counts.set(w, (counts.get(w) ?? 0) + 1);
     }
     return [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
   };
   const imageDf = df(docs);
   const common = imageDf.slice(0, 60).map(([w]) => w);
   const rare = shuffle(imageDf.filter(([, n]) => n >= 2 && n <= 3).map(([w]) => w));
-  const audioWords = df(audioDocs).slice(0, 60).map(([w]) => w);
+  const audioWords = df(audioDocs)
+    .slice(0, 60)
+    .map(([w]) => w);
 
   const grams = (n: number, ds: Doc[]) => {
     const out = new Set<string>();
@@ -214,16 +209,27 @@ export async function generateQueries(meiliUrl: string, key: string, seed = 2026
     [['size', 'small,medium']],
     [['aspect_ratio', 'wide']],
     [['aspect_ratio', 'tall,square']],
-    [['source', sources[0]], ['license_type', 'commercial']],
-    [['category', 'photograph'], ['size', 'large'], ['aspect_ratio', 'wide']],
-    [['license_type', 'commercial'], ['aspect_ratio', 'tall']],
+    [
+      ['source', sources[0]],
+      ['license_type', 'commercial'],
+    ],
+    [
+      ['category', 'photograph'],
+      ['size', 'large'],
+      ['aspect_ratio', 'wide'],
+    ],
+    [
+      ['license_type', 'commercial'],
+      ['aspect_ratio', 'tall'],
+    ],
     [['extension', top('extension')[0] ?? 'jpg']],
     [['mature', 'true']],
-    [['source', sources[3] ?? sources[0]], ['size', 'medium']],
+    [
+      ['source', sources[3] ?? sources[0]],
+      ['size', 'medium'],
+    ],
   ].filter((combo) =>
-    combo.every(([k, v]) =>
-      ['category', 'size', 'aspect_ratio'].includes(k) ? v.split(',').every((x) => has(k, x)) : true,
-    ),
+    combo.every(([k, v]) => (['category', 'size', 'aspect_ratio'].includes(k) ? v.split(',').every((x) => has(k, x)) : true)),
   ) as [string, string][][];
 
   const searches: SearchEntry[] = [];
@@ -242,7 +248,11 @@ export async function generateQueries(meiliUrl: string, key: string, seed = 2026
     searches.push({ tag, media, params, path, meili: meiliRequestFor(media, params), hits });
     return true;
   };
-  const fill = async (tag: Tag, want: number, candidates: () => { media?: 'image' | 'audio'; params: [string, string][]; min?: number } | null) => {
+  const fill = async (
+    tag: Tag,
+    want: number,
+    candidates: () => { media?: 'image' | 'audio'; params: [string, string][]; min?: number } | null,
+  ) => {
     let got = 0;
     for (let tries = 0; got < want && tries < want * 20; tries++) {
       const c = candidates();
@@ -272,12 +282,21 @@ export async function generateQueries(meiliUrl: string, key: string, seed = 2026
   await fill('filters_only', Math.min(16, combos.length), () => ({ params: combos[i++ % combos.length] }));
   await fill('pages', 24, () => {
     const page = 2 + Math.floor(rand() * 4);
-    return { params: [['q', pick(common.slice(0, 40))], ['page', String(page)]], min: page * 20 - 19 };
+    return {
+      params: [
+        ['q', pick(common.slice(0, 40))],
+        ['page', String(page)],
+      ],
+      min: page * 20 - 19,
+    };
   });
   i = 0;
   await fill('audio', 16, () =>
     audioWords.length
-      ? { media: 'audio', params: [['q', i % 4 === 3 ? `${audioWords[i++ % 20]} ${audioWords[(i * 7) % 40]}` : audioWords[i++ % audioWords.length]]] }
+      ? {
+          media: 'audio',
+          params: [['q', i % 4 === 3 ? `${audioWords[i++ % 20]} ${audioWords[(i * 7) % 40]}` : audioWords[i++ % audioWords.length]]],
+        }
       : null,
   );
 

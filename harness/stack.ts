@@ -53,7 +53,12 @@ async function keptMediaPort(portFile: string): Promise<number | undefined> {
 export async function startStack(opts: StackOptions): Promise<Stack> {
   mkdirSync(opts.stateDir, { recursive: true });
   const portFile = path.join(opts.stateDir, 'bench-ports.json');
-  const ports = { PORT: await freePort(), MEDIA_PORT: (await keptMediaPort(portFile)) ?? (await freePort()), MEILI_PORT: await freePort(), PG_PORT: await freePort() };
+  const ports = {
+    PORT: await freePort(),
+    MEDIA_PORT: (await keptMediaPort(portFile)) ?? (await freePort()),
+    MEILI_PORT: await freePort(),
+    PG_PORT: await freePort(),
+  };
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     EDGEVERSE_STATE_DIR: opts.stateDir,
@@ -149,7 +154,12 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     await stop();
     throw new Error(`${stackFile} missing after "ready in"`);
   }
-  const info = JSON.parse(readFileSync(stackFile, 'utf8')) as { databaseUrl: string; meiliUrl: string; meiliMasterKey: string; apiUrl?: string };
+  const info = JSON.parse(readFileSync(stackFile, 'utf8')) as {
+    databaseUrl: string;
+    meiliUrl: string;
+    meiliMasterKey: string;
+    apiUrl?: string;
+  };
   writeFileSync(portFile, JSON.stringify({ MEDIA_PORT: ports.MEDIA_PORT }));
   return {
     apiUrl: `http://127.0.0.1:${ports.PORT}`,
@@ -240,7 +250,10 @@ export function snapshotSource(root: string): { dir: string; describe: string; r
  * Returns the seconds waited. (The stack runs with WAVEFORM_BACKFILL=off, so there is no
  * hour-long background job to wait for.)
  */
-export async function waitUntilIdle(s: Stack, opts: { databaseUrl?: string | null; log?: (line: string) => void; timeoutMs?: number } = {}): Promise<number> {
+export async function waitUntilIdle(
+  s: Stack,
+  opts: { databaseUrl?: string | null; log?: (line: string) => void; timeoutMs?: number } = {},
+): Promise<number> {
   const started = Date.now();
   const timeoutMs = opts.timeoutMs ?? 3_600_000;
   const activeQueries = async () => {
@@ -257,7 +270,11 @@ export async function waitUntilIdle(s: Stack, opts: { databaseUrl?: string | nul
     }
   };
   const roles = ['stack', 'meilisearch', 'workerd', 'wrangler'];
-  const cpu = () => s.tree().filter((p) => roles.includes(p.role)).reduce((a, p) => a + (cpuOf(p.pid) ?? 0), 0);
+  const cpu = () =>
+    s
+      .tree()
+      .filter((p) => roles.includes(p.role))
+      .reduce((a, p) => a + (cpuOf(p.pid) ?? 0), 0);
   let lastSaid = 0;
   for (let quiet = 0; quiet < 3; ) {
     const a = cpu();

@@ -45,11 +45,7 @@ export function ingestConfig(overrides: { source?: string } = {}): IngestConfig 
   const databaseUrl = process.env.DATABASE_URL ?? stack?.databaseUrl;
   const meiliUrl = process.env.MEILI_URL ?? stack?.meiliUrl;
   const meiliMasterKey = process.env.MEILI_MASTER_KEY ?? stack?.meiliMasterKey;
-  const missing = [
-    !databaseUrl && 'DATABASE_URL',
-    !meiliUrl && 'MEILI_URL',
-    !meiliMasterKey && 'MEILI_MASTER_KEY',
-  ].filter(Boolean);
+  const missing = [!databaseUrl && 'DATABASE_URL', !meiliUrl && 'MEILI_URL', !meiliMasterKey && 'MEILI_MASTER_KEY'].filter(Boolean);
   if (missing.length) {
     throw new IngestError(`${missing.join(', ')} not set and no local stack running: set them, or start the stack with \`npm start\``);
   }

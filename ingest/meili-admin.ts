@@ -140,11 +140,17 @@ export class MeiliAdmin {
       }
       const left = Math.max(1, timeoutMs - (Date.now() - started));
       return await this.client.tasks.waitForTask(uid, { interval: SLOW_POLL_MS, timeout: left }).catch((err: unknown) => {
-        throw err instanceof MeilisearchTaskTimeOutError ? new MeiliError(`Meilisearch task ${uid} still not finished after ${timeoutMs} ms`) : err;
+        throw err instanceof MeilisearchTaskTimeOutError
+          ? new MeiliError(`Meilisearch task ${uid} still not finished after ${timeoutMs} ms`)
+          : err;
       });
     });
     if (task.status !== 'succeeded') {
-      throw new MeiliError(`Meilisearch task ${uid} (${task.type}) ${task.status}: ${task.error?.message ?? ''}`, undefined, task.error?.code);
+      throw new MeiliError(
+        `Meilisearch task ${uid} (${task.type}) ${task.status}: ${task.error?.message ?? ''}`,
+        undefined,
+        task.error?.code,
+      );
     }
     return task;
   }
@@ -236,7 +242,8 @@ function meiliError(what: string, err: unknown): unknown {
   }
   if (err instanceof MeilisearchRequestError) {
     const cause = err.cause;
-    if (cause instanceof MeilisearchRequestTimeOutError) return new MeiliError(`Meilisearch ${what}: no answer within ${cause.cause.timeout} ms`);
+    if (cause instanceof MeilisearchRequestTimeOutError)
+      return new MeiliError(`Meilisearch ${what}: no answer within ${cause.cause.timeout} ms`);
     return new MeiliError(`Meilisearch ${what} failed: ${cause instanceof Error ? cause.message : String(cause)}`);
   }
   // The client parses every answer as JSON: one that is not comes from something else.

@@ -66,7 +66,11 @@ describe('cleanImageRow', () => {
 
   it('keeps a provider deed URL only when it names the same licence', () => {
     const agree = cleanImageRow({ ...base, license: 'by', meta_data: { license_url: 'https://creativecommons.org/licenses/by/2.0/' } });
-    const disagree = cleanImageRow({ ...base, license: 'by', meta_data: { license_url: 'https://creativecommons.org/licenses/by-nc/2.0/' } });
+    const disagree = cleanImageRow({
+      ...base,
+      license: 'by',
+      meta_data: { license_url: 'https://creativecommons.org/licenses/by-nc/2.0/' },
+    });
     expect(agree.ok && agree.record.license_url).toBe('https://creativecommons.org/licenses/by/2.0/');
     expect(disagree.ok && disagree.record.license_url).toBeNull();
   });
@@ -78,7 +82,11 @@ describe('cleanAudioRow', () => {
       ...base,
       genres: '{rock,"hip hop"}',
       duration: '183000',
-      audio_set: JSON.stringify({ set_url: 'https://www.jamendo.com/album/33/x', audio_set: 'Simple', set_thumbnail: 'https://usercontent.jamendo.com/33' }),
+      audio_set: JSON.stringify({
+        set_url: 'https://www.jamendo.com/album/33/x',
+        audio_set: 'Simple',
+        set_thumbnail: 'https://usercontent.jamendo.com/33',
+      }),
     });
     expect(result.ok).toBe(true);
     if (!result.ok) return;
@@ -93,14 +101,21 @@ describe('cleanAudioRow', () => {
 });
 
 describe('audio set URLs', () => {
-  const hostile = { foreign_landing_url: 'javascript:alert(1)', creator_url: 'data:text/html,<script>alert(2)</script>', url: 'JAVASCRIPT:alert(3)' };
+  const hostile = {
+    foreign_landing_url: 'javascript:alert(1)',
+    creator_url: 'data:text/html,<script>alert(2)</script>',
+    url: 'JAVASCRIPT:alert(3)',
+  };
 
-  it('are repaired at ingest like the work\'s own', () => {
+  it("are repaired at ingest like the work's own", () => {
     const result = cleanAudioRow({ ...base, audio_set: JSON.stringify({ foreign_identifier: 'set-1', title: 'Set', ...hostile }) });
     if (!result.ok) throw new Error('row rejected');
     expect(result.record.audio_set).toMatchObject({ foreign_landing_url: null, creator_url: null, url: null, title: 'Set' });
     expect(result.record.audio_set_foreign_identifier).toBe('set-1');
-    const schemeless = cleanAudioRow({ ...base, audio_set: JSON.stringify({ foreign_identifier: 'set-2', url: 'www.jamendo.com/album/2' }) });
+    const schemeless = cleanAudioRow({
+      ...base,
+      audio_set: JSON.stringify({ foreign_identifier: 'set-2', url: 'www.jamendo.com/album/2' }),
+    });
     expect(schemeless.ok && schemeless.record.audio_set?.url).toBe('https://www.jamendo.com/album/2');
   });
 
@@ -150,12 +165,16 @@ describe('timestamps and URLs', () => {
     expect(outputUrl(null)).toBeNull();
   });
 
-  it.each(['javascript:alert(1)', 'JavaScript:alert(1)', 'data:text/html,<script>alert(1)</script>', 'vbscript:x', 'file:///etc/passwd', 'host:8000/x'])(
-    'never outputs a non-http(s) URL: %s',
-    (url) => {
-      expect(outputUrl(url)).toBeNull();
-    },
-  );
+  it.each([
+    'javascript:alert(1)',
+    'JavaScript:alert(1)',
+    'data:text/html,<script>alert(1)</script>',
+    'vbscript:x',
+    'file:///etc/passwd',
+    'host:8000/x',
+  ])('never outputs a non-http(s) URL: %s', (url) => {
+    expect(outputUrl(url)).toBeNull();
+  });
 
   it('repairs provider URLs at ingest', () => {
     expect(repairUrl('d1lfxha3ugu3d4.cloudfront.net/a.jpg')).toBe('https://d1lfxha3ugu3d4.cloudfront.net/a.jpg');

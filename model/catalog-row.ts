@@ -11,13 +11,7 @@ import { repairUrl } from './urls.js';
 /** A row as read from the upstream `image` / `audio` tables or a dump of them. */
 export type CatalogRow = Record<string, unknown>;
 
-export type SkipReason =
-  | 'invalid_identifier'
-  | 'unknown_license'
-  | 'invalid_url'
-  | 'removed_from_source'
-  | 'invalid_timestamp'
-  | 'deleted';
+export type SkipReason = 'invalid_identifier' | 'unknown_license' | 'invalid_url' | 'removed_from_source' | 'invalid_timestamp' | 'deleted';
 
 export type CleanResult<R> = { ok: true; record: R } | { ok: false; id: string; reason: SkipReason };
 

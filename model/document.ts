@@ -21,8 +21,7 @@ interface DerivedFields {
   extension: string | string[] | null;
 }
 
-export type ImageDocument = ImageRecord &
-  DerivedFields & { aspect_ratio: AspectRatio | null; size: ImageSize | null };
+export type ImageDocument = ImageRecord & DerivedFields & { aspect_ratio: AspectRatio | null; size: ImageSize | null };
 export type AudioDocument = AudioRecord & DerivedFields & { length: AudioLength | null };
 export type SearchDocument = ImageDocument | AudioDocument;
 
@@ -110,7 +109,5 @@ export function audioDocument(record: AudioRecord): AudioDocument {
 }
 
 export function toDocument(mediaType: MediaType, record: MediaRecord): SearchDocument {
-  return mediaType === 'image'
-    ? imageDocument(record as ImageRecord)
-    : audioDocument(record as AudioRecord);
+  return mediaType === 'image' ? imageDocument(record as ImageRecord) : audioDocument(record as AudioRecord);
 }

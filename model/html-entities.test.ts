@@ -12,7 +12,9 @@ describe('decodeHtmlEntities', () => {
   });
 
   it('leaves what is not a closed reference as written', () => {
-    expect(decodeHtmlEntities('https://example.org/?a=1&para=2&copy AT&T &unknown; &')).toBe('https://example.org/?a=1&para=2&copy AT&T &unknown; &');
+    expect(decodeHtmlEntities('https://example.org/?a=1&para=2&copy AT&T &unknown; &')).toBe(
+      'https://example.org/?a=1&para=2&copy AT&T &unknown; &',
+    );
     expect(decodeHtmlEntities('no entities here')).toBe('no entities here');
   });
 

@@ -27,7 +27,7 @@ describe('licence URLs (§6.3)', () => {
     expect(buildLicenseUrl(slug, version)).toBe(url);
   });
 
-  it('builds canonical deeds without the PDM quirk for providers\' own URLs', () => {
+  it("builds canonical deeds without the PDM quirk for providers' own URLs", () => {
     expect(licenseDeedUrl('pdm', null)).toBe('https://creativecommons.org/publicdomain/mark/1.0/');
     expect(licenseDeedUrl('by-sa', '3.0')).toBe(buildLicenseUrl('by-sa', '3.0'));
   });
@@ -53,11 +53,27 @@ describe('licence names and normalisation', () => {
 describe('attribution text (§6.4)', () => {
   it('matches the reference examples', () => {
     expect(
-      attributionText({ title: 'Tree Bark Photo', creator: 'Tim Sullivan', license: 'cc0', licenseVersion: '1.0', licenseUrl: 'https://creativecommons.org/publicdomain/zero/1.0/' }),
-    ).toBe('"Tree Bark Photo" by Tim Sullivan is marked with CC0 1.0. To view the terms, visit https://creativecommons.org/publicdomain/zero/1.0/.');
+      attributionText({
+        title: 'Tree Bark Photo',
+        creator: 'Tim Sullivan',
+        license: 'cc0',
+        licenseVersion: '1.0',
+        licenseUrl: 'https://creativecommons.org/publicdomain/zero/1.0/',
+      }),
+    ).toBe(
+      '"Tree Bark Photo" by Tim Sullivan is marked with CC0 1.0. To view the terms, visit https://creativecommons.org/publicdomain/zero/1.0/.',
+    );
     expect(
-      attributionText({ title: 'Wish You Were Here', creator: 'The.madpix.project', license: 'by-nc-sa', licenseVersion: '3.0', licenseUrl: 'https://creativecommons.org/licenses/by-nc-sa/3.0/' }),
-    ).toBe('"Wish You Were Here" by The.madpix.project is licensed under CC BY-NC-SA 3.0. To view a copy of this license, visit https://creativecommons.org/licenses/by-nc-sa/3.0/.');
+      attributionText({
+        title: 'Wish You Were Here',
+        creator: 'The.madpix.project',
+        license: 'by-nc-sa',
+        licenseVersion: '3.0',
+        licenseUrl: 'https://creativecommons.org/licenses/by-nc-sa/3.0/',
+      }),
+    ).toBe(
+      '"Wish You Were Here" by The.madpix.project is licensed under CC BY-NC-SA 3.0. To view a copy of this license, visit https://creativecommons.org/licenses/by-nc-sa/3.0/.',
+    );
     expect(attributionText({ title: null, creator: null, license: 'by', licenseVersion: null, licenseUrl: null })).toBe(
       'This work is licensed under CC BY.',
     );

@@ -3,18 +3,7 @@
  * groups, canonical deed URLs and display names. One home for every licence rule.
  */
 
-export const LICENSE_SLUGS = [
-  'by',
-  'by-sa',
-  'by-nd',
-  'by-nc',
-  'by-nc-sa',
-  'by-nc-nd',
-  'cc0',
-  'pdm',
-  'sampling+',
-  'nc-sampling+',
-] as const;
+export const LICENSE_SLUGS = ['by', 'by-sa', 'by-nd', 'by-nc', 'by-nc-sa', 'by-nc-nd', 'cc0', 'pdm', 'sampling+', 'nc-sampling+'] as const;
 
 export type LicenseSlug = (typeof LICENSE_SLUGS)[number];
 

@@ -93,18 +93,57 @@ describe('isPrivateHost', () => {
     expect(isPrivateHost(host)).toBe(true);
   });
 
-  it.each(['localhost', 'localhost.', 'LOCALHOST..', 'app.localhost.', 'printer.local', 'printer.local.', 'metadata.google.internal', 'metadata.google.internal.', 'nas.home.arpa', 'nas.home.arpa.'])(
-    'refuses the private name %s, trailing dot or not',
-    (host) => {
-      expect(isPrivateHost(host)).toBe(true);
-    },
-  );
+  it.each([
+    'localhost',
+    'localhost.',
+    'LOCALHOST..',
+    'app.localhost.',
+    'printer.local',
+    'printer.local.',
+    'metadata.google.internal',
+    'metadata.google.internal.',
+    'nas.home.arpa',
+    'nas.home.arpa.',
+  ])('refuses the private name %s, trailing dot or not', (host) => {
+    expect(isPrivateHost(host)).toBe(true);
+  });
 
   it.each([
-    '93.184.216.34', '8.8.8.8', '1.1.1.1', '9.255.255.255', '11.0.0.0', '100.63.255.255', '100.128.0.0', '126.255.255.255', '128.0.0.0', '169.253.255.255', '169.255.0.0',
-    '172.15.255.255', '172.32.0.0', '192.0.1.0', '192.167.255.255', '192.169.0.0', '198.17.255.255', '198.20.0.0', '223.255.255.255',
-    '2606:4700:4700::1111', '2a00:1450:4001:81b::200e', '2001:200::1', '2001:db7:ffff::1', '2001:db9::1', '2003::1', '3ffe:ffff::1', '4000::1', '2620:4f:7fff::1', 'fbff::1',
-    'live.staticflickr.com', 'upload.wikimedia.org', 'localhost.example.org', 'local.example', 'internal-media.example.org', '1e100.net',
+    '93.184.216.34',
+    '8.8.8.8',
+    '1.1.1.1',
+    '9.255.255.255',
+    '11.0.0.0',
+    '100.63.255.255',
+    '100.128.0.0',
+    '126.255.255.255',
+    '128.0.0.0',
+    '169.253.255.255',
+    '169.255.0.0',
+    '172.15.255.255',
+    '172.32.0.0',
+    '192.0.1.0',
+    '192.167.255.255',
+    '192.169.0.0',
+    '198.17.255.255',
+    '198.20.0.0',
+    '223.255.255.255',
+    '2606:4700:4700::1111',
+    '2a00:1450:4001:81b::200e',
+    '2001:200::1',
+    '2001:db7:ffff::1',
+    '2001:db9::1',
+    '2003::1',
+    '3ffe:ffff::1',
+    '4000::1',
+    '2620:4f:7fff::1',
+    'fbff::1',
+    'live.staticflickr.com',
+    'upload.wikimedia.org',
+    'localhost.example.org',
+    'local.example',
+    'internal-media.example.org',
+    '1e100.net',
   ])('accepts the public %s', (host) => {
     expect(isPrivateHost(host)).toBe(false);
   });

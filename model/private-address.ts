@@ -72,7 +72,10 @@ const PRIVATE_NAME = /(^|\.)(localhost|local|internal|home\.arpa)$/;
 
 export function isPrivateHost(hostname: string): boolean {
   // `localhost.` is `localhost`: a trailing dot only makes a name fully qualified.
-  const host = hostname.replace(/^\[|\]$/g, '').replace(/\.+$/, '').toLowerCase();
+  const host = hostname
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.+$/, '')
+    .toLowerCase();
   if (PRIVATE_NAME.test(host)) return true;
   const literal = host.replace(/%.*$/, ''); // an IPv6 zone (`fe80::1%eth0`)
   if (ipaddr.isValid(literal)) {

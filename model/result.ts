@@ -100,7 +100,12 @@ function licenseUrlOf(record: MediaRecord): string {
 
 function audioSetOf(set: AudioSet | null): AudioSet | null {
   if (!set) return null;
-  return { ...set, foreign_landing_url: outputUrl(set.foreign_landing_url), creator_url: outputUrl(set.creator_url), url: outputUrl(set.url) };
+  return {
+    ...set,
+    foreign_landing_url: outputUrl(set.foreign_landing_url),
+    creator_url: outputUrl(set.creator_url),
+    url: outputUrl(set.url),
+  };
 }
 
 function tagsOf(record: MediaRecord): Tag[] {
@@ -114,9 +119,27 @@ function tagsOf(record: MediaRecord): Tag[] {
  * value; `id` is the engine's key.
  */
 const COMMON_RESULT_FIELDS = [
-  'id', 'identifier', 'title', 'created_on', 'foreign_landing_url', 'url', 'creator', 'creator_url',
-  'license', 'license_version', 'license_url', 'provider', 'source', 'category', 'filesize', 'filetype',
-  'tags', 'mature', 'user_reported_sensitive', 'sensitive_text', 'thumbnail',
+  'id',
+  'identifier',
+  'title',
+  'created_on',
+  'foreign_landing_url',
+  'url',
+  'creator',
+  'creator_url',
+  'license',
+  'license_version',
+  'license_url',
+  'provider',
+  'source',
+  'category',
+  'filesize',
+  'filetype',
+  'tags',
+  'mature',
+  'user_reported_sensitive',
+  'sensitive_text',
+  'thumbnail',
 ] as const;
 export const RESULT_FIELDS: Record<MediaType, readonly string[]> = {
   image: [...COMMON_RESULT_FIELDS, 'height', 'width'],
@@ -213,7 +236,5 @@ export function audioResult(record: AudioRecord, ctx: ResultContext): AudioResul
 }
 
 export function mediaResult(mediaType: MediaType, record: MediaRecord, ctx: ResultContext): ImageResult | AudioResult {
-  return mediaType === 'image'
-    ? imageResult(record as ImageRecord, ctx)
-    : audioResult(record as AudioRecord, ctx);
+  return mediaType === 'image' ? imageResult(record as ImageRecord, ctx) : audioResult(record as AudioRecord, ctx);
 }

@@ -57,5 +57,7 @@ for (const [name, port] of Object.entries(ports)) {
   if (await isPortTaken(port)) fail(`${name} ${port} still in use after shutdown: a process was left behind`);
 }
 rmSync(stateDir, { recursive: true, force: true });
-console.log(`smoke: ready after ${readyAfter.toFixed(1)} s, first search answered after ${firstAnswer.toFixed(1)} s (${body.result_count} results), clean shutdown (exit ${code})`);
-console.log("smoke: passed");
+console.log(
+  `smoke: ready after ${readyAfter.toFixed(1)} s, first search answered after ${firstAnswer.toFixed(1)} s (${body.result_count} results), clean shutdown (exit ${code})`,
+);
+console.log('smoke: passed');

@@ -17,7 +17,14 @@ afterAll(() => rmSync(stateDir, { recursive: true, force: true }));
 async function start(env: Record<string, string>): Promise<{ code: number | null; output: string; ports: number[] }> {
   const ports = { PORT: await freePort(), MEDIA_PORT: await freePort(), MEILI_PORT: await freePort(), PG_PORT: await freePort() };
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
-    env: { ...process.env, DATABASE_URL: '', MEILI_URL: '', EDGEVERSE_STATE_DIR: stateDir, ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])), ...env },
+    env: {
+      ...process.env,
+      DATABASE_URL: '',
+      MEILI_URL: '',
+      EDGEVERSE_STATE_DIR: stateDir,
+      ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -60,7 +67,12 @@ describe('npm start with bad input', () => {
     expect(code).not.toBe(0);
     expect(output).toContain('cannot reach DATABASE_URL');
     expect(output).not.toContain('secret');
-    expect(output.trim().split('\n').filter((l) => l.includes('error:'))).toHaveLength(1);
+    expect(
+      output
+        .trim()
+        .split('\n')
+        .filter((l) => l.includes('error:')),
+    ).toHaveLength(1);
     await expectNothingLeft(ports);
   }, 60_000);
 });

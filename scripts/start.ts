@@ -114,7 +114,9 @@ async function main(): Promise<void> {
   mkdirSync(STATE_DIR, { recursive: true });
   const running = readStackInfo();
   if (running?.pid && running.pid !== process.pid && isAlive(running.pid)) {
-    throw new StackError(`a stack is already running (pid ${running.pid}, ${running.apiUrl ?? 'starting'}): stop it with Ctrl-C or \`kill ${running.pid}\``);
+    throw new StackError(
+      `a stack is already running (pid ${running.pid}, ${running.apiUrl ?? 'starting'}): stop it with Ctrl-C or \`kill ${running.pid}\``,
+    );
   }
   // An earlier start that could not clean up (its machine or its reaper died too).
   const leftovers = await reapLeftovers(LEDGER_FILE);
@@ -238,7 +240,8 @@ async function main(): Promise<void> {
 /** The task service's events (cron and CLI tasks) as lines the user reads; failures say so. */
 function announceTask(line: Record<string, unknown>): void {
   const { msg, task_id, action, media_type, error } = line as Record<string, string | undefined>;
-  if (msg === 'task failed') console.error(`[edgeverse] task ${task_id} (${action} ${media_type}) FAILED: ${error} (list: GET /tasks on the task service)`);
+  if (msg === 'task failed')
+    console.error(`[edgeverse] task ${task_id} (${action} ${media_type}) FAILED: ${error} (list: GET /tasks on the task service)`);
   else if (msg === 'task started' || msg === 'task succeeded') log(`task ${task_id} (${action} ${media_type}) ${msg.slice(5)}`);
   else console.log(JSON.stringify(line));
 }

@@ -144,7 +144,11 @@ async function expectStopped(run: Launch, label: string, how: () => void, opts: 
   how();
   const code = await Promise.race([run.exited, new Promise<'hang'>((r) => setTimeout(() => r('hang'), 30_000))]);
   const took = (Date.now() - t0) / 1000;
-  const said = run.output().match(/\[edgeverse\] stopped.*/g)?.pop() ?? 'no "stopped" line';
+  const said =
+    run
+      .output()
+      .match(/\[edgeverse\] stopped.*/g)
+      ?.pop() ?? 'no "stopped" line';
   timings.push(`${label}: ${took.toFixed(2)} s (exit ${code}; ${said})`);
   if (code === 'hang') {
     process.kill(-run.child.pid!, 'SIGKILL');
@@ -157,7 +161,9 @@ async function expectStopped(run: Launch, label: string, how: () => void, opts: 
     ...[...run.seen.groups].flatMap(groupMembers),
     ...processesNaming(path.join(run.stateDir, 'children')),
   ];
-  expect(await within(grace, () => leftovers().length === 0), `${label}: processes left: ${leftovers().join(', ')}\n${run.output()}`).toBe(true);
+  expect(await within(grace, () => leftovers().length === 0), `${label}: processes left: ${leftovers().join(', ')}\n${run.output()}`).toBe(
+    true,
+  );
   for (const port of run.ports) {
     expect(await within(grace, async () => !(await isPortTaken(port))), `${label}: port ${port} still taken`).toBe(true);
   }

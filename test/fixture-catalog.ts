@@ -24,9 +24,14 @@ export async function loadFixtureCatalog(
   try {
     await loadDemoCatalog(client, { schema: 'upstream', images: FIXTURE_IMAGES, audio: FIXTURE_AUDIO, mediaBaseUrl });
     // A few works whose media the server answers with 404 (dead links).
-    await client.query(`update upstream.image set url = $1 || '/dead/' || identifier || '.jpg', meta_data = coalesce(meta_data, '{}'::jsonb) - 'mature' where id in (7, 77)`, [mediaBaseUrl]);
+    await client.query(
+      `update upstream.image set url = $1 || '/dead/' || identifier || '.jpg', meta_data = coalesce(meta_data, '{}'::jsonb) - 'mature' where id in (7, 77)`,
+      [mediaBaseUrl],
+    );
     // Works whose text holds a term of the sensitive list (hidden like mature ones).
-    await client.query(`update upstream.image set title = 'Beach party NSFW edition', meta_data = coalesce(meta_data, '{}'::jsonb) - 'mature' where id in (33, 133)`);
+    await client.query(
+      `update upstream.image set title = 'Beach party NSFW edition', meta_data = coalesce(meta_data, '{}'::jsonb) - 'mature' where id in (33, 133)`,
+    );
     // Enough mature works that the `mature` filters have something to hide.
     for (const table of ['image', 'audio']) {
       await client.query(
@@ -43,10 +48,7 @@ export async function loadFixtureCatalog(
         api: client,
         meili,
         indexPrefix: services.indexPrefix,
-        source: chainSources([
-          upstreamPostgresSource(client, mediaType, { schema: 'upstream' }),
-          ...files.map((f) => fileSource(f)),
-        ]),
+        source: chainSources([upstreamPostgresSource(client, mediaType, { schema: 'upstream' }), ...files.map((f) => fileSource(f))]),
       });
       counts[mediaType === 'image' ? 'images' : 'audio'] = stats.indexed;
       counts.realRows += stats.read - (mediaType === 'image' ? FIXTURE_IMAGES : FIXTURE_AUDIO);
@@ -54,7 +56,9 @@ export async function loadFixtureCatalog(
     // Waveforms of the demo tracks (served by the media server); remote real rows fail.
     await computeWaveforms(client, { concurrency: 8, allowPrivate: true });
     // One image whose media URL the media server answers with 404.
-    const dead = await client.query<{ identifier: string }>("select identifier::text from image where url like '%/dead/%' and not mature limit 1");
+    const dead = await client.query<{ identifier: string }>(
+      "select identifier::text from image where url like '%/dead/%' and not mature limit 1",
+    );
     counts.deadImageId = dead.rows[0]?.identifier ?? null;
     return counts;
   } finally {

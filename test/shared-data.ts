@@ -13,7 +13,10 @@ export const SHARED_DATA_MISSING = `real catalog samples not found at ${SHARED_D
 export function sharedImageFiles(): string[] {
   if (!hasSharedData) return [];
   const dir = path.join(SHARED_DATA, 'catalog-tsv');
-  return readdirSync(dir).filter((f) => f.endsWith('.tsv')).sort().map((f) => path.join(dir, f));
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.tsv'))
+    .sort()
+    .map((f) => path.join(dir, f));
 }
 
 export function sharedAudioFiles(): string[] {

@@ -22,17 +22,25 @@ describe('Postgres unreachable', () => {
       expect(res.headers.get('content-type')).toContain('application/json');
       expect(Date.now() - started).toBeLessThan(6000);
     }
-    const report = await fetchWith(`/v1/images/${results[0].id}/report/`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ reason: 'mature' }),
-    }, DEAD_DB);
+    const report = await fetchWith(
+      `/v1/images/${results[0].id}/report/`,
+      {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ reason: 'mature' }),
+      },
+      DEAD_DB,
+    );
     expect(report.status).toBe(503);
-    const register = await fetchWith('/v1/auth_tokens/register/', {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ name: 'down', description: 'd', email: 'a@b.co' }),
-    }, DEAD_DB);
+    const register = await fetchWith(
+      '/v1/auth_tokens/register/',
+      {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ name: 'down', description: 'd', email: 'a@b.co' }),
+      },
+      DEAD_DB,
+    );
     expect(register.status).toBe(503);
   });
 });

@@ -21,7 +21,12 @@ async function expectNo5xx(res: Response, what: string): Promise<string> {
 }
 
 /** Statuses of `n` requests sent in parallel, each with the headers `headersOf(i)`, under `limits`. */
-async function statuses(n: number, path: string, headersOf: (i: number) => Record<string, string>, limits: Record<string, string>): Promise<number[]> {
+async function statuses(
+  n: number,
+  path: string,
+  headersOf: (i: number) => Record<string, string>,
+  limits: Record<string, string>,
+): Promise<number[]> {
   const responses = await Promise.all(Array.from({ length: n }, (_, i) => fetchWith(path, { headers: headersOf(i) }, limits)));
   for (const r of responses) await expectNo5xx(r, path);
   return responses.map((r) => r.status);
@@ -45,7 +50,14 @@ describe('huge and numerous headers', () => {
     const body = JSON.parse(await expectNo5xx(search, 'search')) as { results: { id: string }[] };
     expect(search.status).toBe(200);
     const id = body.results[0].id;
-    for (const path of [`/v1/images/${id}/`, `/v1/images/${id}/related/`, '/v1/images/stats/', '/v1/rate_limit/', '/healthcheck/', '/v1/nope/']) {
+    for (const path of [
+      `/v1/images/${id}/`,
+      `/v1/images/${id}/related/`,
+      '/v1/images/stats/',
+      '/v1/rate_limit/',
+      '/healthcheck/',
+      '/v1/nope/',
+    ]) {
       await expectNo5xx(await get(path, { headers }), path);
     }
     const report = await get(`/v1/images/${id}/report/`, {
@@ -59,7 +71,16 @@ describe('huge and numerous headers', () => {
 });
 
 describe('forged forwarding headers', () => {
-  const FORGED = ['X-Forwarded-For', 'X-Real-IP', 'True-Client-IP', 'X-Client-IP', 'Forwarded', 'CF-Connecting-IPv6', 'CF-Pseudo-IPv4', 'X-Cluster-Client-IP'];
+  const FORGED = [
+    'X-Forwarded-For',
+    'X-Real-IP',
+    'True-Client-IP',
+    'X-Client-IP',
+    'Forwarded',
+    'CF-Connecting-IPv6',
+    'CF-Pseudo-IPv4',
+    'X-Cluster-Client-IP',
+  ];
   const forged = (i: number): Record<string, string> => {
     const ip = `198.51.100.${i}`;
     const name = FORGED[i % FORGED.length];
@@ -68,7 +89,9 @@ describe('forged forwarding headers', () => {
 
   it('do not change the identity when CF-Connecting-IP is present', async () => {
     const ip = uniqueIp();
-    const got = await statuses(16, '/v1/images/?q=mountain&page_size=1', (i) => ({ 'CF-Connecting-IP': ip, ...forged(i) }), { THROTTLE_ANON_BURST: '4/min' });
+    const got = await statuses(16, '/v1/images/?q=mountain&page_size=1', (i) => ({ 'CF-Connecting-IP': ip, ...forged(i) }), {
+      THROTTLE_ANON_BURST: '4/min',
+    });
     expect(count(got, 200)).toBe(4);
     expect(count(got, 429)).toBe(12);
   });
@@ -103,12 +126,19 @@ describe('malformed CF-Connecting-IP', () => {
     '\u00e9\u00ff\u00a0',
   ];
 
-  it.each(values.map((v) => [v.length > 40 ? `${v.slice(0, 20)}… (${v.length} chars)` : JSON.stringify(v), v]))('%s: served, with rate-limit headers', async (_label, value) => {
-    const res = await fetchWith('/v1/images/?q=mountain&page_size=1', { headers: { 'CF-Connecting-IP': value } }, { THROTTLE_ANON_BURST: '1000/min' });
-    await expectNo5xx(res, 'search');
-    expect(res.status).toBe(200);
-    expect(res.headers.get('x-ratelimit-limit-anon_burst')).toBe('1000');
-  });
+  it.each(values.map((v) => [v.length > 40 ? `${v.slice(0, 20)}… (${v.length} chars)` : JSON.stringify(v), v]))(
+    '%s: served, with rate-limit headers',
+    async (_label, value) => {
+      const res = await fetchWith(
+        '/v1/images/?q=mountain&page_size=1',
+        { headers: { 'CF-Connecting-IP': value } },
+        { THROTTLE_ANON_BURST: '1000/min' },
+      );
+      await expectNo5xx(res, 'search');
+      expect(res.status).toBe(200);
+      expect(res.headers.get('x-ratelimit-limit-anon_burst')).toBe('1000');
+    },
+  );
 
   it('spellings of one address share its budget (spaces, IPv6 case and zeros, one /64)', async () => {
     const r = crypto.getRandomValues(new Uint16Array(2));
@@ -117,7 +147,12 @@ describe('malformed CF-Connecting-IP', () => {
     const p = `2001:db8:${r[0].toString(16)}:${r[1].toString(16)}`;
     const v6s = [`${p}::1`, `${p.toUpperCase()}:0:0:0:2`, `${p.replace('2001:db8', '2001:0DB8')}::ffff`, `${p}:1:2:3:4`];
     for (const spellings of [v4s, v6s]) {
-      const got = await statuses(12, '/v1/images/?q=mountain&page_size=1', (i) => ({ 'CF-Connecting-IP': spellings[i % spellings.length] }), { THROTTLE_ANON_BURST: '3/min' });
+      const got = await statuses(
+        12,
+        '/v1/images/?q=mountain&page_size=1',
+        (i) => ({ 'CF-Connecting-IP': spellings[i % spellings.length] }),
+        { THROTTLE_ANON_BURST: '3/min' },
+      );
       expect(count(got, 200), spellings.join(' | ')).toBe(3);
       expect(count(got, 429)).toBe(9);
     }
@@ -174,7 +209,12 @@ describe('huge and malformed Authorization', () => {
 
   it('a bogus bearer token does not escape the anonymous budget', async () => {
     const ip = uniqueIp();
-    const got = await statuses(10, '/v1/images/?q=mountain&page_size=1', (i) => ({ 'CF-Connecting-IP': ip, Authorization: `Bearer ${'x'.repeat(i + 1)}` }), { THROTTLE_ANON_BURST: '2/min' });
+    const got = await statuses(
+      10,
+      '/v1/images/?q=mountain&page_size=1',
+      (i) => ({ 'CF-Connecting-IP': ip, Authorization: `Bearer ${'x'.repeat(i + 1)}` }),
+      { THROTTLE_ANON_BURST: '2/min' },
+    );
     expect(count(got, 200)).toBe(2);
     expect(count(got, 429)).toBe(8);
   });
@@ -210,13 +250,25 @@ describe('Host games', () => {
 
   it('forwarding-host headers are ignored; odd hosts and ports are served or refused with JSON', async () => {
     const forwarded = await get('/v1/images/?q=mountain&page_size=2', {
-      headers: { 'X-Forwarded-Host': 'evil.example', 'X-Forwarded-Proto': 'https', 'X-Original-URL': '/internal/cache-generation', 'X-Rewrite-URL': '/internal/cache-generation', Forwarded: 'host=evil.example;proto=https' },
+      headers: {
+        'X-Forwarded-Host': 'evil.example',
+        'X-Forwarded-Proto': 'https',
+        'X-Original-URL': '/internal/cache-generation',
+        'X-Rewrite-URL': '/internal/cache-generation',
+        Forwarded: 'host=evil.example;proto=https',
+      },
     });
     const text = await expectNo5xx(forwarded, 'forwarded');
     expect(forwarded.status).toBe(200);
     expect(text).not.toContain('evil.example');
     expect(text).not.toContain('https://edgeverse.test');
-    for (const origin of ['http://127.0.0.1:1', 'http://[::1]:8787', `http://${'h'.repeat(60)}.${'x'.repeat(60)}.example`, 'http://xn--bcher-kva.example', 'https://edgeverse.test:65535']) {
+    for (const origin of [
+      'http://127.0.0.1:1',
+      'http://[::1]:8787',
+      `http://${'h'.repeat(60)}.${'x'.repeat(60)}.example`,
+      'http://xn--bcher-kva.example',
+      'https://edgeverse.test:65535',
+    ]) {
       await expectNo5xx(await at(origin, '/v1/images/?q=mountain&page_size=1'), origin);
       await expectNo5xx(await at(origin, '/internal/cache-generation'), `${origin} internal`);
     }

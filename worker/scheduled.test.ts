@@ -20,7 +20,12 @@ function recorder(status = 202) {
 describe('dispatchCron', () => {
   it('asks the task service for a weekly refresh of both media types', async () => {
     const { calls, fetcher } = recorder();
-    const out = await dispatchCron('0 3 * * 0', { INGEST_URL: 'http://ingest.internal/', INGEST_SECRET: 's3cret-s3cret-s3cret' }, log, fetcher);
+    const out = await dispatchCron(
+      '0 3 * * 0',
+      { INGEST_URL: 'http://ingest.internal/', INGEST_SECRET: 's3cret-s3cret-s3cret' },
+      log,
+      fetcher,
+    );
     expect(calls).toEqual([
       { url: 'http://ingest.internal/tasks', auth: 'Bearer s3cret-s3cret-s3cret', body: { action: 'refresh', media_type: 'image' } },
       { url: 'http://ingest.internal/tasks', auth: 'Bearer s3cret-s3cret-s3cret', body: { action: 'refresh', media_type: 'audio' } },

@@ -36,7 +36,11 @@ export async function fetchWith(path: string, init: RequestInit = {}, overrides:
 }
 
 /** Like `fetchWith`, but returns before the request's `waitUntil` work is done (`after`). */
-export async function fetchUnsettled(path: string, init: RequestInit = {}, overrides: Record<string, unknown> = {}): Promise<{ res: Response; after: Promise<void> }> {
+export async function fetchUnsettled(
+  path: string,
+  init: RequestInit = {},
+  overrides: Record<string, unknown> = {},
+): Promise<{ res: Response; after: Promise<void> }> {
   const { default: handler } = await import('./index.js');
   const ctx = createExecutionContext();
   const res = await handler.fetch(new Request(`${BASE}${path}`, { redirect: 'manual', ...init }) as never, { ...env, ...overrides }, ctx);

@@ -12,7 +12,12 @@ export const SCHEMA = 'upstream';
 export const MEDIA_BASE = 'http://127.0.0.1:9';
 
 /** Returns the seconds `loadDemoCatalog` took (migrations and vacuum not included). */
-export async function prepareCatalog(client: pg.ClientBase, databaseUrl: string, rows: number, log: (line: string) => void): Promise<number> {
+export async function prepareCatalog(
+  client: pg.ClientBase,
+  databaseUrl: string,
+  rows: number,
+  log: (line: string) => void,
+): Promise<number> {
   await applyMigrations(databaseUrl);
   log(`loading ${rows.toLocaleString('en-US')} demo images into ${SCHEMA}.image…`);
   let lastTenth = 0;

@@ -92,7 +92,10 @@ function sameValue(a: unknown, b: unknown, ulpDiffs: { n: number }): boolean {
   if (a && b && typeof a === 'object' && typeof b === 'object') {
     const ka = Object.keys(a);
     const kb = Object.keys(b);
-    return ka.length === kb.length && ka.every((k) => k in b && sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], ulpDiffs));
+    return (
+      ka.length === kb.length &&
+      ka.every((k) => k in b && sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], ulpDiffs))
+    );
   }
   return isDeepStrictEqual(a, b);
 }

@@ -159,7 +159,9 @@ async function main(): Promise<void> {
     for (const c of [1, 2, 4, 8, 16, 32, 64]) {
       const r = await runSoak({ baseUrl: s.apiUrl, connections: c, seconds: step, next: rotation.next, tree, roles: [] });
       levels.push({ connections: c, r });
-      log(`  c=${String(c).padEnd(3)} ${r.rps.toFixed(0).padStart(5)} req/s  p50 ${f1(r.all.p50)}  p99 ${f1(r.all.p99)} ms  errors ${r.errors}`);
+      log(
+        `  c=${String(c).padEnd(3)} ${r.rps.toFixed(0).padStart(5)} req/s  p50 ${f1(r.all.p50)}  p99 ${f1(r.all.p99)} ms  errors ${r.errors}`,
+      );
       if (r.rps > best * 1.05) {
         best = r.rps;
         flat = 0;
@@ -167,7 +169,9 @@ async function main(): Promise<void> {
     }
     const max = Math.max(...levels.map((l) => l.r.rps));
     saturation = levels.find((l) => l.r.rps >= 0.95 * max)!.connections;
-    log(`saturation point: ${saturation} connections (${levels.find((l) => l.connections === saturation)!.r.rps.toFixed(0)} req/s; best ${max.toFixed(0)} req/s)`);
+    log(
+      `saturation point: ${saturation} connections (${levels.find((l) => l.connections === saturation)!.r.rps.toFixed(0)} req/s; best ${max.toFixed(0)} req/s)`,
+    );
   }
 
   log(`warm-up at c=${saturation} for ${warmSeconds} s (not measured)`);
@@ -178,7 +182,9 @@ async function main(): Promise<void> {
   const inspector = await findInspector(tree(), apiPort);
   const poke = () => fetch(`${s.apiUrl}/nope/`).then((res) => res.arrayBuffer());
   const heapBefore = inspector ? await heapAfterGc(inspector, poke) : null;
-  log(`measured run: c=${saturation} for ${seconds} s, quota client (standard key, ${QUOTA}/min) in parallel for ${Math.min(seconds, 50)} s`);
+  log(
+    `measured run: c=${saturation} for ${seconds} s, quota client (standard key, ${QUOTA}/min) in parallel for ${Math.min(seconds, 50)} s`,
+  );
   const cpuBefore = cpuSnapshot(tree());
   const busyBefore = machineBusySeconds();
   const loadBefore = loadAvg();
@@ -217,25 +223,46 @@ async function main(): Promise<void> {
   const lines: string[] = [];
   const date = startedAt.toISOString().replace('T', ' ').slice(0, 16);
   const q = r.quota!;
-  lines.push(`## ${date} UTC — sustained search load at the saturation point, ${docs.toLocaleString('en')} images, ${seconds} s${filterDead ? '' : ', filter_dead=false'}`);
+  lines.push(
+    `## ${date} UTC — sustained search load at the saturation point, ${docs.toLocaleString('en')} images, ${seconds} s${filterDead ? '' : ', filter_dead=false'}`,
+  );
   lines.push('');
-  lines.push(`- command: \`${command}\` — ${((Date.now() - t0) / 1000).toFixed(0)} s in all (stack ready after ${s.readySeconds.toFixed(1)} s, idle ${settled.toFixed(0)} s later)`);
-  lines.push(`- machine: ${mach.cpus} CPUs (${mach.cpuModel}), ${mach.memoryGiB.toFixed(1)} GiB RAM; load average at start ${loadAtStart}, before the measured run ${loadBefore}, after it ${loadAfter}; other processes used ${othersCpu.toFixed(2)} CPUs on average during the measured run; the load generator (autocannon, this process) shares the CPUs with the stack`);
-  lines.push(`- code: ${src.describe.replace(/ \(\d+ files copied.*$/, '')}; stack as \`npm start\` runs it (wrangler dev, embedded Meilisearch and PGlite, the demo media server)`);
-  lines.push(`- mix: bench/queries.json (${mix.length} searches, every workload of the search benchmark), 9 in 10 a variant never seen in the last minute (cache defeated), 1 in 10 one of ${popularPaths(mix).length} popular searches (served from the cache); ${filterDead ? 'dead-link filtering as clients get it by default (each uncached search makes one round of HEAD checks, ≤ 1 s, against the demo media server, some of whose links are dead or never answer)' : 'every search with `filter_dead=false` (no dead-link HEAD checks: the search path alone)'}`);
+  lines.push(
+    `- command: \`${command}\` — ${((Date.now() - t0) / 1000).toFixed(0)} s in all (stack ready after ${s.readySeconds.toFixed(1)} s, idle ${settled.toFixed(0)} s later)`,
+  );
+  lines.push(
+    `- machine: ${mach.cpus} CPUs (${mach.cpuModel}), ${mach.memoryGiB.toFixed(1)} GiB RAM; load average at start ${loadAtStart}, before the measured run ${loadBefore}, after it ${loadAfter}; other processes used ${othersCpu.toFixed(2)} CPUs on average during the measured run; the load generator (autocannon, this process) shares the CPUs with the stack`,
+  );
+  lines.push(
+    `- code: ${src.describe.replace(/ \(\d+ files copied.*$/, '')}; stack as \`npm start\` runs it (wrangler dev, embedded Meilisearch and PGlite, the demo media server)`,
+  );
+  lines.push(
+    `- mix: bench/queries.json (${mix.length} searches, every workload of the search benchmark), 9 in 10 a variant never seen in the last minute (cache defeated), 1 in 10 one of ${popularPaths(mix).length} popular searches (served from the cache); ${filterDead ? 'dead-link filtering as clients get it by default (each uncached search makes one round of HEAD checks, ≤ 1 s, against the demo media server, some of whose links are dead or never answer)' : 'every search with `filter_dead=false` (no dead-link HEAD checks: the search path alone)'}`,
+  );
   lines.push('');
   if (levels.length) {
     lines.push(`**Saturation** (${step} s per level, pipelining 1):`);
     lines.push('');
     lines.push('| connections | req/s | p50 ms | p95 ms | p99 ms | errors |');
     lines.push('| ---: | ---: | ---: | ---: | ---: | ---: |');
-    for (const l of levels) lines.push(`| ${l.connections}${l.connections === saturation ? ' ←' : ''} | ${l.r.rps.toFixed(0)} | ${f1(l.r.all.p50)} | ${f1(l.r.all.p95)} | ${f1(l.r.all.p99)} | ${l.r.errors} |`);
+    for (const l of levels)
+      lines.push(
+        `| ${l.connections}${l.connections === saturation ? ' ←' : ''} | ${l.r.rps.toFixed(0)} | ${f1(l.r.all.p50)} | ${f1(l.r.all.p95)} | ${f1(l.r.all.p99)} | ${l.r.errors} |`,
+      );
     lines.push('');
   }
-  lines.push(`**Measured run**: ${saturation} connections for ${r.seconds.toFixed(1)} s after a ${warmSeconds}-s warm-up at the same point: ${r.requests.toLocaleString('en')} requests (${r.rps.toFixed(0)} req/s), ${r.errors} errors (connection errors ${r.connectionErrors}, timeouts ${r.timeouts}), ${r.status5xx} × 5xx; statuses ${JSON.stringify(r.statuses)}; X-Cache ${JSON.stringify(r.xcache)}.`);
-  if (r.errorSamples.length) lines.push('', `Non-2xx answers (first ${r.errorSamples.length}): ${r.errorSamples.map((e) => `${e.status} ${e.path} → \`${e.body.replace(/\s+/g, ' ').slice(0, 200)}\``).join('; ')}`);
+  lines.push(
+    `**Measured run**: ${saturation} connections for ${r.seconds.toFixed(1)} s after a ${warmSeconds}-s warm-up at the same point: ${r.requests.toLocaleString('en')} requests (${r.rps.toFixed(0)} req/s), ${r.errors} errors (connection errors ${r.connectionErrors}, timeouts ${r.timeouts}), ${r.status5xx} × 5xx; statuses ${JSON.stringify(r.statuses)}; X-Cache ${JSON.stringify(r.xcache)}.`,
+  );
+  if (r.errorSamples.length)
+    lines.push(
+      '',
+      `Non-2xx answers (first ${r.errorSamples.length}): ${r.errorSamples.map((e) => `${e.status} ${e.path} → \`${e.body.replace(/\s+/g, ' ').slice(0, 200)}\``).join('; ')}`,
+    );
   lines.push('');
-  lines.push('| slice | requests | req/s | errors | p50 ms | p95 ms | p99 ms | workerd (Worker) MB | workerd (wrangler proxy) MB | Meilisearch MB | wrangler MB | stack (PGlite, bridge) MB |');
+  lines.push(
+    '| slice | requests | req/s | errors | p50 ms | p95 ms | p99 ms | workerd (Worker) MB | workerd (wrangler proxy) MB | Meilisearch MB | wrangler MB | stack (PGlite, bridge) MB |',
+  );
   lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const sl of r.slices) {
     lines.push(
@@ -246,7 +273,13 @@ async function main(): Promise<void> {
   lines.push(
     `**Memory** (RSS, mean of the first vs the last slice; peak): ${Object.entries(growth)
       .map(([role, g]) => `${role} ${mb(g.first)} → ${mb(g.last)} MB (${g.growth >= 0 ? '+' : ''}${mb(g.growth)}; peak ${mb(g.peak)})`)
-      .join('; ')}. Before the warm-up: ${Object.entries(rssBeforeWarm).map(([k, v]) => `${k} ${mb(v)}`).join(', ')} MB; after it: ${Object.entries(rssAfterWarm).map(([k, v]) => `${k} ${mb(v)}`).join(', ')} MB; at idle after start: ${Object.entries(rssAtIdle).map(([k, v]) => `${k} ${mb(v)}`).join(', ')} MB.`,
+      .join('; ')}. Before the warm-up: ${Object.entries(rssBeforeWarm)
+      .map(([k, v]) => `${k} ${mb(v)}`)
+      .join(', ')} MB; after it: ${Object.entries(rssAfterWarm)
+      .map(([k, v]) => `${k} ${mb(v)}`)
+      .join(', ')} MB; at idle after start: ${Object.entries(rssAtIdle)
+      .map(([k, v]) => `${k} ${mb(v)}`)
+      .join(', ')} MB.`,
   );
   lines.push('');
   const heapMb = (h: HeapUsage | null) => (h ? `${(h.used / MB).toFixed(1)} MB` : 'n/a');
@@ -258,12 +291,20 @@ async function main(): Promise<void> {
     `**Quota under load**: a verified standard key (limit ${q.limit} per ${q.windowSeconds} s) sent ${q.sent} requests over ${q.seconds} s from ${2} connections in parallel with the load: ${q.allowed} answered 200, ${q.throttled} answered 429${Object.keys(q.other).length ? `, other: ${JSON.stringify(q.other)}` : ''} — ${q.allowed <= q.limit ? (q.allowed === q.limit ? 'exactly its quota' : 'within its quota') : 'OVER ITS QUOTA'}.`,
   );
   lines.push('');
-  lines.push(`**CPU seconds during the measured run**: ${Object.entries(cpu).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}.`);
+  lines.push(
+    `**CPU seconds during the measured run**: ${Object.entries(cpu)
+      .map(([k, v]) => `${k} ${v.toFixed(1)}`)
+      .join(', ')}.`,
+  );
   lines.push('');
   const md = lines.join('\n');
   console.log(`\n${md}`);
   if (record) {
-    if (!existsSync(RESULTS_FILE)) writeFileSync(RESULTS_FILE, '# Sustained-load runs (`npm run reliability:load`)\n\nOne dated section per run, newest last. See docs/reliability.md.\n');
+    if (!existsSync(RESULTS_FILE))
+      writeFileSync(
+        RESULTS_FILE,
+        '# Sustained-load runs (`npm run reliability:load`)\n\nOne dated section per run, newest last. See docs/reliability.md.\n',
+      );
     appendFileSync(RESULTS_FILE, `\n${md}`);
     log(`appended to ${path.relative(ROOT, RESULTS_FILE)}`);
   }

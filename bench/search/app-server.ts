@@ -27,7 +27,9 @@ globalThis.fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise
   if (url.protocol !== 'http:') return nativeFetch(input, init);
   const body = req.body ? Buffer.from(await req.arrayBuffer()) : undefined;
   const headers: Record<string, string> = {};
-  req.headers.forEach((v, k) => (headers[k] = v));
+  req.headers.forEach((v, k) => {
+    headers[k] = v;
+  });
   if (body) headers['content-length'] = String(body.length);
   return new Promise<Response>((resolve, reject) => {
     const out = http.request(url, { method: req.method, headers, agent, signal: init?.signal ?? undefined }, (res) => {
@@ -66,7 +68,10 @@ const env = {
 };
 const ctx = { waitUntil: (p: Promise<unknown>) => void p.catch(() => {}), passThroughOnException() {}, props: {} };
 const app = createApp();
-const server = serve({ fetch: (req: Request) => app.fetch(req, env, ctx as unknown as ExecutionContext), port: 0, hostname: '127.0.0.1' }, (info) => {
-  process.stderr.write(`listening ${info.port}\n`);
-});
+const server = serve(
+  { fetch: (req: Request) => app.fetch(req, env, ctx as unknown as ExecutionContext), port: 0, hostname: '127.0.0.1' },
+  (info) => {
+    process.stderr.write(`listening ${info.port}\n`);
+  },
+);
 process.on('SIGTERM', () => server.close(() => process.exit(0)));

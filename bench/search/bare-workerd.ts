@@ -32,16 +32,25 @@ const TEXT_MODULE = /swagger-ui(-bundle\.js|\.css)$/;
 
 const capnpString = (s: string) => JSON.stringify(s);
 
-export async function startBareWorkerd(opts: { root: string; stateDir: string; port: number; log: (line: string) => void }): Promise<BareWorkerd> {
+export async function startBareWorkerd(opts: {
+  root: string;
+  stateDir: string;
+  port: number;
+  log: (line: string) => void;
+}): Promise<BareWorkerd> {
   const dir = path.join(opts.stateDir, 'bare-workerd');
   rmSync(dir, { recursive: true, force: true });
   const bundle = path.join(dir, 'bundle');
   mkdirSync(path.join(dir, 'do'), { recursive: true });
-  const build = spawnSync(process.execPath, [path.join(opts.root, 'node_modules/wrangler/bin/wrangler.js'), 'deploy', '--dry-run', '--outdir', bundle, '-c', 'wrangler.toml'], {
-    cwd: opts.root,
-    encoding: 'utf8',
-    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', XDG_CONFIG_HOME: path.join(dir, 'wrangler-config') },
-  });
+  const build = spawnSync(
+    process.execPath,
+    [path.join(opts.root, 'node_modules/wrangler/bin/wrangler.js'), 'deploy', '--dry-run', '--outdir', bundle, '-c', 'wrangler.toml'],
+    {
+      cwd: opts.root,
+      encoding: 'utf8',
+      env: { ...process.env, WRANGLER_SEND_METRICS: 'false', XDG_CONFIG_HOME: path.join(dir, 'wrangler-config') },
+    },
+  );
   if (build.status !== 0) throw new Error(`wrangler deploy --dry-run failed: ${build.stderr.slice(-500)}`);
   const upload = /Total Upload:\s*([^\n]+)/.exec(`${build.stdout}\n${build.stderr}`)?.[1]?.trim() ?? '(not reported)';
   const bytes = readdirSync(bundle).reduce((sum, f) => sum + statSync(path.join(bundle, f)).size, 0);
@@ -95,18 +104,27 @@ const kv :Workerd.Worker = (
 );
 `;
   writeFileSync(path.join(dir, 'config.capnp'), config, { mode: 0o600 });
-  const workerdBin = path.join(path.dirname(createRequire(path.join(opts.root, 'package.json')).resolve('workerd/package.json')), 'bin', 'workerd');
+  const workerdBin = path.join(
+    path.dirname(createRequire(path.join(opts.root, 'package.json')).resolve('workerd/package.json')),
+    'bin',
+    'workerd',
+  );
   const child = spawn(workerdBin, ['serve', '--experimental', 'config.capnp'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   const output: string[] = [];
-  for (const s of [child.stdout!, child.stderr!]) s.on('data', (b: Buffer) => output.push(...b.toString().split('\n').filter(Boolean).slice(-20)));
+  for (const s of [child.stdout!, child.stderr!])
+    s.on('data', (b: Buffer) => output.push(...b.toString().split('\n').filter(Boolean).slice(-20)));
   let exited = false;
   child.once('exit', () => (exited = true));
   const url = `http://127.0.0.1:${opts.port}`;
   try {
-    await waitFor('the Worker in bare workerd', async () => {
-      if (exited) throw new Error(`workerd exited: ${output.slice(-10).join('\n')}`);
-      return (await fetch(`${url}/healthcheck/`)).status < 500;
-    }, 60_000);
+    await waitFor(
+      'the Worker in bare workerd',
+      async () => {
+        if (exited) throw new Error(`workerd exited: ${output.slice(-10).join('\n')}`);
+        return (await fetch(`${url}/healthcheck/`)).status < 500;
+      },
+      60_000,
+    );
   } catch (err) {
     child.kill('SIGKILL');
     throw new Error(`${(err as Error).message}; workerd said: ${output.slice(-10).join(' | ') || '(nothing)'}`);

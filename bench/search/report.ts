@@ -141,7 +141,18 @@ export function workloadTable(l: Level): string {
       f(un.p50 - raw.p50),
     ]);
   }
-  return table(['workload', 'raw req/s', 'raw p50 / p95 / p99 ms', 'Worker req/s', 'Worker uncached p50 / p95 / p99 ms', 'p50 ratio', 'p50 overhead ms'], rows);
+  return table(
+    [
+      'workload',
+      'raw req/s',
+      'raw p50 / p95 / p99 ms',
+      'Worker req/s',
+      'Worker uncached p50 / p95 / p99 ms',
+      'p50 ratio',
+      'p50 overhead ms',
+    ],
+    rows,
+  );
 }
 
 export function cachedSubsetLine(l: Level): string {
@@ -186,12 +197,28 @@ export function probeTable(probes: Probe[], late: { connections: number; logged:
     ] as const) {
       if (!x) continue;
       const label = x === p.workerNoopLimited ? `${name}, ≈${p.limiterLogged.toLocaleString('en')} requests counted before` : name;
-      rows.push([`${p.connections} (${p.when === 'early' ? 'before the load' : 'after it'})`, label, r(x.rps), f(x.all.p50), f(x.all.p95), f(x.all.p99), x.errors]);
+      rows.push([
+        `${p.connections} (${p.when === 'early' ? 'before the load' : 'after it'})`,
+        label,
+        r(x.rps),
+        f(x.all.p50),
+        f(x.all.p95),
+        f(x.all.p99),
+        x.errors,
+      ]);
     }
   }
   if (late) {
     const x = late.p;
-    rows.push([`${late.connections} (after the load)`, `Worker GET ${LIMITED_NOOP}, ≈${late.logged.toLocaleString('en')} requests counted before`, r(x.rps), f(x.all.p50), f(x.all.p95), f(x.all.p99), x.errors]);
+    rows.push([
+      `${late.connections} (after the load)`,
+      `Worker GET ${LIMITED_NOOP}, ≈${late.logged.toLocaleString('en')} requests counted before`,
+      r(x.rps),
+      f(x.all.p50),
+      f(x.all.p95),
+      f(x.all.p99),
+      x.errors,
+    ]);
   }
   return table(['conns', 'no-op request', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'errors'], rows);
 }
@@ -226,16 +253,22 @@ export function overheadBreakdown(l: Level, p: Probe | undefined): string[] {
   const out: string[] = [];
   const raw = l.raw.all;
   const over = l.uncached.all.p50 - raw.p50;
-  out.push(`c=${l.connections}: Worker uncached (through wrangler dev) − raw = ${f(over)} ms at p50 (${f(l.uncached.all.p95 - raw.p95)} ms at p95)`);
+  out.push(
+    `c=${l.connections}: Worker uncached (through wrangler dev) − raw = ${f(over)} ms at p50 (${f(l.uncached.all.p95 - raw.p95)} ms at p95)`,
+  );
   if (l.direct) {
     const direct = l.direct.all.p50 - raw.p50;
-    out.push(`  - wrangler dev's proxy hop (uncached through wrangler − uncached direct to the Worker's workerd): ${f(l.uncached.all.p50 - l.direct.all.p50)} ms`);
+    out.push(
+      `  - wrangler dev's proxy hop (uncached through wrangler − uncached direct to the Worker's workerd): ${f(l.uncached.all.p50 - l.direct.all.p50)} ms`,
+    );
     out.push(`  - the Worker in its own workerd (direct − raw): ${f(direct)} ms, of which:`);
     let rest = direct;
     if (p?.directNoop) {
       const floor = p.directNoop.all.p50 - p.meiliHealth.all.p50;
       rest -= floor;
-      out.push(`    - workerd's per-request floor (direct GET /nope/: entry, Hono middleware, request log, 404 − Meilisearch /health): ${f(floor)} ms`);
+      out.push(
+        `    - workerd's per-request floor (direct GET /nope/: entry, Hono middleware, request log, 404 − Meilisearch /health): ${f(floor)} ms`,
+      );
     }
     if (p) {
       const limiter = p.workerNoopLimited.all.p50 - p.workerNoop.all.p50;
@@ -244,8 +277,12 @@ export function overheadBreakdown(l: Level, p: Probe | undefined): string[] {
     }
     const code = l.nodeApp.all.p50 - raw.p50;
     rest -= code;
-    out.push(`    - the Worker's own code for a search (the same app on Node − raw: validation, cache key, result mapping, JSON, ETag): ${f(code)} ms`);
-    out.push(`    - the rest (miniflare's KV lookup that misses, workerd's outbound fetch and JSON parsing vs Node's, noise): ${f(rest)} ms`);
+    out.push(
+      `    - the Worker's own code for a search (the same app on Node − raw: validation, cache key, result mapping, JSON, ETag): ${f(code)} ms`,
+    );
+    out.push(
+      `    - the rest (miniflare's KV lookup that misses, workerd's outbound fetch and JSON parsing vs Node's, noise): ${f(rest)} ms`,
+    );
   } else {
     out.push(`  - the Worker's own code for a search (the same app on Node − raw): ${f(l.nodeApp.all.p50 - raw.p50)} ms`);
   }

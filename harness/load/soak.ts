@@ -103,7 +103,15 @@ export function rssByRole(tree: ProcInfo[], roles: string[]): Record<string, num
 }
 
 async function runQuotaClient(baseUrl: string, q: QuotaClient, stopAt: () => boolean): Promise<QuotaOutcome> {
-  const out: QuotaOutcome = { limit: q.limit, windowSeconds: q.windowSeconds, seconds: q.seconds, sent: 0, allowed: 0, throttled: 0, other: {} };
+  const out: QuotaOutcome = {
+    limit: q.limit,
+    windowSeconds: q.windowSeconds,
+    seconds: q.seconds,
+    sent: 0,
+    allowed: 0,
+    throttled: 0,
+    other: {},
+  };
   const started = Date.now();
   const loop = async () => {
     while (!stopAt() && Date.now() - started < q.seconds * 1000) {
@@ -193,7 +201,8 @@ export async function runSoak(opts: {
               },
               onResponse: (status, body, context, headers) => {
                 context.cache = header(headers, 'x-cache') ?? '-';
-                if ((status < 200 || status >= 300) && errorSamples.length < 10) errorSamples.push({ status, path: String(context.path), body: String(body).slice(0, 300) });
+                if ((status < 200 || status >= 300) && errorSamples.length < 10)
+                  errorSamples.push({ status, path: String(context.path), body: String(body).slice(0, 300) });
               },
             },
           ],
@@ -242,7 +251,15 @@ export async function runSoak(opts: {
       const within = samples.filter(([t]) => t >= from && t <= to).map(([, b]) => b);
       if (within.length) rss[role] = within.reduce((a, b) => a + b, 0) / within.length;
     }
-    slices.push({ from, to, requests: inSlice.length + errors, rps: (inSlice.length + errors) / (to - from), errors, latency: stats(inSlice), rss });
+    slices.push({
+      from,
+      to,
+      requests: inSlice.length + errors,
+      rps: (inSlice.length + errors) / (to - from),
+      errors,
+      latency: stats(inSlice),
+      rss,
+    });
   }
   const byTagValues = new Map<string, number[]>();
   lat.forEach((ms, i) => {
@@ -253,8 +270,12 @@ export async function runSoak(opts: {
   });
   const byTag: Record<string, Stats> = {};
   for (const [tag, values] of byTagValues) byTag[tag] = stats(values);
-  const non2xx = Object.entries(statuses).filter(([s]) => !s.startsWith('2')).reduce((a, [, n]) => a + n, 0);
-  const status5xx = Object.entries(statuses).filter(([s]) => s.startsWith('5')).reduce((a, [, n]) => a + n, 0);
+  const non2xx = Object.entries(statuses)
+    .filter(([s]) => !s.startsWith('2'))
+    .reduce((a, [, n]) => a + n, 0);
+  const status5xx = Object.entries(statuses)
+    .filter(([s]) => s.startsWith('5'))
+    .reduce((a, [, n]) => a + n, 0);
   const connectionErrors = result.errors - result.timeouts;
   return {
     connections: opts.connections,

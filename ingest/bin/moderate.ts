@@ -34,8 +34,16 @@ async function main(): Promise<number> {
       return 0;
     }
     if (action === 'resolve' && id && values.as && values.as in RESOLUTIONS) {
-      const result = await resolveReport(api, new MeiliAdmin(config.meiliUrl, config.meiliMasterKey), config, Number(id), values.as as Resolution);
-      console.log(`report ${result.report.id} → ${result.status} (${result.resolved} report(s) of ${result.report.media_type} ${result.report.identifier} resolved)`);
+      const result = await resolveReport(
+        api,
+        new MeiliAdmin(config.meiliUrl, config.meiliMasterKey),
+        config,
+        Number(id),
+        values.as as Resolution,
+      );
+      console.log(
+        `report ${result.report.id} → ${result.status} (${result.resolved} report(s) of ${result.report.media_type} ${result.report.identifier} resolved)`,
+      );
       return 0;
     }
     console.error(USAGE);

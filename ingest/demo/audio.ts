@@ -6,24 +6,79 @@ import { licenseDeedUrl } from '../../model/licenses.js';
 import type { UpstreamAudioRow, UpstreamAudioSet, UpstreamTag } from '../sources/upstream-schema.js';
 import { audioUrl, DEMO_AUDIO_SAMPLE_RATE, DEMO_AUDIO_SAMPLE_RATES, imageUrl, MAX_DEMO_AUDIO_MS, wavBitRate, wavBytes } from './media.js';
 import { poolIndex, Rand, type Weighted } from './random.js';
-import { type Creator, type Ctx, DAY_MS, dates, ingestionType, iso, licenseVersion, mediaPrefix, popularity, wikimediaUser } from './rows.js';
+import {
+  type Creator,
+  type Ctx,
+  DAY_MS,
+  dates,
+  ingestionType,
+  iso,
+  licenseVersion,
+  mediaPrefix,
+  popularity,
+  wikimediaUser,
+} from './rows.js';
 import { cap, description, personName, round, slug, titleCase } from './text.js';
-import { ADJECTIVES, CITIES, COMPOSERS, FIRST_NAMES, GENRES, JAMENDO_VARTAGS, LAST_NAMES, MUSICAL_FORMS, MUSICAL_KEYS, SOUND_WORDS, TOPIC_NOUNS } from './words.js';
+import {
+  ADJECTIVES,
+  CITIES,
+  COMPOSERS,
+  FIRST_NAMES,
+  GENRES,
+  JAMENDO_VARTAGS,
+  LAST_NAMES,
+  MUSICAL_FORMS,
+  MUSICAL_KEYS,
+  SOUND_WORDS,
+  TOPIC_NOUNS,
+} from './words.js';
 
 type AudioProvider = 'jamendo' | 'freesound' | 'wikimedia_audio';
 
-const AUDIO_PROVIDER_TABLE: Weighted<AudioProvider> = [['jamendo', 60], ['freesound', 35], ['wikimedia_audio', 5]];
+const AUDIO_PROVIDER_TABLE: Weighted<AudioProvider> = [
+  ['jamendo', 60],
+  ['freesound', 35],
+  ['wikimedia_audio', 5],
+];
 
 const AUDIO_LICENSES: Record<AudioProvider, Weighted<string>> = {
-  jamendo: [['by-nc-sa', 25], ['by-nc-nd', 20], ['by-nc', 15], ['by', 15], ['by-sa', 12], ['by-nd', 10], ['sampling+', 1.5], ['nc-sampling+', 1.5]],
-  freesound: [['cc0', 40], ['by', 35], ['by-nc', 22], ['sampling+', 3]],
-  wikimedia_audio: [['by-sa', 45], ['cc0', 25], ['by', 15], ['pdm', 15]],
+  jamendo: [
+    ['by-nc-sa', 25],
+    ['by-nc-nd', 20],
+    ['by-nc', 15],
+    ['by', 15],
+    ['by-sa', 12],
+    ['by-nd', 10],
+    ['sampling+', 1.5],
+    ['nc-sampling+', 1.5],
+  ],
+  freesound: [
+    ['cc0', 40],
+    ['by', 35],
+    ['by-nc', 22],
+    ['sampling+', 3],
+  ],
+  wikimedia_audio: [
+    ['by-sa', 45],
+    ['cc0', 25],
+    ['by', 15],
+    ['pdm', 15],
+  ],
 };
 
 const AUDIO_VERSIONS: Record<AudioProvider, Weighted<string>> = {
-  jamendo: [['3.0', 65], ['2.0', 35]],
-  freesound: [['3.0', 60], ['4.0', 40]],
-  wikimedia_audio: [['4.0', 50], ['3.0', 50]],
+  jamendo: [
+    ['3.0', 65],
+    ['2.0', 35],
+  ],
+  freesound: [
+    ['3.0', 60],
+    ['4.0', 40],
+  ],
+  wikimedia_audio: [
+    ['4.0', 50],
+    ['3.0', 50],
+  ],
 };
 
 const JAMENDO_ALBUM_SIZE = 8;
@@ -56,7 +111,9 @@ function jamendoArtist(ctx: Ctx, k: number): Creator & { artistId: number } {
 
 function freesoundUser(ctx: Ctx, k: number): Creator {
   const r = new Rand(`${ctx.seed}:freesound-user:${k}`);
-  const name = r.chance(0.5) ? `${r.pick(FIRST_NAMES)}${r.pick(LAST_NAMES)}`.toLowerCase() : `${r.pick(SOUND_WORDS)}_${r.pick(ADJECTIVES)}${r.int(1, 999)}`;
+  const name = r.chance(0.5)
+    ? `${r.pick(FIRST_NAMES)}${r.pick(LAST_NAMES)}`.toLowerCase()
+    : `${r.pick(SOUND_WORDS)}_${r.pick(ADJECTIVES)}${r.int(1, 999)}`;
   return { creator: name, creator_url: `https://freesound.org/people/${name}/` };
 }
 
@@ -148,9 +205,24 @@ export function demoAudioAt(index: number, ctx: Ctx): UpstreamAudioRow {
   const version = licenseVersion(r, license, AUDIO_VERSIONS[provider]);
 
   let category: string;
-  if (provider === 'jamendo') category = r.weighted([['music', 95], ['podcast', 5]]);
-  else if (provider === 'freesound') category = r.weighted([['sound_effect', 80], ['music', 15], ['pronunciation', 5]]);
-  else category = r.weighted([['pronunciation', 40], ['music', 35], ['audiobook', 15], ['news', 10]]);
+  if (provider === 'jamendo')
+    category = r.weighted([
+      ['music', 95],
+      ['podcast', 5],
+    ]);
+  else if (provider === 'freesound')
+    category = r.weighted([
+      ['sound_effect', 80],
+      ['music', 15],
+      ['pronunciation', 5],
+    ]);
+  else
+    category = r.weighted([
+      ['pronunciation', 40],
+      ['music', 35],
+      ['audiobook', 15],
+      ['news', 10],
+    ]);
   const duration = audioDuration(r, category);
   const title = audioTitle(r, provider, category);
 
@@ -217,7 +289,15 @@ export function demoAudioAt(index: number, ctx: Ctx): UpstreamAudioRow {
   const altRate = DEMO_AUDIO_SAMPLE_RATES[1];
   const alt_files =
     provider === 'freesound' && r.chance(0.3)
-      ? [{ url: audioUrl(prefix, identifier, duration, altRate), filetype, bit_rate: wavBitRate(altRate), sample_rate: altRate, filesize: wavBytes(duration, altRate) }]
+      ? [
+          {
+            url: audioUrl(prefix, identifier, duration, altRate),
+            filetype,
+            bit_rate: wavBitRate(altRate),
+            sample_rate: altRate,
+            filesize: wavBytes(duration, altRate),
+          },
+        ]
       : null;
   const updated_on = iso(updated);
 
@@ -258,4 +338,3 @@ export function demoAudioAt(index: number, ctx: Ctx): UpstreamAudioRow {
     audio_set,
   };
 }
-

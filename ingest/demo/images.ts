@@ -6,7 +6,18 @@ import { licenseDeedUrl } from '../../model/licenses.js';
 import type { UpstreamImageRow } from '../sources/upstream-schema.js';
 import { fitWithin, imageUrl, THUMBNAIL_MAX_SIDE } from './media.js';
 import { poolIndex, Rand, type Weighted } from './random.js';
-import { type Creator, type Ctx, DAY_MS, dates, ingestionType, iso, licenseVersion, mediaPrefix, popularity, wikimediaUser } from './rows.js';
+import {
+  type Creator,
+  type Ctx,
+  DAY_MS,
+  dates,
+  ingestionType,
+  iso,
+  licenseVersion,
+  mediaPrefix,
+  popularity,
+  wikimediaUser,
+} from './rows.js';
 import { cap, description, machineTags, personName, providerTags, slug, titleCase, words } from './text.js';
 import { ADJECTIVES, FIRST_NAMES, LAST_NAMES, LATIN_GENERA, LATIN_SPECIES, TOPIC_NOUNS, type Topic } from './words.js';
 
@@ -39,25 +50,78 @@ interface ImageProviderSpec {
 }
 
 const PHOTO_SIZES = [
-  [1024, 768], [1024, 683], [800, 600], [640, 480], [500, 375], [1600, 1067], [2048, 1365],
-  [4000, 3000], [3024, 4032], [683, 1024], [768, 1024], [1080, 1080], [1920, 1080], [5472, 3648],
+  [1024, 768],
+  [1024, 683],
+  [800, 600],
+  [640, 480],
+  [500, 375],
+  [1600, 1067],
+  [2048, 1365],
+  [4000, 3000],
+  [3024, 4032],
+  [683, 1024],
+  [768, 1024],
+  [1080, 1080],
+  [1920, 1080],
+  [5472, 3648],
 ] as const;
 const ARTWORK_SIZES = [
-  [3000, 4000], [2400, 3000], [4000, 3200], [1600, 2000], [5000, 3750], [900, 1200], [2000, 2000],
+  [3000, 4000],
+  [2400, 3000],
+  [4000, 3200],
+  [1600, 2000],
+  [5000, 3750],
+  [900, 1200],
+  [2000, 2000],
 ] as const;
-const STOCK_SIZES = [[5184, 3456], [6000, 4000], [4000, 6000], [1920, 1280], [3840, 2560]] as const;
+const STOCK_SIZES = [
+  [5184, 3456],
+  [6000, 4000],
+  [4000, 6000],
+  [1920, 1280],
+  [3840, 2560],
+] as const;
 
-const ALL_CC_VERSIONS: Weighted<string> = [['4.0', 50], ['3.0', 35], ['2.0', 15]];
+const ALL_CC_VERSIONS: Weighted<string> = [
+  ['4.0', 50],
+  ['3.0', 35],
+  ['2.0', 15],
+];
 
 const IMAGE_PROVIDERS: Record<ImageProvider, ImageProviderSpec> = {
   flickr: {
     weight: 60,
     sources: [['flickr', 1]],
-    licenses: [['by', 28], ['by-nc-sa', 22], ['by-nc', 14], ['by-sa', 12], ['by-nc-nd', 12], ['by-nd', 5], ['pdm', 4], ['cc0', 3]],
-    versions: [['2.0', 90], ['4.0', 10]],
-    filetypes: [['jpg', 92], ['png', 5], ['gif', 3]],
-    categories: [['photograph', 88], [null, 12]],
-    topics: [['nature', 30], ['animals', 20], ['city', 30], ['art', 5], ['music', 15]],
+    licenses: [
+      ['by', 28],
+      ['by-nc-sa', 22],
+      ['by-nc', 14],
+      ['by-sa', 12],
+      ['by-nc-nd', 12],
+      ['by-nd', 5],
+      ['pdm', 4],
+      ['cc0', 3],
+    ],
+    versions: [
+      ['2.0', 90],
+      ['4.0', 10],
+    ],
+    filetypes: [
+      ['jpg', 92],
+      ['png', 5],
+      ['gif', 3],
+    ],
+    categories: [
+      ['photograph', 88],
+      [null, 12],
+    ],
+    topics: [
+      ['nature', 30],
+      ['animals', 20],
+      ['city', 30],
+      ['art', 5],
+      ['music', 15],
+    ],
     sizes: PHOTO_SIZES,
     missingDims: 0.03,
     thumbnail: 0.9,
@@ -67,11 +131,35 @@ const IMAGE_PROVIDERS: Record<ImageProvider, ImageProviderSpec> = {
   wikimedia: {
     weight: 20,
     sources: [['wikimedia', 1]],
-    licenses: [['by-sa', 50], ['by', 20], ['cc0', 15], ['pdm', 15]],
-    versions: [['3.0', 50], ['4.0', 35], ['2.0', 15]],
-    filetypes: [['jpg', 70], ['png', 15], ['svg', 10], ['gif', 5]],
-    categories: [['photograph', 55], ['digitized_artwork', 25], ['illustration', 20]],
-    topics: [['city', 30], ['nature', 25], ['animals', 20], ['art', 15], ['music', 10]],
+    licenses: [
+      ['by-sa', 50],
+      ['by', 20],
+      ['cc0', 15],
+      ['pdm', 15],
+    ],
+    versions: [
+      ['3.0', 50],
+      ['4.0', 35],
+      ['2.0', 15],
+    ],
+    filetypes: [
+      ['jpg', 70],
+      ['png', 15],
+      ['svg', 10],
+      ['gif', 5],
+    ],
+    categories: [
+      ['photograph', 55],
+      ['digitized_artwork', 25],
+      ['illustration', 20],
+    ],
+    topics: [
+      ['city', 30],
+      ['nature', 25],
+      ['animals', 20],
+      ['art', 15],
+      ['music', 10],
+    ],
     sizes: [...PHOTO_SIZES, [2560, 1920], [3264, 2448], [4608, 3456], [512, 512], [220, 220]],
     missingDims: 0.08,
     thumbnail: 0.5,
@@ -89,8 +177,15 @@ const IMAGE_PROVIDERS: Record<ImageProvider, ImageProviderSpec> = {
     licenses: [['cc0', 1]],
     versions: ALL_CC_VERSIONS,
     filetypes: [['jpg', 1]],
-    categories: [['digitized_artwork', 80], [null, 20]],
-    topics: [['animals', 35], ['nature', 35], ['art', 30]],
+    categories: [
+      ['digitized_artwork', 80],
+      [null, 20],
+    ],
+    topics: [
+      ['animals', 35],
+      ['nature', 35],
+      ['art', 30],
+    ],
     sizes: ARTWORK_SIZES,
     missingDims: 0.6,
     thumbnail: 0.8,
@@ -104,7 +199,11 @@ const IMAGE_PROVIDERS: Record<ImageProvider, ImageProviderSpec> = {
     versions: ALL_CC_VERSIONS,
     filetypes: [['jpg', 1]],
     categories: [['digitized_artwork', 1]],
-    topics: [['art', 70], ['animals', 15], ['nature', 15]],
+    topics: [
+      ['art', 70],
+      ['animals', 15],
+      ['nature', 15],
+    ],
     sizes: ARTWORK_SIZES,
     missingDims: 0.2,
     thumbnail: 0.8,
@@ -114,11 +213,26 @@ const IMAGE_PROVIDERS: Record<ImageProvider, ImageProviderSpec> = {
   rawpixel: {
     weight: 3,
     sources: [['rawpixel', 1]],
-    licenses: [['cc0', 85], ['pdm', 15]],
+    licenses: [
+      ['cc0', 85],
+      ['pdm', 15],
+    ],
     versions: ALL_CC_VERSIONS,
-    filetypes: [['jpg', 70], ['png', 30]],
-    categories: [['illustration', 50], ['photograph', 30], ['digitized_artwork', 20]],
-    topics: [['art', 40], ['nature', 30], ['animals', 15], ['city', 15]],
+    filetypes: [
+      ['jpg', 70],
+      ['png', 30],
+    ],
+    categories: [
+      ['illustration', 50],
+      ['photograph', 30],
+      ['digitized_artwork', 20],
+    ],
+    topics: [
+      ['art', 40],
+      ['nature', 30],
+      ['animals', 15],
+      ['city', 15],
+    ],
     sizes: [...STOCK_SIZES, ...ARTWORK_SIZES],
     missingDims: 0,
     thumbnail: 1,
@@ -132,7 +246,12 @@ const IMAGE_PROVIDERS: Record<ImageProvider, ImageProviderSpec> = {
     versions: ALL_CC_VERSIONS,
     filetypes: [['jpg', 1]],
     categories: [['photograph', 1]],
-    topics: [['nature', 35], ['city', 35], ['animals', 15], ['music', 15]],
+    topics: [
+      ['nature', 35],
+      ['city', 35],
+      ['animals', 15],
+      ['music', 15],
+    ],
     sizes: STOCK_SIZES,
     missingDims: 0,
     thumbnail: 1,
@@ -142,11 +261,17 @@ const IMAGE_PROVIDERS: Record<ImageProvider, ImageProviderSpec> = {
   nypl: {
     weight: 2,
     sources: [['nypl', 1]],
-    licenses: [['pdm', 80], ['cc0', 20]],
+    licenses: [
+      ['pdm', 80],
+      ['cc0', 20],
+    ],
     versions: ALL_CC_VERSIONS,
     filetypes: [['jpg', 1]],
     categories: [['digitized_artwork', 1]],
-    topics: [['city', 50], ['art', 50]],
+    topics: [
+      ['city', 50],
+      ['art', 50],
+    ],
     sizes: ARTWORK_SIZES,
     missingDims: 0.5,
     thumbnail: 0.7,
@@ -156,11 +281,18 @@ const IMAGE_PROVIDERS: Record<ImageProvider, ImageProviderSpec> = {
   brooklynmuseum: {
     weight: 1.5,
     sources: [['brooklynmuseum', 1]],
-    licenses: [['by', 70], ['cc0', 30]],
+    licenses: [
+      ['by', 70],
+      ['cc0', 30],
+    ],
     versions: [['3.0', 1]],
     filetypes: [['jpg', 1]],
     categories: [['digitized_artwork', 1]],
-    topics: [['art', 80], ['animals', 10], ['city', 10]],
+    topics: [
+      ['art', 80],
+      ['animals', 10],
+      ['city', 10],
+    ],
     sizes: ARTWORK_SIZES,
     missingDims: 0.3,
     thumbnail: 0.8,
@@ -174,7 +306,10 @@ const IMAGE_PROVIDERS: Record<ImageProvider, ImageProviderSpec> = {
     versions: ALL_CC_VERSIONS,
     filetypes: [['jpg', 1]],
     categories: [['digitized_artwork', 1]],
-    topics: [['art', 85], ['nature', 15]],
+    topics: [
+      ['art', 85],
+      ['nature', 15],
+    ],
     sizes: ARTWORK_SIZES,
     missingDims: 0.1,
     thumbnail: 0.9,
@@ -195,7 +330,11 @@ function flickrUser(ctx: Ctx, k: number): Creator & { nsid: string } {
   const first = r.pick(FIRST_NAMES);
   const last = r.pick(LAST_NAMES);
   const creator =
-    style < 5 ? `${first} ${last}` : style < 7 ? `${first}_${last}`.toLowerCase() : `${r.pick(ADJECTIVES)}${cap(r.pick(TOPIC_NOUNS.nature))}${r.int(1, 99)}`;
+    style < 5
+      ? `${first} ${last}`
+      : style < 7
+        ? `${first}_${last}`.toLowerCase()
+        : `${r.pick(ADJECTIVES)}${cap(r.pick(TOPIC_NOUNS.nature))}${r.int(1, 99)}`;
   return { nsid, creator, creator_url: `https://www.flickr.com/photos/${nsid}` };
 }
 

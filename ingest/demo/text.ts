@@ -1,7 +1,19 @@
 /** Titles' and descriptions' building blocks, names and tags of the demo catalog. */
 import type { UpstreamTag } from '../sources/upstream-schema.js';
 import type { Rand } from './random.js';
-import { ADJECTIVES, CAMERAS, CITIES, FIRST_NAMES, LAST_NAMES, MACHINE_TAGS, SEASONS, SOUND_WORDS, TIMES, TOPIC_NOUNS, type Topic } from './words.js';
+import {
+  ADJECTIVES,
+  CAMERAS,
+  CITIES,
+  FIRST_NAMES,
+  LAST_NAMES,
+  MACHINE_TAGS,
+  SEASONS,
+  SOUND_WORDS,
+  TIMES,
+  TOPIC_NOUNS,
+  type Topic,
+} from './words.js';
 
 export const cap = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 export const titleCase = (s: string): string => s.split(' ').map(cap).join(' ');

@@ -40,6 +40,7 @@ export async function checkBeforePromotion(api: pg.ClientBase, meili: MeiliAdmin
   const word = sample.rows[0]?.title?.split(/\s+/).find((w) => /^\p{L}{3,}$/u.test(w));
   if (word) {
     const result = await meili.search(target, { q: word, limit: 1 });
-    if (result.hits.length === 0) throw new IngestError(`check failed: sample query "${word}" found nothing in ${target}; nothing was promoted`);
+    if (result.hits.length === 0)
+      throw new IngestError(`check failed: sample query "${word}" found nothing in ${target}; nothing was promoted`);
   }
 }

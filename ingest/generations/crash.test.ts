@@ -48,7 +48,9 @@ async function state() {
   const rows = Number((await client.query('select count(*) from image')).rows[0].count);
   const docs = await meili.documentCount(live);
   const builds = (await meili.listIndexes()).filter((i) => i.startsWith(`${live}__`));
-  const staging = Number((await client.query("select count(*) from pg_tables where schemaname = current_schema() and tablename like '%\\_new'")).rows[0].count);
+  const staging = Number(
+    (await client.query("select count(*) from pg_tables where schemaname = current_schema() and tablename like '%\\_new'")).rows[0].count,
+  );
   return { generation: gen?.generation, rows, docs, builds, staging, pending: gen?.pending_index ?? null };
 }
 

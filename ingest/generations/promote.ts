@@ -53,7 +53,12 @@ export async function promote(api: pg.ClientBase, meili: MeiliAdmin, p: Promotio
 }
 
 /** Step 3 of a promotion: staging tables → live, new sources, the generation record. */
-export async function promoteTables(api: pg.ClientBase, mediaType: MediaType, record: PromotionRecord, sources = new Map<string, number>()): Promise<void> {
+export async function promoteTables(
+  api: pg.ClientBase,
+  mediaType: MediaType,
+  record: PromotionRecord,
+  sources = new Map<string, number>(),
+): Promise<void> {
   await withTransaction(api, async () => {
     await swapTables(api, mediaType);
     await upsertSources(api, mediaType, sources);

@@ -28,12 +28,7 @@ export type Recovery = 'none' | 'completed' | 'undone';
  * interrupted promotion, then removes half-built leftovers (staging tables, build
  * indexes other than the kept previous generation).
  */
-export async function recover(
-  api: pg.ClientBase,
-  meili: MeiliAdmin,
-  mediaType: MediaType,
-  prefix: string,
-): Promise<Recovery> {
+export async function recover(api: pg.ClientBase, meili: MeiliAdmin, mediaType: MediaType, prefix: string): Promise<Recovery> {
   const live = liveIndexName(mediaType, prefix);
   const row = await readGeneration(api, mediaType);
   let outcome: Recovery = 'none';

@@ -48,7 +48,9 @@ describe('refresh', () => {
     expect(await meili.documentCount(`${prefix}images`)).toBe(stats.indexed);
     // The first generation is renamed into place: no leftover build index.
     expect((await meili.listIndexes()).filter((i) => i.startsWith(`${prefix}images__`))).toEqual([]);
-    const gen = await client.query('select generation, previous_index, document_count from search_generation where media_type = $1', ['image']);
+    const gen = await client.query('select generation, previous_index, document_count from search_generation where media_type = $1', [
+      'image',
+    ]);
     expect(gen.rows[0]).toEqual({ generation: 1, previous_index: null, document_count: stats.indexed });
     expect(await count("select count(*) as n from pg_tables where tablename like '%\\_new'")).toBe(0);
   });
@@ -60,7 +62,9 @@ describe('refresh', () => {
     expect(builds).toEqual([`${prefix}images__2`]);
     expect(await meili.documentCount(`${prefix}images__2`)).toBe(stats.indexed);
     // Indexes of the swapped-in table carry the live names, so migrations still find them.
-    const indexes = await client.query<{ indexname: string }>("select indexname from pg_indexes where schemaname = current_schema() and tablename = 'image' order by 1");
+    const indexes = await client.query<{ indexname: string }>(
+      "select indexname from pg_indexes where schemaname = current_schema() and tablename = 'image' order by 1",
+    );
     expect(indexes.rows.map((r) => r.indexname)).toEqual(['image_pkey', 'image_source_idx', 'image_updated_on_idx']);
   });
 
@@ -91,9 +95,22 @@ describe('refresh', () => {
       async *batches() {
         yield [
           { identifier: 'nope', license: 'by', url: 'https://example.org/a.jpg', created_on: '2020-01-01' },
-          { identifier: '11111111-1111-4111-8111-111111111111', license: '???', url: 'https://example.org/b.jpg', created_on: '2020-01-01' },
+          {
+            identifier: '11111111-1111-4111-8111-111111111111',
+            license: '???',
+            url: 'https://example.org/b.jpg',
+            created_on: '2020-01-01',
+          },
           { identifier: '22222222-2222-4222-8222-222222222222', license: 'by', url: null, created_on: '2020-01-01' },
-          { identifier: '33333333-3333-4333-8333-333333333333', license: 'BY', url: 'example.org/c.jpg', created_on: '2020-01-01', width: 'wide', tags: '{oops', meta_data: '[1,2' },
+          {
+            identifier: '33333333-3333-4333-8333-333333333333',
+            license: 'BY',
+            url: 'example.org/c.jpg',
+            created_on: '2020-01-01',
+            width: 'wide',
+            tags: '{oops',
+            meta_data: '[1,2',
+          },
         ];
       },
     };

@@ -91,8 +91,16 @@ export async function refresh(opts: RefreshOptions): Promise<RefreshStats> {
       signal: opts.signal,
     });
     stats = {
-      mediaType, generation, index: live, read: counts.read, loaded: counts.loaded, indexed: counts.indexed, skipped: counts.skipped,
-      skippedByReason: counts.skippedByReason, skippedSample: counts.skippedSample, durationSeconds: 0,
+      mediaType,
+      generation,
+      index: live,
+      read: counts.read,
+      loaded: counts.loaded,
+      indexed: counts.indexed,
+      skipped: counts.skipped,
+      skippedByReason: counts.skippedByReason,
+      skippedSample: counts.skippedSample,
+      durationSeconds: 0,
     };
 
     progress.update({ phase: 'checking' }, true);
@@ -103,7 +111,14 @@ export async function refresh(opts: RefreshOptions): Promise<RefreshStats> {
 
     progress.update({ phase: 'promoting' }, true);
     await promote(api, meili, {
-      mediaType, live, target, generation, current, documentCount: stats.indexed, updatedThrough: startedAt, sources: counts.sources,
+      mediaType,
+      live,
+      target,
+      generation,
+      current,
+      documentCount: stats.indexed,
+      updatedThrough: startedAt,
+      sources: counts.sources,
     });
   } catch (err) {
     // Before the swap this undoes everything; after it, recovery completes the promotion

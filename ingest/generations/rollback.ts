@@ -19,7 +19,12 @@ export interface RollbackResult {
   documents: number;
 }
 
-export async function rollback(opts: { api: pg.ClientBase; meili: MeiliAdmin; mediaType: MediaType; indexPrefix?: string }): Promise<RollbackResult> {
+export async function rollback(opts: {
+  api: pg.ClientBase;
+  meili: MeiliAdmin;
+  mediaType: MediaType;
+  indexPrefix?: string;
+}): Promise<RollbackResult> {
   const { api, meili, mediaType } = opts;
   const prefix = opts.indexPrefix ?? '';
   const live = liveIndexName(mediaType, prefix);

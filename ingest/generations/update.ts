@@ -64,8 +64,18 @@ export async function update(opts: UpdateOptions): Promise<UpdateStats> {
     signal: opts.signal,
   });
   const stats: UpdateStats = {
-    mediaType, generation: current.generation, index: live, read: counts.read, loaded: counts.loaded, indexed: counts.indexed, skipped: counts.skipped,
-    skippedByReason: counts.skippedByReason, skippedSample: counts.skippedSample, durationSeconds: 0, removed: counts.removed, since,
+    mediaType,
+    generation: current.generation,
+    index: live,
+    read: counts.read,
+    loaded: counts.loaded,
+    indexed: counts.indexed,
+    skipped: counts.skipped,
+    skippedByReason: counts.skippedByReason,
+    skippedSample: counts.skippedSample,
+    durationSeconds: 0,
+    removed: counts.removed,
+    since,
   };
   const documents = await meili.documentCount(live);
   await api.query('update search_generation set updated_through = $2, document_count = $3 where media_type = $1', [

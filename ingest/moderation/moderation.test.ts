@@ -43,7 +43,9 @@ beforeAll(async () => {
   };
   meili = new MeiliAdmin(config.meiliUrl, config.meiliMasterKey);
   await runTask(config, 'refresh', 'image');
-  ids = (await client.query<{ identifier: string }>('select identifier::text from image where not mature order by identifier limit 3')).rows.map((r) => r.identifier);
+  ids = (
+    await client.query<{ identifier: string }>('select identifier::text from image where not mature order by identifier limit 3')
+  ).rows.map((r) => r.identifier);
 }, 120_000);
 
 afterAll(async () => {
@@ -89,18 +91,23 @@ describe('moderation', () => {
     expect(await doc(ids[1])).toBeUndefined();
   });
 
-  it('`moderate list` prints a reporter\'s control characters escaped, never raw', async () => {
+  it("`moderate list` prints a reporter's control characters escaped, never raw", async () => {
     const hostile = 'ok\x1b]0;owned\x07\x1b[2J\x1b[1A\rfake line\u202eevil\x9b31m\\x1b';
     const { rows } = await client.query<{ id: number }>(
       `insert into content_report (media_type, identifier, reason, description) values ('audio', $1, 'other', $2) returning id`,
       [ids[2], hostile],
     );
     try {
-      const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'ingest/bin/moderate.ts', 'list', '--media', 'audio'], {
-        env: { ...process.env, DATABASE_URL: config.databaseUrl, MEILI_URL: config.meiliUrl, MEILI_MASTER_KEY: config.meiliMasterKey },
-      });
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        ['--import', 'tsx', 'ingest/bin/moderate.ts', 'list', '--media', 'audio'],
+        {
+          env: { ...process.env, DATABASE_URL: config.databaseUrl, MEILI_URL: config.meiliUrl, MEILI_MASTER_KEY: config.meiliMasterKey },
+        },
+      );
       const line = stdout.split('\n').find((l) => l.startsWith(String(rows[0].id).padStart(6)));
       expect(line).toBeDefined();
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: no control character may reach the terminal
       expect(line).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202e]/);
       expect(line).toContain('ok\\x1b]0;owned\\x07\\x1b[2J\\x1b[1A\\x0dfake line\\u202eevil\\x9b31m\\\\x1b');
     } finally {

@@ -61,13 +61,17 @@ export async function resolveReport(
   );
   const report = rows[0];
   if (!report) throw new IngestError(`no report with id ${reportId}: see \`npm run moderate -- list\``);
-  if (report.status !== 'pending_review') throw new IngestError(`report ${reportId} is already resolved (${report.status}); a resolution is final`);
+  if (report.status !== 'pending_review')
+    throw new IngestError(`report ${reportId} is already resolved (${report.status}); a resolution is final`);
   const status = RESOLUTIONS[resolution];
   const live = liveIndexName(report.media_type, config.indexPrefix);
   const table = report.media_type;
   const resolved = await withTransaction(api, async () => {
     if (resolution === 'sensitive') {
-      await api.query(`insert into sensitive_media (media_type, identifier) values ($1, $2) on conflict do nothing`, [table, report.identifier]);
+      await api.query(`insert into sensitive_media (media_type, identifier) values ($1, $2) on conflict do nothing`, [
+        table,
+        report.identifier,
+      ]);
       await api.query(`update ${table} set mature = true, user_reported_sensitive = true where identifier = $1`, [report.identifier]);
     } else if (resolution === 'deindex') {
       await api.query(`insert into deleted_media (media_type, identifier, reason) values ($1, $2, $3) on conflict do nothing`, [
@@ -100,19 +104,25 @@ export async function resolveReport(
  * being built (its staging table and index), so a decision taken during a refresh is
  * not lost when that refresh is promoted.
  */
-export async function reapplyModeration(api: pg.ClientBase, meili: MeiliAdmin, mediaType: MediaType, index: string, since: string): Promise<void> {
+export async function reapplyModeration(
+  api: pg.ClientBase,
+  meili: MeiliAdmin,
+  mediaType: MediaType,
+  index: string,
+  since: string,
+): Promise<void> {
   const staging = `${mediaType}_new`;
   const deleted = (
-    await api.query<{ identifier: string }>(
-      'select identifier::text from deleted_media where media_type = $1 and created_on >= $2',
-      [mediaType, since],
-    )
+    await api.query<{ identifier: string }>('select identifier::text from deleted_media where media_type = $1 and created_on >= $2', [
+      mediaType,
+      since,
+    ])
   ).rows.map((r) => r.identifier);
   const sensitive = (
-    await api.query<{ identifier: string }>(
-      'select identifier::text from sensitive_media where media_type = $1 and created_on >= $2',
-      [mediaType, since],
-    )
+    await api.query<{ identifier: string }>('select identifier::text from sensitive_media where media_type = $1 and created_on >= $2', [
+      mediaType,
+      since,
+    ])
   ).rows.map((r) => r.identifier);
   if (deleted.length) {
     await api.query(`delete from ${staging} where identifier = any($1::uuid[])`, [deleted]);

@@ -7,6 +7,7 @@
 
 // C0 controls, DEL, C1 controls (0x9b is a one-byte CSI), line/paragraph separators,
 // bidi embeddings, overrides and isolates, and the backslash (so escapes stay unambiguous).
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const UNSAFE = /[\\\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 export function escapeForTerminal(text: string): string {

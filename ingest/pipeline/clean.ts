@@ -22,7 +22,12 @@ export interface CleanBatch {
   skipped: SkippedRow[];
 }
 
-export async function cleanBatch(api: pg.ClientBase, mediaType: MediaType, rows: CatalogRow[], isSensitiveText: TermMatcher): Promise<CleanBatch> {
+export async function cleanBatch(
+  api: pg.ClientBase,
+  mediaType: MediaType,
+  rows: CatalogRow[],
+  isSensitiveText: TermMatcher,
+): Promise<CleanBatch> {
   const cleaned = rows.map((row) => cleanRow(mediaType, row));
   const ids = cleaned.flatMap((r) => (r.ok ? [r.record.identifier] : []));
   const deleted = await deletedAmong(api, mediaType, ids);
@@ -46,7 +51,10 @@ export async function cleanBatch(api: pg.ClientBase, mediaType: MediaType, rows:
 }
 
 /** Counts a skipped row in a stats object (all of them by reason; the first 1000 by id). */
-export function countSkip(stats: { skipped: number; skippedByReason: Partial<Record<SkipReason, number>>; skippedSample: SkippedRow[] }, row: SkippedRow): void {
+export function countSkip(
+  stats: { skipped: number; skippedByReason: Partial<Record<SkipReason, number>>; skippedSample: SkippedRow[] },
+  row: SkippedRow,
+): void {
   stats.skipped++;
   stats.skippedByReason[row.reason] = (stats.skippedByReason[row.reason] ?? 0) + 1;
   if (stats.skippedSample.length < 1000) stats.skippedSample.push(row);

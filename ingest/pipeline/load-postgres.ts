@@ -49,12 +49,7 @@ async function columnsOf(client: pg.ClientBase, table: string): Promise<string[]
  * columns (unknown keys ignored), which is fast on Postgres and on PGlite alike.
  * Later duplicates of an identifier win, as they do in the search index.
  */
-async function upsertJson(
-  client: pg.ClientBase,
-  table: string,
-  key: string[],
-  rows: Record<string, unknown>[],
-): Promise<void> {
+async function upsertJson(client: pg.ClientBase, table: string, key: string[], rows: Record<string, unknown>[]): Promise<void> {
   if (rows.length === 0) return;
   const cols = await columnsOf(client, table);
   const updates = cols.filter((c) => !key.includes(c)).map((c) => `"${c}" = excluded."${c}"`);
@@ -85,7 +80,12 @@ export async function loadRecords(
     const sets = (unique as AudioRecord[])
       .filter((r) => r.audio_set && r.audio_set_foreign_identifier && r.provider)
       .map((r) => ({ ...r.audio_set, foreign_identifier: r.audio_set_foreign_identifier, provider: r.provider, thumbnail: r.thumbnail }));
-    await upsertJson(client, target('audioset'), ['foreign_identifier', 'provider'], lastByKey(sets, (s) => `${s.foreign_identifier}\u0000${s.provider}`));
+    await upsertJson(
+      client,
+      target('audioset'),
+      ['foreign_identifier', 'provider'],
+      lastByKey(sets, (s) => `${s.foreign_identifier}\u0000${s.provider}`),
+    );
   }
   return unique.length;
 }

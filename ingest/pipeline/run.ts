@@ -51,7 +51,16 @@ export interface PipelineStats {
 /** Runs every batch through the stages and waits until Meilisearch indexed the last one. */
 export async function runPipeline(batches: AsyncIterable<CatalogRow[]>, opts: PipelineOptions): Promise<PipelineStats> {
   const { api, mediaType, progress } = opts;
-  const stats: PipelineStats = { read: 0, loaded: 0, indexed: 0, skipped: 0, skippedByReason: {}, skippedSample: [], removed: 0, sources: new Map() };
+  const stats: PipelineStats = {
+    read: 0,
+    loaded: 0,
+    indexed: 0,
+    skipped: 0,
+    skippedByReason: {},
+    skippedSample: [],
+    removed: 0,
+    sources: new Map(),
+  };
   const pusher = new DocumentPusher(opts.meili, opts.index, {
     batchBytes: opts.batchBytes,
     maxInFlight: opts.maxInFlight,

@@ -10,20 +10,69 @@ import { parseCopyLine, parseCsv, parseLines } from './delimited.js';
 import type { CatalogSource } from './source.js';
 
 export const LEGACY_TSV_COLUMNS = [
-  'foreign_identifier', 'foreign_landing_url', 'url', 'thumbnail', 'width', 'height', 'filesize', 'license',
-  'license_version', 'creator', 'creator_url', 'title', 'meta_data', 'tags', 'watermarked', 'provider', 'source',
+  'foreign_identifier',
+  'foreign_landing_url',
+  'url',
+  'thumbnail',
+  'width',
+  'height',
+  'filesize',
+  'license',
+  'license_version',
+  'creator',
+  'creator_url',
+  'title',
+  'meta_data',
+  'tags',
+  'watermarked',
+  'provider',
+  'source',
 ] as const;
 
 export const TSV20_COLUMNS = [
-  'foreign_identifier', 'foreign_landing_url', 'url', 'thumbnail', 'filetype', 'filesize', 'license',
-  'license_version', 'creator', 'creator_url', 'title', 'meta_data', 'tags', 'category', 'watermarked', 'provider',
-  'source', 'ingestion_type', 'width', 'height',
+  'foreign_identifier',
+  'foreign_landing_url',
+  'url',
+  'thumbnail',
+  'filetype',
+  'filesize',
+  'license',
+  'license_version',
+  'creator',
+  'creator_url',
+  'title',
+  'meta_data',
+  'tags',
+  'category',
+  'watermarked',
+  'provider',
+  'source',
+  'ingestion_type',
+  'width',
+  'height',
 ] as const;
 
 export const IMAGE_TABLE_TSV_COLUMNS = [
-  'identifier', 'created_on', 'updated_on', 'ingestion_type', '_unused_1', 'foreign_identifier',
-  'foreign_landing_url', 'url', 'thumbnail', 'width', 'height', 'filesize', 'license', '_unused_2',
-  'license_version', 'creator', 'creator_url', 'title', 'provider', 'source',
+  'identifier',
+  'created_on',
+  'updated_on',
+  'ingestion_type',
+  '_unused_1',
+  'foreign_identifier',
+  'foreign_landing_url',
+  'url',
+  'thumbnail',
+  'width',
+  'height',
+  'filesize',
+  'license',
+  '_unused_2',
+  'license_version',
+  'creator',
+  'creator_url',
+  'title',
+  'provider',
+  'source',
 ] as const;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -68,7 +117,7 @@ async function* rowsOf(path: string): AsyncGenerator<CatalogRow> {
         continue;
       }
       const row: CatalogRow = {};
-      header.forEach((name, i) => (row[name] = record[i] === '' ? null : record[i]));
+      for (const [i, name] of header.entries()) row[name] = record[i] === '' ? null : record[i];
       yield withDefaults(row, addedOn);
     }
     return;
@@ -85,7 +134,7 @@ async function* rowsOf(path: string): AsyncGenerator<CatalogRow> {
       yield row;
       continue;
     }
-    columns.forEach((name, i) => (row[name] = fields[i]));
+    for (const [i, name] of columns.entries()) row[name] = fields[i];
     yield withDefaults(row, addedOn);
   }
 }

@@ -30,11 +30,7 @@ export async function countUpstream(client: pg.ClientBase, mediaType: MediaType,
   return Number(rows[0].n);
 }
 
-async function* readUpstream(
-  client: pg.ClientBase,
-  mediaType: MediaType,
-  opts: UpstreamOptions,
-): AsyncGenerator<CatalogRow[]> {
+async function* readUpstream(client: pg.ClientBase, mediaType: MediaType, opts: UpstreamOptions): AsyncGenerator<CatalogRow[]> {
   const batchSize = opts.batchSize ?? 5000;
   const table = tableOf(opts.schema, mediaType);
   let last = 0;

@@ -45,8 +45,10 @@ async function stackOn(database: TestDatabase, prefix: string) {
     await database.drop();
   });
   const fire = async (cron: string): Promise<Task[]> => {
-    const outcomes = await dispatchCron(cron, { INGEST_URL: 'http://ingest', INGEST_SECRET: SECRET }, quiet, ((url: string, init: RequestInit) =>
-      service.app.request(new URL(url).pathname, init)) as typeof fetch);
+    const outcomes = await dispatchCron(cron, { INGEST_URL: 'http://ingest', INGEST_SECRET: SECRET }, quiet, ((
+      url: string,
+      init: RequestInit,
+    ) => service.app.request(new URL(url).pathname, init)) as typeof fetch);
     expect(outcomes.map((o) => o.status)).toEqual([202, 202]);
     await service.idle();
     return outcomes.map((o) => service.tasks.get(o.detail)!);
@@ -69,7 +71,9 @@ describe.each([
       }
     }
     expect(failed).toEqual([]);
-    const { rows } = await client.query<{ media_type: string; generation: number }>('select media_type, generation from search_generation order by 1');
+    const { rows } = await client.query<{ media_type: string; generation: number }>(
+      'select media_type, generation from search_generation order by 1',
+    );
     expect(rows).toEqual([
       { media_type: 'audio', generation: 3 },
       { media_type: 'image', generation: 3 },

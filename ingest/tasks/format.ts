@@ -29,7 +29,10 @@ export function taskSummary(result: TaskResult): string[] {
 
 function skippedLines(stats: RefreshStats): string[] {
   return Object.entries(stats.skippedByReason).map(([reason, n]) => {
-    const ids = stats.skippedSample.filter((s) => s.reason === reason).slice(0, 5).map((s) => s.id);
+    const ids = stats.skippedSample
+      .filter((s) => s.reason === reason)
+      .slice(0, 5)
+      .map((s) => s.id);
     return `  skipped ${n} × ${reason} (e.g. ${ids.join(', ')})`;
   });
 }

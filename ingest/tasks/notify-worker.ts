@@ -19,7 +19,9 @@ export async function bumpCacheGeneration(config: IngestConfig, mediaType: Media
     return 'bumped';
   } catch (err) {
     // The data is live either way; cached answers then expire on their own (minutes).
-    console.error(JSON.stringify({ level: 'warn', msg: 'cache generation bump failed', media_type: mediaType, error: (err as Error).message }));
+    console.error(
+      JSON.stringify({ level: 'warn', msg: 'cache generation bump failed', media_type: mediaType, error: (err as Error).message }),
+    );
     return 'skipped';
   }
 }

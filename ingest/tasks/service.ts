@@ -87,7 +87,10 @@ export function createTaskService(opts: TaskServiceOptions) {
       if (busy) {
         const other = tasks.get(busy)!.action;
         const article = /^[aeiou]/.test(other) ? 'An' : 'A';
-        return c.json({ detail: `${article} ${other} of ${media_type} is running (task ${busy}); try again when it ends.`, task_id: busy }, 409);
+        return c.json(
+          { detail: `${article} ${other} of ${media_type} is running (task ${busy}); try again when it ends.`, task_id: busy },
+          409,
+        );
       }
       const task: Task = {
         task_id: randomUUID().replace(/-/g, ''),

@@ -36,22 +36,27 @@ describe('downloadMedia', () => {
   });
 
   it('refuses a public name that resolves to a private address', async () => {
-    await expect(downloadMedia('http://media.example.org/a.wav', { maxBytes: 1000, resolve: async () => ['93.184.216.34', '10.0.0.7'] })).rejects.toThrow(
-      /resolves to a private address \(10\.0\.0\.7\)/,
-    );
+    await expect(
+      downloadMedia('http://media.example.org/a.wav', { maxBytes: 1000, resolve: async () => ['93.184.216.34', '10.0.0.7'] }),
+    ).rejects.toThrow(/resolves to a private address \(10\.0\.0\.7\)/);
   });
 
   it('connects to the addresses its own lookup checked, never to a second answer (DNS rebinding)', async () => {
     // fetch's own resolution of `media.invalid` would fail: a download that works went to
     // the address the checked lookup returned, looked up once for the one connection.
     const asked: string[] = [];
-    const resolve = async (host: string) => (asked.push(host), ['127.0.0.1']);
+    const resolve = async (host: string) => {
+      asked.push(host);
+      return ['127.0.0.1'];
+    };
     const port = new URL(base).port;
     expect((await downloadMedia(`http://media.invalid:${port}/file`, { maxBytes: 1000, allowPrivate: true, resolve })).length).toBe(100);
     expect(asked).toEqual(['media.invalid']);
     // Without the local exemption the same answer is refused before any byte is sent.
     const before = hits.length;
-    await expect(downloadMedia(`http://media.invalid:${port}/file`, { maxBytes: 1000, resolve })).rejects.toThrow(/resolves to a private address \(127\.0\.0\.1\)/);
+    await expect(downloadMedia(`http://media.invalid:${port}/file`, { maxBytes: 1000, resolve })).rejects.toThrow(
+      /resolves to a private address \(127\.0\.0\.1\)/,
+    );
     expect(hits.length).toBe(before);
   });
 

@@ -45,7 +45,8 @@ function checkedLookup(opts: DownloadOptions): LookupFunction {
     resolvePublic(host, opts).then(
       (addresses) => {
         const wanted = options.family ? addresses.filter((a) => a.family === options.family) : addresses;
-        if (wanted.length === 0) return callback(Object.assign(new Error(`${host} has no IPv${options.family} address`), { code: 'ENOTFOUND' }), '', 0);
+        if (wanted.length === 0)
+          return callback(Object.assign(new Error(`${host} has no IPv${options.family} address`), { code: 'ENOTFOUND' }), '', 0);
         if (options.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, wanted);
         callback(null, wanted[0].address, wanted[0].family);
       },
@@ -75,7 +76,12 @@ export async function downloadMedia(raw: string, opts: DownloadOptions): Promise
   try {
     let url = checkHop(raw, opts);
     for (let hop = 0; ; hop++) {
-      const res = await fetch(url, { redirect: 'manual', signal, dispatcher, headers: { 'User-Agent': opts.userAgent ?? 'Edgeverse/0.1' } }).catch((err) => {
+      const res = await fetch(url, {
+        redirect: 'manual',
+        signal,
+        dispatcher,
+        headers: { 'User-Agent': opts.userAgent ?? 'Edgeverse/0.1' },
+      }).catch((err) => {
         throw reason(err);
       });
       if (res.status >= 300 && res.status < 400) {

@@ -2,7 +2,7 @@
  * `npm run waveforms -- [--limit N] [--concurrency N]`: computes and stores peaks for
  * audio tracks that have none. Each failure is reported by id; the job goes on.
  */
-import pg from 'pg';
+import type pg from 'pg';
 import { downloadMedia } from './media-download.js';
 import { MAX_AUDIO_BYTES, waveformOf } from './waveform.js';
 
@@ -40,7 +40,11 @@ export async function computeWaveforms(
     while (next < rows.length) {
       const row = rows[next++];
       try {
-        const audio = await downloadMedia(row.url, { maxBytes: MAX_AUDIO_BYTES, allowPrivate: opts.allowPrivate, userAgent: 'EdgeverseWaveform/0.1' });
+        const audio = await downloadMedia(row.url, {
+          maxBytes: MAX_AUDIO_BYTES,
+          allowPrivate: opts.allowPrivate,
+          userAgent: 'EdgeverseWaveform/0.1',
+        });
         const peaks = await waveformOf(audio);
         await serially(() =>
           client.query(

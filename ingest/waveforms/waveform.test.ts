@@ -102,7 +102,9 @@ describe('waveform job', () => {
     await loadDemoCatalog(client, { schema: 'upstream', images: 1, audio: 12, mediaBaseUrl: inject('mediaUrl') });
     await client.query(`insert into audio (identifier, created_on, updated_on, url, license)
       select identifier, created_on, updated_on, url, license from upstream.audio`);
-    await client.query(`update audio set url = replace(url, '/audio/', '/dead/') where identifier = (select min(identifier::text)::uuid from audio)`);
+    await client.query(
+      `update audio set url = replace(url, '/audio/', '/dead/') where identifier = (select min(identifier::text)::uuid from audio)`,
+    );
   });
   afterAll(async () => {
     await client?.end();

@@ -75,7 +75,9 @@ const LITTLE_ENDIAN = endianness() === 'LE';
 export async function decodeWithFfmpeg(buf: Buffer, ffmpeg = '/usr/bin/ffmpeg'): Promise<Float32Array> {
   if (!existsSync(ffmpeg)) throw new IngestError('ffmpeg is not installed: run `bash scripts/install-ffmpeg.sh`');
   return new Promise((resolve, reject) => {
-    const child = spawn(ffmpeg, ['-v', 'error', '-i', 'pipe:0', '-f', 's16le', '-ac', '1', '-ar', '8000', 'pipe:1'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(ffmpeg, ['-v', 'error', '-i', 'pipe:0', '-f', 's16le', '-ac', '1', '-ar', '8000', 'pipe:1'], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     const chunks: Buffer[] = [];
     let err = '';
     child.stdout.on('data', (d: Buffer) => chunks.push(d));

@@ -40,7 +40,10 @@ function wrangler(args: string[]): string {
   return output;
 }
 
-for (const [name, envFlag] of [['production', '--env='], ['staging', '--env=staging']] as const) {
+for (const [name, envFlag] of [
+  ['production', '--env='],
+  ['staging', '--env=staging'],
+] as const) {
   const outdir = path.join(tmp, `bundle-${name}`);
   const output = wrangler(['deploy', '--dry-run', envFlag, '--outdir', outdir]);
   const upload = /Total Upload:\s*([^\n]+)/.exec(output)?.[1]?.trim();
@@ -65,7 +68,9 @@ function activeTime(profile: CpuProfile): { activeMs: number; top: string[] } {
     if (!frame || frame.functionName === '(idle)') return;
     const us = profile.timeDeltas[i] ?? 0;
     activeUs += us;
-    const where = !frame.url ? frame.functionName : `${frame.functionName || '(anonymous)'} ${path.basename(frame.url)}${frame.lineNumber >= 0 ? `:${frame.lineNumber + 1}` : ' (module scope)'}`;
+    const where = !frame.url
+      ? frame.functionName
+      : `${frame.functionName || '(anonymous)'} ${path.basename(frame.url)}${frame.lineNumber >= 0 ? `:${frame.lineNumber + 1}` : ' (module scope)'}`;
     self.set(where, (self.get(where) ?? 0) + us);
   });
   const top = [...self.entries()]
@@ -88,5 +93,6 @@ for (let attempt = 1; attempt <= 3; attempt++) {
 }
 const best = Math.min(...runs);
 rmSync(tmp, { recursive: true, force: true });
-if (best > budgetMs) fail(`the Worker's startup took ${best.toFixed(1)} ms of CPU at best in ${runs.length} runs, over the ${budgetMs} ms budget`);
+if (best > budgetMs)
+  fail(`the Worker's startup took ${best.toFixed(1)} ms of CPU at best in ${runs.length} runs, over the ${budgetMs} ms budget`);
 console.log(`check:deploy: startup within budget (${best.toFixed(1)} ms ≤ ${budgetMs} ms)`);

@@ -50,7 +50,11 @@ function inCopy(args: string[], env: NodeJS.ProcessEnv = machineEnv): SpawnSyncR
 }
 
 async function must(run: SpawnSyncReturns<string>, what: string): Promise<string> {
-  if (run.status !== 0) await finish(1, `FAILED: ${what} exited with ${run.status}:\n${`${run.stdout}\n${run.stderr}`.trim().split('\n').slice(-25).join('\n')}`);
+  if (run.status !== 0)
+    await finish(
+      1,
+      `FAILED: ${what} exited with ${run.status}:\n${`${run.stdout}\n${run.stderr}`.trim().split('\n').slice(-25).join('\n')}`,
+    );
   return run.stdout;
 }
 
@@ -67,10 +71,17 @@ const machineNode = spawnSync('node', ['--version'], { env: machineEnv, encoding
 const installStarted = Date.now();
 await must(inCopy(['ci', '--omit=dev', '--no-audit', '--no-fund']), 'npm ci --omit=dev');
 const scriptsNode = (await must(inCopy(['exec', '--offline', '--', 'node', '--version']), 'node in npm scripts')).trim();
-console.log(`check:prod-install: npm ci --omit=dev in ${((Date.now() - installStarted) / 1000).toFixed(1)} s; machine Node ${machineNode}, npm scripts run on ${scriptsNode}`);
+console.log(
+  `check:prod-install: npm ci --omit=dev in ${((Date.now() - installStarted) / 1000).toFixed(1)} s; machine Node ${machineNode}, npm scripts run on ${scriptsNode}`,
+);
 // The ingest runs in production on the Node the tests ran on: the `node` dependency.
-const bundledNode = (JSON.parse(readFileSync(path.join(copy, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> }).dependencies?.node;
-if (scriptsNode !== `v${bundledNode}`) await finish(1, `FAILED: npm scripts run on Node ${scriptsNode}, not on the project's Node ${bundledNode ?? '(no `node` in dependencies)'}`);
+const bundledNode = (JSON.parse(readFileSync(path.join(copy, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> })
+  .dependencies?.node;
+if (scriptsNode !== `v${bundledNode}`)
+  await finish(
+    1,
+    `FAILED: npm scripts run on Node ${scriptsNode}, not on the project's Node ${bundledNode ?? '(no `node` in dependencies)'}`,
+  );
 
 const database = await createDatabase(serverUrl, `edgeverse_prodcheck_${randomBytes(4).toString('hex')}`);
 cleanups.push(() => database.close());
@@ -86,7 +97,12 @@ const serviceEnv: NodeJS.ProcessEnv = {
 };
 await must(inCopy(['run', '--silent', 'migrate'], serviceEnv), 'npm run migrate');
 
-const service = spawn('npm', ['run', '--silent', 'ingest:service'], { cwd: copy, env: serviceEnv, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+const service = spawn('npm', ['run', '--silent', 'ingest:service'], {
+  cwd: copy,
+  env: serviceEnv,
+  detached: true,
+  stdio: ['ignore', 'pipe', 'pipe'],
+});
 let output = '';
 for (const stream of [service.stdout, service.stderr]) stream.on('data', (chunk: Buffer) => (output += chunk.toString()));
 const kill = (signal: NodeJS.Signals) => {
@@ -109,6 +125,9 @@ const anonymous = await fetch(url);
 const authorized = await fetch(url, { headers: { Authorization: `Bearer ${serviceEnv.INGEST_SECRET}` } });
 const body = await authorized.text();
 if (anonymous.status !== 401 || authorized.status !== 200) {
-  await finish(1, `FAILED: GET /tasks answered ${anonymous.status} without the secret (want 401) and ${authorized.status} with it (want 200): ${body}`);
+  await finish(
+    1,
+    `FAILED: GET /tasks answered ${anonymous.status} without the secret (want 401) and ${authorized.status} with it (want 200): ${body}`,
+  );
 }
 await finish(0, `passed: migrations applied and the ingest task service answered (401 without the secret, 200 with it: ${body.trim()})`);

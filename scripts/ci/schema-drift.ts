@@ -32,7 +32,9 @@ try {
   const added = readdirSync(copy).filter((f) => !before.has(f) && f.endsWith('.sql'));
   if (added.length) {
     console.error(readFileSync(path.join(copy, added[0]), 'utf8'));
-    console.error(`db:check: FAILED: drizzle/schema.ts differs from the migrations (above, what ${added[0]} would hold): run \`npm run db:generate\` and commit the migration`);
+    console.error(
+      `db:check: FAILED: drizzle/schema.ts differs from the migrations (above, what ${added[0]} would hold): run \`npm run db:generate\` and commit the migration`,
+    );
     process.exit(1);
   }
   console.log('db:check: the schema matches the migrations');

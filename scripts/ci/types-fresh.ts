@@ -28,7 +28,9 @@ try {
     const fresh = path.join(tmp, 'worker-configuration.d.ts');
     writeFileSync(fresh, generated);
     const diff = spawnSync('diff', ['-u', '--label', 'committed', '--label', 'generated', FILE, fresh], { encoding: 'utf8' });
-    console.error(`${diff.stdout}\ncheck:types-fresh: FAILED: worker/worker-configuration.d.ts is stale: run \`npm run types\` and commit it`);
+    console.error(
+      `${diff.stdout}\ncheck:types-fresh: FAILED: worker/worker-configuration.d.ts is stale: run \`npm run types\` and commit it`,
+    );
     process.exit(1);
   }
   console.log('check:types-fresh: worker/worker-configuration.d.ts matches wrangler.toml');

@@ -38,7 +38,10 @@ export async function ensureDemoData(config: IngestConfig, opts: DemoOptions): P
     await client.query(
       `create table if not exists "${schema}".demo_catalog (id int primary key default 1, fingerprint text not null, ingested text)`,
     );
-    const [meta] = await query<{ fingerprint: string; ingested: string | null }>(client, `select fingerprint, ingested from "${schema}".demo_catalog`);
+    const [meta] = await query<{ fingerprint: string; ingested: string | null }>(
+      client,
+      `select fingerprint, ingested from "${schema}".demo_catalog`,
+    );
     if (meta?.fingerprint !== fingerprint) {
       const started = Date.now();
       await loadDemoCatalog(client, {
@@ -54,10 +57,15 @@ export async function ensureDemoData(config: IngestConfig, opts: DemoOptions): P
         [fingerprint],
       );
       loaded = true;
-      opts.log(`demo catalog generated: ${opts.images} images, ${opts.audio} audio tracks in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      opts.log(
+        `demo catalog generated: ${opts.images} images, ${opts.audio} audio tracks in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      );
     }
     const meili = new MeiliAdmin(config.meiliUrl, config.meiliMasterKey);
-    const generations = await query<{ media_type: string; document_count: number }>(client, 'select media_type, document_count from search_generation');
+    const generations = await query<{ media_type: string; document_count: number }>(
+      client,
+      'select media_type, document_count from search_generation',
+    );
     // `DEMO_IMAGES=0` (or audio): no demo of that kind, an empty start for your own data.
     const kinds = MEDIA_TYPES.filter((m) => (m === 'image' ? opts.images : opts.audio) > 0);
     let indexesMatch = kinds.every((m) => generations.some((g) => g.media_type === m));
@@ -71,7 +79,9 @@ export async function ensureDemoData(config: IngestConfig, opts: DemoOptions): P
     }
     if (!loaded && meta?.ingested === fingerprint && indexesMatch) return { loaded, ingested };
     for (const mediaType of MEDIA_TYPES.filter((m) => !kinds.includes(m))) {
-      opts.log(`no demo ${mediaType} works (DEMO_${mediaType === 'image' ? 'IMAGES' : 'AUDIO'}=0): load your own with \`npm run ingest -- refresh --media ${mediaType} --source <file>\``);
+      opts.log(
+        `no demo ${mediaType} works (DEMO_${mediaType === 'image' ? 'IMAGES' : 'AUDIO'}=0): load your own with \`npm run ingest -- refresh --media ${mediaType} --source <file>\``,
+      );
     }
     for (const mediaType of kinds) {
       let last = 0;

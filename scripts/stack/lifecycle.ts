@@ -23,7 +23,10 @@ function writeLedger(): void {
   if (!ledger) return;
   // `launcher <pid>`, then one line per process, `target pid match name`: simple enough
   // for the reaper's sh.
-  const lines = [`launcher ${process.pid}`, ...[...tracked.values()].map((p) => `${p.group ? -p.pid : p.pid} ${p.pid} ${p.match} ${p.name}`)];
+  const lines = [
+    `launcher ${process.pid}`,
+    ...[...tracked.values()].map((p) => `${p.group ? -p.pid : p.pid} ${p.pid} ${p.match} ${p.name}`),
+  ];
   writeFileSync(ledger, lines.join('\n') + '\n', { mode: 0o600 });
 }
 

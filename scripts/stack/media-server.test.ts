@@ -102,12 +102,21 @@ describe('media server', () => {
     const { res, body } = await get(`/photon/${host}/images/${ID}.jpg?w=600&quality=80&q=${encodeURIComponent('w=3024&h=4032')}`);
     expect(res.headers.get('content-type')).toBe('image/jpeg');
     expect(decodedSize('jpg', body)).toEqual([600, 800]);
-    expect(decodedSize('png', (await get(`/photon/${host}/images/${ID}.png?w=600&q=${encodeURIComponent('w=300&h=200')}`)).body)).toEqual([300, 200]);
+    expect(decodedSize('png', (await get(`/photon/${host}/images/${ID}.png?w=600&q=${encodeURIComponent('w=300&h=200')}`)).body)).toEqual([
+      300, 200,
+    ]);
     expect((await get(`/photon/${host}/dead/images/${ID}.jpg?w=600`)).res.status).toBe(404);
   });
 
   it('sends no file under an extension it cannot render in that format', async () => {
-    for (const path of [`/audio/${ID}.mp3?d=2500`, `/audio/${ID}.ogg?d=2500`, `/audio/${ID}.flac`, `/audio/${ID}.wav?sr=44100`, `/images/${ID}.bmp`, `/images/${ID}.webp`]) {
+    for (const path of [
+      `/audio/${ID}.mp3?d=2500`,
+      `/audio/${ID}.ogg?d=2500`,
+      `/audio/${ID}.flac`,
+      `/audio/${ID}.wav?sr=44100`,
+      `/images/${ID}.bmp`,
+      `/images/${ID}.webp`,
+    ]) {
       expect((await get(path)).res.status, path).toBe(404);
     }
   });
@@ -203,7 +212,7 @@ describe('the demo catalog and the media server agree', () => {
     }
   });
 
-  it('serves tracks whose format, size, rate and length are the catalog row\'s', async () => {
+  it("serves tracks whose format, size, rate and length are the catalog row's", async () => {
     const rows = tracks();
     const sample = [...rows].sort((a, b) => a.duration! - b.duration!).filter((_, i, all) => i % Math.floor(all.length / 6) === 0);
     for (const row of sample) {
@@ -226,7 +235,9 @@ describe('the demo catalog and the media server agree', () => {
   });
 
   it('serves tracks whose waveforms have shape: loud and quiet passages, onsets, rests', async () => {
-    for (const row of tracks().filter((r) => r.duration! >= 20_000).slice(0, 5)) {
+    for (const row of tracks()
+      .filter((r) => r.duration! >= 20_000)
+      .slice(0, 5)) {
       const url = new URL(row.url);
       const peaks = await waveformOf((await get(url.pathname + url.search)).body);
       const mean = peaks.reduce((a, b) => a + b, 0) / peaks.length;

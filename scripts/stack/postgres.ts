@@ -77,7 +77,9 @@ export async function checkDatabase(url: string): Promise<void> {
     await client.query('select 1');
   } catch (err) {
     const safe = url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
-    throw new StackError(`cannot reach DATABASE_URL (${safe}): ${(err as Error).message}; check the server is up or unset DATABASE_URL to use the embedded one`);
+    throw new StackError(
+      `cannot reach DATABASE_URL (${safe}): ${(err as Error).message}; check the server is up or unset DATABASE_URL to use the embedded one`,
+    );
   } finally {
     await client.end().catch(() => {});
   }

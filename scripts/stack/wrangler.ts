@@ -34,9 +34,17 @@ export async function startWorker(opts: {
   const envFile = path.join(opts.stateDir, 'worker.env');
   mkdirSync(opts.stateDir, { recursive: true });
   opts.vars.LOG_LEVEL ??= 'warn';
-  writeFileSync(envFile, Object.entries(opts.vars).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join('\n') + '\n', { mode: 0o600 });
+  writeFileSync(
+    envFile,
+    Object.entries(opts.vars)
+      .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+      .join('\n') + '\n',
+    { mode: 0o600 },
+  );
   const secrets = requiredSecrets(readFileSync(configPath, 'utf8'));
-  const plainVars = Object.entries(opts.vars).filter(([k]) => !secrets.has(k)).flatMap(([k, v]) => ['--var', `${k}:${v}`]);
+  const plainVars = Object.entries(opts.vars)
+    .filter(([k]) => !secrets.has(k))
+    .flatMap(([k, v]) => ['--var', `${k}:${v}`]);
   // wrangler dev prefers a required secret found in its own environment over the env
   // file's: the caller's DATABASE_URL (say) must not replace the one given here.
   const env: NodeJS.ProcessEnv = { ...process.env };
@@ -44,19 +52,26 @@ export async function startWorker(opts: {
   const child = spawn(
     process.execPath,
     [
-      wranglerBin(), 'dev',
-      '-c', configPath,
-      '--port', String(opts.port),
-      '--ip', '127.0.0.1',
-      '--env-file', envFile,
+      wranglerBin(),
+      'dev',
+      '-c',
+      configPath,
+      '--port',
+      String(opts.port),
+      '--ip',
+      '127.0.0.1',
+      '--env-file',
+      envFile,
       ...plainVars,
-      '--persist-to', path.join(opts.stateDir, 'wrangler-state'),
+      '--persist-to',
+      path.join(opts.stateDir, 'wrangler-state'),
       '--show-interactive-dev-session=false',
       // Exposes /__scheduled?cron=… locally so the Cron Trigger can be fired by hand.
       '--test-scheduled',
       // The Worker logs at the level wrangler shows: a line wrangler would drop costs
       // milliseconds of CPU per request on its way there.
-      '--log-level', opts.vars.LOG_LEVEL ?? 'warn',
+      '--log-level',
+      opts.vars.LOG_LEVEL ?? 'warn',
     ],
     {
       cwd: opts.root,
@@ -116,7 +131,9 @@ export async function startWorker(opts: {
 export function wranglerBin(): string {
   const major = Number(process.versions.node.split('.')[0]);
   if (major < 22) {
-    throw new StackError(`wrangler needs Node 22 but this is Node ${process.versions.node}: run through npm scripts (\`npm start\`), which use the project's Node`);
+    throw new StackError(
+      `wrangler needs Node 22 but this is Node ${process.versions.node}: run through npm scripts (\`npm start\`), which use the project's Node`,
+    );
   }
   return path.join(path.dirname(createRequire(import.meta.url).resolve('wrangler/package.json')), 'bin', 'wrangler.js');
 }
@@ -144,7 +161,8 @@ const NOISE = /Request\.cf|ENOTFOUND workers\.cloudflare\.com|GetAddrInfoReqWrap
 // line naming the same reference). The Worker handles the failure (the link's status
 // stays unknown): those lines are dropped, with one notice the first time.
 const DNS_FAILURE = 'failed to lookup address information';
-const OFFLINE_NOTICE = '[edgeverse] offline: external media URLs cannot be resolved; their link checks stay undecided (workerd\'s DNS errors are not shown)';
+const OFFLINE_NOTICE =
+  "[edgeverse] offline: external media URLs cannot be resolved; their link checks stay undecided (workerd's DNS errors are not shown)";
 
 function forwardOutput(from: NodeJS.ReadableStream, to: NodeJS.WritableStream | null, onLine?: (line: string) => void): void {
   let rest = '';

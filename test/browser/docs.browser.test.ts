@@ -63,8 +63,14 @@ describe(`docs page in Chromium${hasChromium ? '' : ` (skipped: ${SKIP_REASON})`
       chromium.launch({
         executablePath: CHROMIUM,
         args: [
-          '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-          '--disable-background-networking', '--disable-component-update', '--disable-sync',
+          '--headless',
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-quic',
+          '--no-first-run',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
         ],
       }),
     ]);
@@ -143,7 +149,10 @@ describe(`docs page in Chromium${hasChromium ? '' : ` (skipped: ${SKIP_REASON})`
     // Documented examples of optional filters (`license=by,cc0`, …) are not sent along.
     expect(requestUrl).not.toMatch(/[?&](?:license|license_type|source|extension)=/);
 
-    await search.locator('.request-url').first().evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await search
+      .locator('.request-url')
+      .first()
+      .evaluate((el) => el.scrollIntoView({ block: 'start' }));
     await p.screenshot({ path: SCREENSHOT, fullPage: false });
     expect(offOrigin, 'requests to other hosts').toEqual([]);
     expect(consoleErrors, 'browser console errors').toEqual([]);

@@ -21,12 +21,21 @@ try {
     const heap = inspector ? await heapAfterGc(inspector, poke) : null;
     const rss = rssByRole(stack.workerTree(), ['workerd', 'workerd-proxy']);
     console.log(
-      `${label}: JS heap after GC ${heap ? `${(heap.used / MB).toFixed(1)} MB` : 'n/a'}; RSS ${Object.entries(rss).map(([k, v]) => `${k} ${(v / MB).toFixed(0)} MB`).join(', ')}`,
+      `${label}: JS heap after GC ${heap ? `${(heap.used / MB).toFixed(1)} MB` : 'n/a'}; RSS ${Object.entries(rss)
+        .map(([k, v]) => `${k} ${(v / MB).toFixed(0)} MB`)
+        .join(', ')}`,
     );
   };
   await report('idle');
   for (let i = 1; i <= Number(process.env.ROUNDS ?? 4); i++) {
-    const r = await runSoak({ baseUrl: stack.apiUrl, connections: 8, seconds: 30, next: rotation.next, tree: () => stack.workerTree(), roles: [] });
+    const r = await runSoak({
+      baseUrl: stack.apiUrl,
+      connections: 8,
+      seconds: 30,
+      next: rotation.next,
+      tree: () => stack.workerTree(),
+      roles: [],
+    });
     await report(`after round ${i} (${r.requests} requests, ${r.errors} errors)`);
   }
 } finally {

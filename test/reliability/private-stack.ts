@@ -69,13 +69,23 @@ export async function startPrivateStack(opts: PrivateStackOptions): Promise<Priv
     await applyMigrations(postgres.url);
     const loading = Date.now();
     await ensureDemoData(
-      { databaseUrl: postgres.url, upstreamUrl: postgres.url, upstreamSchema: 'upstream', meiliUrl: meili.url, meiliMasterKey: masterKey, indexPrefix: '' },
+      {
+        databaseUrl: postgres.url,
+        upstreamUrl: postgres.url,
+        upstreamSchema: 'upstream',
+        meiliUrl: meili.url,
+        meiliMasterKey: masterKey,
+        indexPrefix: '',
+      },
       // No media server: nothing here fetches media.
       { images: opts.images, audio: opts.audio, mediaBaseUrl: 'http://127.0.0.1:9', log: () => {} },
     );
     log(`demo catalog (${opts.images} images, ${opts.audio} audio) loaded and indexed in ${((Date.now() - loading) / 1000).toFixed(1)} s`);
 
-    const bridge = await startNeonBridge({ port: await freePort(), target: { host: '127.0.0.1', port: Number(new URL(postgres.url).port) } });
+    const bridge = await startNeonBridge({
+      port: await freePort(),
+      target: { host: '127.0.0.1', port: Number(new URL(postgres.url).port) },
+    });
     cleanups.push(() => bridge.close());
 
     const src = snapshotSource(ROOT);

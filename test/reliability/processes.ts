@@ -46,7 +46,8 @@ function signal(pid: number | null, sig: NodeJS.Signals): void {
 export async function controlledMeilisearch(opts: { dataDir: string; port: number; masterKey: string }): Promise<ControlledProcess> {
   let server: MeiliServer | null = await startMeilisearch(opts);
   const url = server.url;
-  const pid = () => (server && server.process.exitCode === null && server.process.signalCode === null ? server.process.pid ?? null : null);
+  const pid = () =>
+    server && server.process.exitCode === null && server.process.signalCode === null ? (server.process.pid ?? null) : null;
   return {
     url,
     label: 'Meilisearch',
@@ -78,7 +79,9 @@ export function postgresBinaries(): { postgres: string; initdb: string; version:
   const dirs: string[] = [];
   if (process.env.PG_BIN) dirs.push(process.env.PG_BIN);
   try {
-    const versions = readdirSync('/usr/lib/postgresql').filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a));
+    const versions = readdirSync('/usr/lib/postgresql')
+      .filter((v) => /^\d+$/.test(v))
+      .sort((a, b) => Number(b) - Number(a));
     dirs.push(...versions.map((v) => `/usr/lib/postgresql/${v}/bin`));
   } catch {
     /* not a Debian layout */
@@ -102,7 +105,9 @@ export function postgresBinaries(): { postgres: string; initdb: string; version:
 /** PostgreSQL refuses to run as root: as root, the cluster belongs to the `postgres` user. */
 function runAs(): { uid: number; gid: number } | null {
   if (process.getuid?.() !== 0) return null;
-  const line = readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith('postgres:'));
+  const line = readFileSync('/etc/passwd', 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('postgres:'));
   if (!line) throw new StackError('running as root and there is no `postgres` user to own a PostgreSQL cluster');
   const [, , uid, gid] = line.split(':');
   return { uid: Number(uid), gid: Number(gid) };
@@ -126,7 +131,11 @@ async function pgAnswers(url: string): Promise<boolean> {
  * `kill()` is an immediate shutdown (SIGQUIT: no checkpoint, crash recovery on the next
  * start) for PostgreSQL; PGlite gets SIGTERM (it has no crash recovery to test).
  */
-export async function controlledPostgres(opts: { dataDir: string; port: number; log?: (line: string) => void }): Promise<ControlledProcess> {
+export async function controlledPostgres(opts: {
+  dataDir: string;
+  port: number;
+  log?: (line: string) => void;
+}): Promise<ControlledProcess> {
   const bins = process.env.RELIABILITY_PGLITE ? null : postgresBinaries();
   return bins ? ownCluster(opts, bins) : pgliteChild(opts);
 }
@@ -151,7 +160,11 @@ async function ownCluster(
   const ids = owner ? { uid: owner.uid, gid: owner.gid } : {};
   if (!existsSync(path.join(cluster, 'PG_VERSION'))) {
     try {
-      execFileSync(bins.initdb, ['-D', cluster, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-sync'], { ...ids, stdio: 'pipe', cwd: opts.dataDir });
+      execFileSync(bins.initdb, ['-D', cluster, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-sync'], {
+        ...ids,
+        stdio: 'pipe',
+        cwd: opts.dataDir,
+      });
     } catch (err) {
       throw new StackError(`initdb failed: ${String((err as { stderr?: Buffer }).stderr ?? (err as Error).message).trim()}`);
     }
@@ -163,7 +176,20 @@ async function ownCluster(
     () =>
       spawn(
         bins.postgres,
-        ['-D', cluster, '-p', String(opts.port), '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${cluster}`, '-c', 'max_connections=60', '-c', 'shared_buffers=32MB'],
+        [
+          '-D',
+          cluster,
+          '-p',
+          String(opts.port),
+          '-c',
+          'listen_addresses=127.0.0.1',
+          '-c',
+          `unix_socket_directories=${cluster}`,
+          '-c',
+          'max_connections=60',
+          '-c',
+          'shared_buffers=32MB',
+        ],
         { ...ids, stdio: ['ignore', 'ignore', 'pipe'], cwd: opts.dataDir },
       ),
     opts.log,
@@ -206,7 +232,7 @@ async function ownCluster(
 /** A child process serving SQL on `url`: started and waited for until it answers; stopped by a signal. */
 function sqlServerProcess(label: string, url: string, spawnIt: () => ChildProcess, log?: (line: string) => void) {
   let child: ChildProcess | null = null;
-  const pid = () => (child && child.exitCode === null && child.signalCode === null ? child.pid ?? null : null);
+  const pid = () => (child && child.exitCode === null && child.signalCode === null ? (child.pid ?? null) : null);
   return {
     pid,
     async start(): Promise<void> {
@@ -248,9 +274,13 @@ const PGLITE_SERVER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'p
 async function pgliteChild(opts: { dataDir: string; port: number; log?: (line: string) => void }): Promise<ControlledProcess> {
   const url = `postgres://postgres:postgres@127.0.0.1:${opts.port}/postgres`;
   const server = sqlServerProcess('PGlite', url, () =>
-    spawn(process.execPath, ['--import', 'tsx', PGLITE_SERVER, '--port', String(opts.port), '--data-dir', path.join(opts.dataDir, 'pglite')], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    }),
+    spawn(
+      process.execPath,
+      ['--import', 'tsx', PGLITE_SERVER, '--port', String(opts.port), '--data-dir', path.join(opts.dataDir, 'pglite')],
+      {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    ),
   );
   await server.start();
   const stop = () => server.stop('SIGTERM');

@@ -45,13 +45,17 @@ function line(phase: string, outcomes: Outcome[]): string {
 }
 
 describe('Meilisearch and Postgres stopped and restarted during traffic', () => {
-  it('serves stale or 503 JSON while down, recovers without a Worker restart, loses no report', { timeout: 180_000 + 40_000 * SCALE }, async () => {
+  it('serves stale or 503 JSON while down, recovers without a Worker restart, loses no report', {
+    timeout: 180_000 + 40_000 * SCALE,
+  }, async () => {
     const mix = loadMix();
     const rotation = searchMix(mix);
     const common = mix.filter((q) => q.tag === 'common').slice(0, 6);
     const cachedPaths = common.map((q) => q.path);
     const db = await stack.sql();
-    const imageIds = (await db.query<{ id: string }>('select identifier::text as id from image order by id limit 20')).rows.map((r) => r.id);
+    const imageIds = (await db.query<{ id: string }>('select identifier::text as id from image order by id limit 20')).rows.map(
+      (r) => r.id,
+    );
     await db.end();
     expect(imageIds.length).toBe(20);
     // Admit the cached set (seen twice, then written to KV; at most 5 writes a second).
@@ -59,7 +63,11 @@ describe('Meilisearch and Postgres stopped and restarted during traffic', () => 
       for (const p of cachedPaths) expect(await status(p)).toBe(200);
       await sleep(1100);
     }
-    const workerd = stack.workerTree().filter((p) => p.role.startsWith('workerd')).map((p) => p.pid).sort();
+    const workerd = stack
+      .workerTree()
+      .filter((p) => p.role.startsWith('workerd'))
+      .map((p) => p.pid)
+      .sort();
     const runId = `restart-${Date.now().toString(36)}`;
     const traffic = new Traffic({
       baseUrl: stack.apiUrl,
@@ -130,21 +138,43 @@ describe('Meilisearch and Postgres stopped and restarted during traffic', () => 
     }
 
     const all = traffic.outcomes;
-    for (const m of traffic.marks) log(line(m.name, all.filter((o) => o.phase === m.name)));
+    for (const m of traffic.marks)
+      log(
+        line(
+          m.name,
+          all.filter((o) => o.phase === m.name),
+        ),
+      );
     const by = (st: number) => all.filter((o) => o.status === st).length;
-    log(`total: ${all.length} requests over ${(traffic.now() / 1000).toFixed(0)} s, 4 faults (Meilisearch SIGSTOP, SIGKILL + restart; ${stack.postgres.label}: stopped + restart, SIGSTOP); 200 × ${by(200)}, 201 × ${by(201)}, 503 × ${by(503)}, 500 × ${by(500)}, other ${all.length - by(200) - by(201) - by(503) - by(500)}`);
+    log(
+      `total: ${all.length} requests over ${(traffic.now() / 1000).toFixed(0)} s, 4 faults (Meilisearch SIGSTOP, SIGKILL + restart; ${stack.postgres.label}: stopped + restart, SIGSTOP); 200 × ${by(200)}, 201 × ${by(201)}, 503 × ${by(503)}, 500 × ${by(500)}, other ${all.length - by(200) - by(201) - by(503) - by(500)}`,
+    );
     if (process.env.RELIABILITY_DEBUG) {
-      for (const o of all) if ((o.status !== 200 && o.status !== 201) || o.ms > 1000) log(`  ${o.phase}→${o.endPhase} ${o.kind} ${o.status} ${o.start.toFixed(0)}+${o.ms.toFixed(0)} ms ${o.body.slice(0, 160)}`);
+      for (const o of all)
+        if ((o.status !== 200 && o.status !== 201) || o.ms > 1000)
+          log(`  ${o.phase}→${o.endPhase} ${o.kind} ${o.status} ${o.start.toFixed(0)}+${o.ms.toFixed(0)} ms ${o.body.slice(0, 160)}`);
     }
     const ok = (o: Outcome) => (o.kind === 'report' ? o.status === 201 : o.status === 200);
     const isSearch = (o: Outcome) => o.kind === 'cached' || o.kind === 'uncached';
     const show = (os: Outcome[]) => `${JSON.stringify(summarize(os))} ${JSON.stringify(os.filter((o) => !ok(o)).slice(0, 3))}`;
 
     // Invariants over every request, transitions included.
-    expect(all.filter((o) => o.status === 0), 'network errors').toEqual([]);
-    expect(all.filter((o) => o.status === 500), '500s').toEqual([]);
-    expect(all.filter((o) => o.status >= 400 && !o.json), 'non-JSON errors').toEqual([]);
-    expect(all.filter((o) => ![200, 201, 503].includes(o.status)), 'statuses other than 200/201/503').toEqual([]);
+    expect(
+      all.filter((o) => o.status === 0),
+      'network errors',
+    ).toEqual([]);
+    expect(
+      all.filter((o) => o.status === 500),
+      '500s',
+    ).toEqual([]);
+    expect(
+      all.filter((o) => o.status >= 400 && !o.json),
+      'non-JSON errors',
+    ).toEqual([]);
+    expect(
+      all.filter((o) => ![200, 201, 503].includes(o.status)),
+      'statuses other than 200/201/503',
+    ).toEqual([]);
 
     // Phase by phase, for requests started and answered within the phase.
     for (const p of ['healthy', 'meili resumed', 'meili restarted', 'pg restarted', 'pg resumed']) {
@@ -158,9 +188,15 @@ describe('Meilisearch and Postgres stopped and restarted during traffic', () => 
       const uncached = os.filter((o) => o.kind === 'uncached');
       const db = os.filter((o) => !isSearch(o));
       expect(cached.length, p).toBeGreaterThan(0);
-      expect(cached.every((o) => o.status === 200 && o.xcache === 'STALE'), `${p} cached: ${show(cached)}`).toBe(true);
+      expect(
+        cached.every((o) => o.status === 200 && o.xcache === 'STALE'),
+        `${p} cached: ${show(cached)}`,
+      ).toBe(true);
       expect(uncached.length, p).toBeGreaterThan(0);
-      expect(uncached.every((o) => o.status === 503 && /search engine/.test(o.body)), `${p} uncached: ${show(uncached)}`).toBe(true);
+      expect(
+        uncached.every((o) => o.status === 503 && /search engine/.test(o.body)),
+        `${p} uncached: ${show(uncached)}`,
+      ).toBe(true);
       // The engine timeout is 1.5 s: a 503 within 2 s. On a loaded 2-core CI machine a
       // request can also wait for a CPU, so the slowest one gets more room.
       const ms = uncached.map((o) => o.ms).sort((a, b) => a - b);
@@ -169,24 +205,42 @@ describe('Meilisearch and Postgres stopped and restarted during traffic', () => 
       expect(db.every(ok), `${p} detail/report: ${show(db)}`).toBe(true);
     }
     const pgDown = traffic.of('pg down');
-    expect(pgDown.filter(isSearch).every((o) => o.status === 200), `pg down searches: ${show(pgDown.filter(isSearch))}`).toBe(true);
+    expect(
+      pgDown.filter(isSearch).every((o) => o.status === 200),
+      `pg down searches: ${show(pgDown.filter(isSearch))}`,
+    ).toBe(true);
     const pgDownDb = pgDown.filter((o) => !isSearch(o));
     expect(pgDownDb.length).toBeGreaterThan(0);
-    expect(pgDownDb.every((o) => o.status === 503 && /database/.test(o.body)), `pg down detail/report: ${show(pgDownDb)}`).toBe(true);
+    expect(
+      pgDownDb.every((o) => o.status === 503 && /database/.test(o.body)),
+      `pg down detail/report: ${show(pgDownDb)}`,
+    ).toBe(true);
     // Frozen: a new connection waits for a handshake that never comes, until the
     // Worker's connect timeout (5 s): those are 503s; requests still waiting when the
     // server resumes are then served.
     const frozen = all.filter((o) => ['pg freezing', 'pg frozen'].includes(o.phase));
     const whileFrozen = frozen.filter((o) => ['pg freezing', 'pg frozen'].includes(o.endPhase));
-    expect(whileFrozen.filter(isSearch).every((o) => o.status === 200), `pg frozen searches: ${show(whileFrozen.filter(isSearch))}`).toBe(true);
+    expect(
+      whileFrozen.filter(isSearch).every((o) => o.status === 200),
+      `pg frozen searches: ${show(whileFrozen.filter(isSearch))}`,
+    ).toBe(true);
     const frozenDb = whileFrozen.filter((o) => !isSearch(o));
     expect(frozenDb.length).toBeGreaterThan(0);
-    expect(frozenDb.every((o) => o.status === 503 && /database/.test(o.body) && o.ms < 8000), `pg frozen detail/report: ${show(frozenDb)}`).toBe(true);
+    expect(
+      frozenDb.every((o) => o.status === 503 && /database/.test(o.body) && o.ms < 8000),
+      `pg frozen detail/report: ${show(frozenDb)}`,
+    ).toBe(true);
     const afterResume = frozen.filter((o) => !['pg freezing', 'pg frozen'].includes(o.endPhase));
     expect(afterResume.every(ok), `answered after SIGCONT: ${show(afterResume)}`).toBe(true);
 
     // The same Worker processes served everything.
-    expect(stack.workerTree().filter((p) => p.role.startsWith('workerd')).map((p) => p.pid).sort()).toEqual(workerd);
+    expect(
+      stack
+        .workerTree()
+        .filter((p) => p.role.startsWith('workerd'))
+        .map((p) => p.pid)
+        .sort(),
+    ).toEqual(workerd);
     expect(stack.workerLines().filter((l) => l.includes('unhandled error'))).toEqual([]);
 
     // No report lost or doubled: 201 → stored once; 503 → stored at most once.
@@ -201,11 +255,19 @@ describe('Meilisearch and Postgres stopped and restarted during traffic', () => 
       const reports = all.filter((o) => o.kind === 'report');
       const filed = reports.filter((o) => o.status === 201);
       const refused = reports.filter((o) => o.status === 503);
-      log(`reports: ${reports.length} sent, ${filed.length} answered 201, ${refused.length} answered 503; ${rows.length} stored, of which ${refused.filter((o) => stored.has(o.marker!)).length} answered 503`);
+      log(
+        `reports: ${reports.length} sent, ${filed.length} answered 201, ${refused.length} answered 503; ${rows.length} stored, of which ${refused.filter((o) => stored.has(o.marker!)).length} answered 503`,
+      );
       expect(filed.length).toBeGreaterThan(5);
       expect(refused.length).toBeGreaterThan(0);
-      expect(filed.filter((o) => stored.get(o.marker!) !== 1), 'filed reports not stored exactly once').toEqual([]);
-      expect(rows.filter((r) => Number(r.n) > 1 || !r.complete), 'duplicated or incomplete rows').toEqual([]);
+      expect(
+        filed.filter((o) => stored.get(o.marker!) !== 1),
+        'filed reports not stored exactly once',
+      ).toEqual([]);
+      expect(
+        rows.filter((r) => Number(r.n) > 1 || !r.complete),
+        'duplicated or incomplete rows',
+      ).toEqual([]);
       expect(rows.length).toBe(filed.length + refused.filter((o) => stored.has(o.marker!)).length);
     } finally {
       await client.end();

@@ -70,7 +70,9 @@ describe('sustained search load (short CI run)', () => {
     console.log(
       `[sustained] ${r.requests} requests in ${r.seconds.toFixed(1)} s at c=${CONNECTIONS} (${r.rps.toFixed(0)} req/s); statuses ${JSON.stringify(r.statuses)}; ` +
         `X-Cache ${JSON.stringify(r.xcache)}; slices ${r.slices.map((s) => `${s.requests} req p99 ${s.latency.p99.toFixed(1)} ms`).join(' | ')}; ` +
-        `RSS ${Object.entries(growth).map(([role, g]) => `${role} ${(g.first / MB).toFixed(0)} → ${(g.last / MB).toFixed(0)} MB`).join(', ')}; ` +
+        `RSS ${Object.entries(growth)
+          .map(([role, g]) => `${role} ${(g.first / MB).toFixed(0)} → ${(g.last / MB).toFixed(0)} MB`)
+          .join(', ')}; ` +
         `JS heap after GC ${heapBefore ? (heapBefore.used / MB).toFixed(1) : 'n/a'} → ${heapAfter ? (heapAfter.used / MB).toFixed(1) : 'n/a'} MB; quota client ${JSON.stringify(r.quota)}`,
     );
 
@@ -109,7 +111,11 @@ describe("header abuse through workerd's HTTP server", () => {
     const cookie = await rawGet(stack.apiUrl, path, [`Cookie: ${'a'.repeat(64 * 1024)}`]);
     expect(cookie.status).toBe(200);
     expect(cookie.headers['content-type']).toContain('application/json');
-    const many = await rawGet(stack.apiUrl, path, Array.from({ length: 1000 }, (_, i) => `X-Filler-${i}: ${'v'.repeat(100)}`));
+    const many = await rawGet(
+      stack.apiUrl,
+      path,
+      Array.from({ length: 1000 }, (_, i) => `X-Filler-${i}: ${'v'.repeat(100)}`),
+    );
     expect(many.status).toBe(200);
     // Refused by workerd's HTTP layer before the Worker runs (so not JSON): 4xx, never 5xx.
     const oversized = await rawGet(stack.apiUrl, path, [`Cookie: ${'a'.repeat(1024 * 1024)}`]);

@@ -96,7 +96,11 @@ export class Traffic {
         kind: 'report',
         path: `/v1/images/${id}/report/`,
         marker,
-        init: { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ reason: 'other', description: marker }) },
+        init: {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ reason: 'other', description: marker }),
+        },
       };
     }
     const kind = SCHEDULE[i % SCHEDULE.length];
@@ -123,7 +127,19 @@ export class Traffic {
       } catch (err) {
         body = `${(err as Error).name}: ${(err as Error).message}`;
       }
-      this.outcomes.push({ kind, path, phase, endPhase: this.phase, start, ms: this.now() - start, status, xcache, json, body: body.slice(0, 300), marker });
+      this.outcomes.push({
+        kind,
+        path,
+        phase,
+        endPhase: this.phase,
+        start,
+        ms: this.now() - start,
+        status,
+        xcache,
+        json,
+        body: body.slice(0, 300),
+        marker,
+      });
     }
   }
 }

@@ -18,7 +18,10 @@ export function randomString(length: number, alphabet = ALPHANUMERIC): string {
 /** Python's `secrets.token_urlsafe(n)`: n random bytes, base64url without padding. */
 export function tokenUrlSafe(bytes: number): string {
   const raw = crypto.getRandomValues(new Uint8Array(bytes));
-  return btoa(String.fromCharCode(...raw)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return btoa(String.fromCharCode(...raw))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
 }
 
 /** Hex digest of a string's UTF-8 bytes. */

@@ -67,7 +67,8 @@ async function bump(mediaType: string) {
 }
 
 describe('search cache', () => {
-  const unique = () => `/v1/images/?q=mountain&page_size=${2 + Math.floor(Math.random() * 17)}&page=${1 + Math.floor(Math.random() * 3)}&license_type=all`;
+  const unique = () =>
+    `/v1/images/?q=mountain&page_size=${2 + Math.floor(Math.random() * 17)}&page=${1 + Math.floor(Math.random() * 3)}&license_type=all`;
 
   it('serves a popular query from KV, with a strong ETag and 304', async () => {
     const path = unique();
@@ -119,7 +120,11 @@ describe('search cache', () => {
     const { body: t } = await getJson('/v1/auth_tokens/token/', 200, {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: app.client_id, client_secret: app.client_secret }).toString(),
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: app.client_id,
+        client_secret: app.client_secret,
+      }).toString(),
     });
     const keyed = await search('/v1/images/?q=mountain&page_size=50', {}, { Authorization: `Bearer ${t.access_token}` });
     expect(keyed.status).toBe(200);

@@ -7,7 +7,12 @@ import { sha256Hex } from '../auth/secrets.js';
  */
 export async function cacheKey(route: string, mediaType: MediaType, generation: string, params: Record<string, unknown>): Promise<string> {
   // Route (origin, collection names) and parameters are hashed: KV keys stay under 512 bytes.
-  const canonical = JSON.stringify([route, Object.keys(params).sort().map((k) => [k, params[k]])]);
+  const canonical = JSON.stringify([
+    route,
+    Object.keys(params)
+      .sort()
+      .map((k) => [k, params[k]]),
+  ]);
   return `v1:${mediaType}:g${generation}:${await sha256Hex(canonical)}`;
 }
 

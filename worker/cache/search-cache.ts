@@ -86,7 +86,12 @@ export async function cachedJson<T>(
   let key: string;
   try {
     // Answers hold absolute links, so the origin they were built for is part of the key.
-    key = await cacheKey(`${new URL(c.req.url).origin} ${opts.route}`, opts.mediaType, await currentGeneration(kv, opts.mediaType), opts.params);
+    key = await cacheKey(
+      `${new URL(c.req.url).origin} ${opts.route}`,
+      opts.mediaType,
+      await currentGeneration(kv, opts.mediaType),
+      opts.params,
+    );
   } catch (err) {
     c.get('log').warn('cache unavailable', { error: (err as Error).message });
     return respond(JSON.stringify(await compute()), 'BYPASS');
@@ -127,7 +132,9 @@ export async function cachedJson<T>(
     const value: CachedResponse = { body, etag: await etagOf(body), storedAt: Date.now() };
     await memory.put(key, value, KEEP_SECONDS);
     if (admission.mayWrite(key)) {
-      c.executionCtx.waitUntil(store.put(key, value, KEEP_SECONDS).catch((err: Error) => c.get('log').warn('cache write failed', { error: err.message })));
+      c.executionCtx.waitUntil(
+        store.put(key, value, KEEP_SECONDS).catch((err: Error) => c.get('log').warn('cache write failed', { error: err.message })),
+      );
     }
     return respond(body, 'MISS', value.etag);
   }

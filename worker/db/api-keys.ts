@@ -70,7 +70,9 @@ export async function checkClientCredentials(db: Database, clientId: string, sec
     .where(and(eq(apiApplication.client_id, clientId), eq(apiApplication.client_secret_hash, await sha256Hex(secret))))
     .limit(1);
   const app = rows[0];
-  return app ? { client_id: app.client_id, name: app.name, verified: app.verified, rate_limit_model: app.rate_limit_model as RateLimitModel } : null;
+  return app
+    ? { client_id: app.client_id, name: app.name, verified: app.verified, rate_limit_model: app.rate_limit_model as RateLimitModel }
+    : null;
 }
 
 /** Access tokens are this many letters and digits: anything else is no token of ours. */
@@ -90,7 +92,10 @@ export async function issueToken(db: Database, clientId: string, lifetimeSeconds
  * The application behind an unexpired token (by the token's digest) and when the
  * token expires, or null (unknown and expired alike).
  */
-export async function applicationForTokenHash(db: Database, tokenHash: string): Promise<{ application: Application; expiresAt: number } | null> {
+export async function applicationForTokenHash(
+  db: Database,
+  tokenHash: string,
+): Promise<{ application: Application; expiresAt: number } | null> {
   const rows = await db
     .select({
       client_id: apiApplication.client_id,

@@ -52,10 +52,7 @@ export async function findRecord(db: Database, mediaType: MediaType, identifier:
   const rows = await db
     .select()
     .from(audio)
-    .leftJoin(
-      audioset,
-      and(eq(audioset.foreign_identifier, audio.audio_set_foreign_identifier), eq(audioset.provider, audio.provider)),
-    )
+    .leftJoin(audioset, and(eq(audioset.foreign_identifier, audio.audio_set_foreign_identifier), eq(audioset.provider, audio.provider)))
     .where(eq(audio.identifier, identifier))
     .limit(1);
   return rows[0] ? audioRecordFromRow(rows[0].audio, rows[0].audioset) : null;

@@ -65,10 +65,7 @@ export function neonOverrides(opts: NeonLocalOptions = {}): Partial<NeonConfigTa
  * driver's global `neonConfig` (for scripts that want that); `createDb` does not
  * use this global path — it configures each Client instead.
  */
-export function configureNeon<T extends Partial<NeonConfigTarget>>(
-  opts: NeonLocalOptions = {},
-  target: T = neonConfig as unknown as T,
-): T {
+export function configureNeon<T extends Partial<NeonConfigTarget>>(opts: NeonLocalOptions = {}, target: T = neonConfig as unknown as T): T {
   Object.assign(target, neonOverrides(opts));
   return target;
 }

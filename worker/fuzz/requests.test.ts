@@ -18,15 +18,50 @@ const nasty = fc.oneof(
   fc.string({ unit: 'grapheme', maxLength: 20 }),
   fc.constantFrom('"', "'", '=', ' OR ', ' AND ', '\\', '[', ']', '%00', '\u0000', '\u202e', '-1', '1e9', '2.5', 'NaN', 'null', 'true', ''),
   fc.integer({ min: -5, max: 600 }).map(String),
-  fc.constantFrom(...LICENSE_SLUGS, 'BY', 'Cc0', 'commercial', 'modification', 'all-cc', 'flickr', 'wikimedia', 'jpg', 'photograph', 'tall', 'small', 'short'),
+  fc.constantFrom(
+    ...LICENSE_SLUGS,
+    'BY',
+    'Cc0',
+    'commercial',
+    'modification',
+    'all-cc',
+    'flickr',
+    'wikimedia',
+    'jpg',
+    'photograph',
+    'tall',
+    'small',
+    'short',
+  ),
   fc.array(fc.constantFrom('by', 'cc0', 'flickr', 'x', ' ', ''), { maxLength: 4 }).map((a) => a.join(',')),
   fc.string({ maxLength: 1200 }).map((s) => s.repeat(2)),
 );
 
 const PARAMS = [
-  'q', 'creator', 'tags', 'title', 'license', 'license_type', 'source', 'excluded_source', 'extension', 'category',
-  'mature', 'qa', 'filter_dead', 'page', 'page_size', 'unstable__sort_by', 'unstable__sort_dir',
-  'unstable__include_sensitive_results', 'aspect_ratio', 'size', 'length', 'peaks', 'li', 'provider',
+  'q',
+  'creator',
+  'tags',
+  'title',
+  'license',
+  'license_type',
+  'source',
+  'excluded_source',
+  'extension',
+  'category',
+  'mature',
+  'qa',
+  'filter_dead',
+  'page',
+  'page_size',
+  'unstable__sort_by',
+  'unstable__sort_dir',
+  'unstable__include_sensitive_results',
+  'aspect_ratio',
+  'size',
+  'length',
+  'peaks',
+  'li',
+  'provider',
 ];
 
 const query = fc.array(fc.tuple(fc.constantFrom(...PARAMS), nasty), { maxLength: 5 }).map((pairs) => {
@@ -56,7 +91,10 @@ function checkError(status: number, body: Body | string, type: string, keys: str
   if (status === 400) {
     const detail = (body as Body).detail;
     const named = Object.keys(detail);
-    expect(named.every((k) => keys.includes(k) || k === 'non_field_errors'), JSON.stringify(detail)).toBe(true);
+    expect(
+      named.every((k) => keys.includes(k) || k === 'non_field_errors'),
+      JSON.stringify(detail),
+    ).toBe(true);
   }
   if (status === 401) expect((body as Body).detail).toMatch(/less than or equal to 20/);
 }
@@ -69,11 +107,25 @@ function last(pairs: [string, string][], name: string): string | undefined {
 
 function checkResults(media: 'images' | 'audio', pairs: [string, string][], body: Body) {
   expect(body.results.length).toBeLessThanOrEqual(body.page_size);
-  const license = last(pairs, 'license')?.toLowerCase().split(',').map((s) => s.trim()).filter(Boolean);
-  const group = last(pairs, 'license_type')?.toLowerCase().split(',').map((s) => s.trim()).filter(Boolean);
-  const source = last(pairs, 'source')?.toLowerCase().split(',').map((s) => s.trim()).filter(Boolean);
+  const license = last(pairs, 'license')
+    ?.toLowerCase()
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const group = last(pairs, 'license_type')
+    ?.toLowerCase()
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const source = last(pairs, 'source')
+    ?.toLowerCase()
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const mature = ['true', 'True', 'TRUE', 't', 'T', 'yes', 'Yes', 'YES', 'y', 'Y', 'on', 'On', 'ON', '1'];
-  const wantsMature = mature.includes(last(pairs, 'mature')?.trim() ?? '') || mature.includes(last(pairs, 'unstable__include_sensitive_results')?.trim() ?? '');
+  const wantsMature =
+    mature.includes(last(pairs, 'mature')?.trim() ?? '') ||
+    mature.includes(last(pairs, 'unstable__include_sensitive_results')?.trim() ?? '');
   for (const r of body.results) {
     if (license?.length) expect(license).toContain(r.license);
     if (group?.length) for (const g of group) expect(LICENSE_GROUPS[g as keyof typeof LICENSE_GROUPS]).toContain(r.license);
@@ -88,7 +140,12 @@ describe.each(['images', 'audio'] as const)('generated requests to /v1/%s/', (me
     await fc.assert(
       fc.asyncProperty(query, async ({ pairs, qs }) => {
         const { status, body, type } = await call(`/v1/${media}/?${qs}`);
-        checkError(status, body, type, pairs.map(([k]) => k));
+        checkError(
+          status,
+          body,
+          type,
+          pairs.map(([k]) => k),
+        );
         if (status === 200) checkResults(media, pairs, body as Body);
       }),
       { numRuns: RUNS },
@@ -99,16 +156,29 @@ describe.each(['images', 'audio'] as const)('generated requests to /v1/%s/', (me
     const { body } = await call(`/v1/${media}/?page_size=1`);
     const id = (body as Body).results[0].id;
     await fc.assert(
-      fc.asyncProperty(query, fc.constantFrom(`/v1/${media}/${id}/`, `/v1/${media}/${id}/related/`, `/v1/${media}/stats/`), async ({ pairs, qs }, path) => {
-        const { status, body: b, type } = await call(`${path}?${qs}`);
-        checkError(status, b, type, pairs.map(([k]) => k));
-      }),
+      fc.asyncProperty(
+        query,
+        fc.constantFrom(`/v1/${media}/${id}/`, `/v1/${media}/${id}/related/`, `/v1/${media}/stats/`),
+        async ({ pairs, qs }, path) => {
+          const { status, body: b, type } = await call(`${path}?${qs}`);
+          checkError(
+            status,
+            b,
+            type,
+            pairs.map(([k]) => k),
+          );
+        },
+      ),
       { numRuns: RUNS },
     );
   }, 300_000);
 
   it('path segments of any shape are a 4xx JSON or a redirect, never a 5xx', async () => {
-    const segment = fc.oneof(fc.string({ maxLength: 60 }), fc.uuid({ version: 4 }), fc.constantFrom('..', '%2e%2e', '%00', 'stats', 'oembed', '😀'));
+    const segment = fc.oneof(
+      fc.string({ maxLength: 60 }),
+      fc.uuid({ version: 4 }),
+      fc.constantFrom('..', '%2e%2e', '%00', 'stats', 'oembed', '😀'),
+    );
     await fc.assert(
       fc.asyncProperty(segment, fc.constantFrom('', 'related/', 'thumb/', 'report/'), async (seg, tail) => {
         const res = await get(`/v1/${media}/${encodeURIComponent(seg)}/${tail}`);

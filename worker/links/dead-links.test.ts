@@ -44,18 +44,18 @@ async function addWorks(word: string, urls: string[]): Promise<Work[]> {
   const works = urls.map((url, i) => {
     const id = crypto.randomUUID();
     return {
-    ...template,
-    id,
-    identifier: id,
-    title: word,
-    description: null,
-    tags: [],
-    tag_names: [],
-    url,
-    mature: false,
-    sensitive_text: false,
-    popularity: 100 - i * 0.25,
-    standardized_popularity: (100 - i * 0.25) / 100,
+      ...template,
+      id,
+      identifier: id,
+      title: word,
+      description: null,
+      tags: [],
+      tag_names: [],
+      url,
+      mature: false,
+      sensitive_text: false,
+      popularity: 100 - i * 0.25,
+      standardized_popularity: (100 - i * 0.25) / 100,
     };
   });
   await meili.waitTask(await meili.addDocuments(INDEX, works.map((w) => JSON.stringify(w)).join('\n')));
@@ -80,7 +80,11 @@ async function search(path: string, overrides: Record<string, unknown> = SETTLED
 const urlsOf = (body: { results: { url: string }[] }) => body.results.map((r) => r.url);
 
 beforeAll(async () => {
-  const found = await meili.search(`${inject('indexPrefix')}images`, { q: '', limit: 1, filter: 'mature = false AND sensitive_text = false' });
+  const found = await meili.search(`${inject('indexPrefix')}images`, {
+    q: '',
+    limit: 1,
+    filter: 'mature = false AND sensitive_text = false',
+  });
   template = found.hits[0];
   await meili.createIndex(INDEX, indexSettings('image'));
 });
@@ -93,7 +97,10 @@ describe('filter_dead', () => {
   it('drops dead results and back-fills pages 1-3 to page_size without repeating an id', async () => {
     const word = newWord();
     // Every third work is dead.
-    const works = await addWorks(word, Array.from({ length: 30 }, (_, i) => status(word, i % 3 === 2 ? 404 : 200, i)));
+    const works = await addWorks(
+      word,
+      Array.from({ length: 30 }, (_, i) => status(word, i % 3 === 2 ? 404 : 200, i)),
+    );
     const live = works.filter((_, i) => i % 3 !== 2);
 
     const pages = [];
@@ -108,7 +115,11 @@ describe('filter_dead', () => {
     expect(new Set(ids).size).toBe(15);
     expect(ids).toEqual(live.slice(0, 15).map((w) => w.id));
     // result_count is the engine's total, not reduced by dead links (§3.3).
-    expect(pages.map((p) => [p.result_count, p.page_count])).toEqual([[30, 6], [30, 6], [30, 6]]);
+    expect(pages.map((p) => [p.result_count, p.page_count])).toEqual([
+      [30, 6],
+      [30, 6],
+      [30, 6],
+    ]);
     // One round per request over the window the page needs (2 × page × page_size),
     // each URL checked once: later pages only check what earlier ones had not.
     expect(heads).toEqual([10, 20, 30]);
@@ -128,7 +139,10 @@ describe('filter_dead', () => {
   it('applies the reference rules: 200, 403, 429 live; redirects (not followed), 404, 410, 5xx dead', async () => {
     const word = newWord();
     const codes = [200, 403, 429, 301, 302, 404, 410, 500, 503];
-    await addWorks(word, codes.map((code, i) => status(word, code, i)));
+    await addWorks(
+      word,
+      codes.map((code, i) => status(word, code, i)),
+    );
     const { body } = await search(`/v1/images/?q=${word}`);
     expect(urlsOf(body)).toEqual([200, 403, 429].map((code, i) => status(word, code, i)));
     expect((await served(word)).head).toBe(codes.length);
@@ -179,7 +193,12 @@ describe('filter_dead', () => {
 
   it('never requests a private or loopback address unless the configuration allows it', async () => {
     const word = newWord();
-    const urls = [status(word, 200, 0), status(word, 404, 1), `http://169.254.169.254/latest/meta-data/${word}`, `http://10.1.2.3/${word}.jpg`];
+    const urls = [
+      status(word, 200, 0),
+      status(word, 404, 1),
+      `http://169.254.169.254/latest/meta-data/${word}`,
+      `http://10.1.2.3/${word}.jpg`,
+    ];
     await addWorks(word, urls);
     const strict = { ...SETTLED, ALLOW_PRIVATE_MEDIA: 'false' };
     const { body } = await search(`/v1/images/?q=${word}`, strict);
@@ -258,7 +277,10 @@ describe('background link checker', () => {
 
   it('stays within its HEAD budget per run', async () => {
     const word = newWord();
-    await addWorks(word, Array.from({ length: 10 }, (_, i) => status(word, 200, i)));
+    await addWorks(
+      word,
+      Array.from({ length: 10 }, (_, i) => status(word, 200, i)),
+    );
     const noChecks = { ...SETTLED, LINK_CHECK_MAX_PER_REQUEST: '0' };
     for (let i = 0; i < 2; i++) await search(`/v1/images/?q=${word}`, noChecks);
     await cron({ LINK_PREWARM_MAX_CHECKS: '3' });

@@ -35,7 +35,12 @@ export async function headStatus(url: string, signal: AbortSignal, fetcher: type
  * Runs `task` over `items`, at most `limit` at a time, in order; once `signal` aborts no
  * further item is started (the ones in flight see the same signal).
  */
-export async function eachLimited<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>, signal?: AbortSignal): Promise<void> {
+export async function eachLimited<T>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T) => Promise<void>,
+  signal?: AbortSignal,
+): Promise<void> {
   let next = 0;
   const lane = async () => {
     while (next < items.length && !signal?.aborted) await task(items[next++]);

@@ -34,7 +34,14 @@ describe('liveness rules (§4.5)', () => {
 
 describe('link check units', () => {
   it('refuses private, loopback and non-http URLs unless private ones are allowed', () => {
-    for (const url of ['http://127.0.0.1/a.jpg', 'http://10.0.0.1/a.jpg', 'http://169.254.169.254/latest/meta-data', 'http://[::1]/a', 'http://localhost/a', 'http://2130706433/a']) {
+    for (const url of [
+      'http://127.0.0.1/a.jpg',
+      'http://10.0.0.1/a.jpg',
+      'http://169.254.169.254/latest/meta-data',
+      'http://[::1]/a',
+      'http://localhost/a',
+      'http://2130706433/a',
+    ]) {
       expect(fetchable(url, false), url).toBe(false);
     }
     expect(fetchable('http://127.0.0.1/a.jpg', true)).toBe(true);
@@ -77,10 +84,15 @@ describe('link check units', () => {
 
     const stop = new AbortController();
     const started: number[] = [];
-    await eachLimited([1, 2, 3, 4, 5], 2, async (n) => {
-      started.push(n);
-      if (n === 2) stop.abort();
-    }, stop.signal);
+    await eachLimited(
+      [1, 2, 3, 4, 5],
+      2,
+      async (n) => {
+        started.push(n);
+        if (n === 2) stop.abort();
+      },
+      stop.signal,
+    );
     expect(started).toEqual([1, 2]);
   });
 });

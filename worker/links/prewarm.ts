@@ -47,7 +47,14 @@ export async function prewarmLinks(kv: KVNamespace, opts: PrewarmOptions): Promi
       return !r || dueForRecheck(r.status, r.expires, now / 1000);
     })
     .sort((a, b) => (recorded.get(a)?.expires ?? 0) - (recorded.get(b)?.expires ?? 0));
-  const stats: PrewarmStats = { watched: watched.length, due: due.length, checked: 0, live: 0, dead: 0, refused: watched.length - safe.length };
+  const stats: PrewarmStats = {
+    watched: watched.length,
+    due: due.length,
+    checked: 0,
+    live: 0,
+    dead: 0,
+    refused: watched.length - safe.length,
+  };
   const batch = due.slice(0, opts.maxChecks ?? LINK_CHECK_DEFAULTS.prewarmMaxChecks);
   await eachLimited(batch, opts.concurrency ?? LINK_CHECK_DEFAULTS.concurrency, async (url) => {
     const outcome = await headStatus(url, AbortSignal.timeout(HEAD_TIMEOUT_MS), opts.fetcher);

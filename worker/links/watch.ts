@@ -50,7 +50,9 @@ function parseWindow(value: string | null): WatchedWindow | null {
   if (!value) return null;
   try {
     const parsed = JSON.parse(value) as Partial<WatchedWindow>;
-    return Array.isArray(parsed.urls) && typeof parsed.at === 'number' ? { urls: parsed.urls.filter((u) => typeof u === 'string'), at: parsed.at } : null;
+    return Array.isArray(parsed.urls) && typeof parsed.at === 'number'
+      ? { urls: parsed.urls.filter((u) => typeof u === 'string'), at: parsed.at }
+      : null;
   } catch {
     return null;
   }

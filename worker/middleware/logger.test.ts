@@ -8,12 +8,18 @@ describe('logger redaction', () => {
   it('keeps the bound values of a failed query out of the log', () => {
     const lines: string[] = [];
     vi.spyOn(console, 'error').mockImplementation((line: string) => void lines.push(line));
-    const err = new DrizzleQueryError('select * from api_token where token_hash = $1 and email = $2', ['9f86d081884c7d659a2feaa0c55ad015', 'dev@example.org'], new Error('boom'));
+    const err = new DrizzleQueryError(
+      'select * from api_token where token_hash = $1 and email = $2',
+      ['9f86d081884c7d659a2feaa0c55ad015', 'dev@example.org'],
+      new Error('boom'),
+    );
     createLogger({ request_id: 'r' }).error('unhandled error', { error: err.message });
     expect(lines).toHaveLength(1);
     expect(lines[0]).not.toContain('9f86d081884c7d659a2feaa0c55ad015');
     expect(lines[0]).not.toContain('dev@example.org');
-    expect(JSON.parse(lines[0]).error).toBe('Failed query: select * from api_token where token_hash = $1 and email = $2\nparams: [redacted]');
+    expect(JSON.parse(lines[0]).error).toBe(
+      'Failed query: select * from api_token where token_hash = $1 and email = $2\nparams: [redacted]',
+    );
   });
 
   it('masks the verification code in paths', () => {

@@ -31,7 +31,9 @@ async function errorLines(fn: () => Promise<Response>): Promise<{ res: Response;
 describe('limiter outage policy', () => {
   it('anonymous search fails open, logged and counted', async () => {
     const before = limiterFailures.open;
-    const { res, lines } = await errorLines(() => fetchWith('/v1/images/?page_size=1', { headers: { 'CF-Connecting-IP': uniqueIp() } }, outage()));
+    const { res, lines } = await errorLines(() =>
+      fetchWith('/v1/images/?page_size=1', { headers: { 'CF-Connecting-IP': uniqueIp() } }, outage()),
+    );
     expect(res.status).toBe(200);
     expect(lines).toHaveLength(1);
     expect(JSON.parse(lines[0])).toMatchObject({ msg: 'rate limiter unavailable; request allowed', kind: 'anonymous', policy: 'open' });
@@ -42,7 +44,11 @@ describe('limiter outage policy', () => {
     const before = limiterFailures.closed;
     const body = JSON.stringify({ name: `app-${crypto.randomUUID()}`, description: 'Testing the API.', email: 'dev@example.org' });
     const { res, lines } = await errorLines(() =>
-      fetchWith('/v1/auth_tokens/register/', { method: 'POST', headers: { 'Content-Type': 'application/json', 'CF-Connecting-IP': uniqueIp() }, body }, outage()),
+      fetchWith(
+        '/v1/auth_tokens/register/',
+        { method: 'POST', headers: { 'Content-Type': 'application/json', 'CF-Connecting-IP': uniqueIp() }, body },
+        outage(),
+      ),
     );
     expect(res.status).toBe(503);
     expect(await res.json()).toEqual({ detail: 'Rate limiting is unavailable. Try again shortly.' });
@@ -52,11 +58,17 @@ describe('limiter outage policy', () => {
 
   it('the policy is configurable per kind', async () => {
     const ip = uniqueIp();
-    const closed = await errorLines(() => fetchWith('/v1/images/?page_size=1', { headers: { 'CF-Connecting-IP': ip } }, outage({ THROTTLE_FAIL_CLOSED: 'anonymous' })));
+    const closed = await errorLines(() =>
+      fetchWith('/v1/images/?page_size=1', { headers: { 'CF-Connecting-IP': ip } }, outage({ THROTTLE_FAIL_CLOSED: 'anonymous' })),
+    );
     expect(closed.res.status).toBe(503);
     const body = JSON.stringify({ name: `app-${crypto.randomUUID()}`, description: 'Testing the API.', email: 'dev@example.org' });
     const open = await errorLines(() =>
-      fetchWith('/v1/auth_tokens/register/', { method: 'POST', headers: { 'Content-Type': 'application/json', 'CF-Connecting-IP': ip }, body }, outage({ THROTTLE_FAIL_CLOSED: '' })),
+      fetchWith(
+        '/v1/auth_tokens/register/',
+        { method: 'POST', headers: { 'Content-Type': 'application/json', 'CF-Connecting-IP': ip }, body },
+        outage({ THROTTLE_FAIL_CLOSED: '' }),
+      ),
     );
     expect(open.res.status).toBe(201);
   });
@@ -71,11 +83,19 @@ describe('limiter outage policy', () => {
     const tok = await fetchWith('/v1/auth_tokens/token/', {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: app.client_id, client_secret: app.client_secret }).toString(),
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: app.client_id,
+        client_secret: app.client_secret,
+      }).toString(),
     });
     const { access_token } = (await tok.json()) as { access_token: string };
     const { res } = await errorLines(() =>
-      fetchWith('/v1/rate_limit/', { headers: { Authorization: `Bearer ${access_token}`, 'CF-Connecting-IP': uniqueIp() } }, outage({ THROTTLE_FAIL_CLOSED: '' })),
+      fetchWith(
+        '/v1/rate_limit/',
+        { headers: { Authorization: `Bearer ${access_token}`, 'CF-Connecting-IP': uniqueIp() } },
+        outage({ THROTTLE_FAIL_CLOSED: '' }),
+      ),
     );
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ requests_this_minute: null, requests_today: null });

@@ -25,7 +25,11 @@ function fakeObject(latencyMs = 1) {
   return { stub, calls, counters };
 }
 
-const budget = (limit: number, windowMs = 60_000): Budget => ({ identity: 'ip:192.0.2.1', rules: [{ scope: 'anon_burst', limit, windowMs }], kind: 'anonymous' });
+const budget = (limit: number, windowMs = 60_000): Budget => ({
+  identity: 'ip:192.0.2.1',
+  rules: [{ scope: 'anon_burst', limit, windowMs }],
+  kind: 'anonymous',
+});
 
 afterEach(() => vi.useRealTimers());
 
@@ -34,7 +38,16 @@ describe('rate-limit leases', () => {
     const { stub, calls } = fakeObject();
     const book = new LeaseBook();
     const pending: Promise<unknown>[] = [];
-    const taken = await Promise.all(Array.from({ length: 50 }, () => book.take(budget(10), () => stub, 200, (p) => pending.push(p))));
+    const taken = await Promise.all(
+      Array.from({ length: 50 }, () =>
+        book.take(
+          budget(10),
+          () => stub,
+          200,
+          (p) => pending.push(p),
+        ),
+      ),
+    );
     expect(taken.filter((t) => t.allowed)).toHaveLength(10);
     expect(calls.take).toBeLessThan(50);
     await Promise.all(pending);
@@ -46,7 +59,12 @@ describe('rate-limit leases', () => {
     const pending: Promise<unknown>[] = [];
     const available: number[] = [];
     for (let i = 0; i < 200; i++) {
-      const t = await book.take(budget(100_000), () => stub, 1000, (p) => pending.push(p));
+      const t = await book.take(
+        budget(100_000),
+        () => stub,
+        1000,
+        (p) => pending.push(p),
+      );
       expect(t.allowed).toBe(true);
       available.push(t.scopes[0].available);
     }
@@ -81,8 +99,18 @@ describe('rate-limit leases', () => {
     const book = new LeaseBook();
     const pending: Promise<unknown>[] = [];
     const b = budget(1000);
-    await book.take(b, () => stub, 1000, (p) => pending.push(p));
-    const t = await book.take(b, () => stub, 1000, (p) => pending.push(p)); // opens a lease
+    await book.take(
+      b,
+      () => stub,
+      1000,
+      (p) => pending.push(p),
+    );
+    const t = await book.take(
+      b,
+      () => stub,
+      1000,
+      (p) => pending.push(p),
+    ); // opens a lease
     expect(book.unspent(b.identity, 'anon_burst')).toBeGreaterThan(0);
     const before = book.unspent(b.identity, 'anon_burst');
     await t.giveBack();
@@ -106,7 +134,14 @@ describe('rate-limit leases', () => {
           for (const [gapMs, burst] of arrivals) {
             await vi.advanceTimersByTimeAsync(gapMs * 40); // up to 16 s between bursts
             const round = Array.from({ length: burst }, () =>
-              book.take(budget(limit, windowMs), () => stub, 1000, (p) => pending.push(p)).then((t) => t.allowed && admittedAt.push(Date.now())),
+              book
+                .take(
+                  budget(limit, windowMs),
+                  () => stub,
+                  1000,
+                  (p) => pending.push(p),
+                )
+                .then((t) => t.allowed && admittedAt.push(Date.now())),
             );
             await vi.advanceTimersByTimeAsync(50);
             await Promise.all(round);

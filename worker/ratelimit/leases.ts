@@ -103,7 +103,15 @@ export class LeaseBook {
     let pool = this.pools.get(key);
     if (!pool) {
       if (this.pools.size >= MAX_POOLS) this.sweep();
-      pool = { identity: budget.identity, scopes: budget.rules.map((r) => r.scope), leases: [], inflight: null, slot: 0, current: 0, previous: 0 };
+      pool = {
+        identity: budget.identity,
+        scopes: budget.rules.map((r) => r.scope),
+        leases: [],
+        inflight: null,
+        slot: 0,
+        current: 0,
+        previous: 0,
+      };
       this.pools.set(key, pool);
     }
     return pool;

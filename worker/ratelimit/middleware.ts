@@ -44,7 +44,8 @@ function limiterOf(c: Context<AppEnv>): DurableObjectNamespace<RateLimiter> | un
 }
 
 function deferOf(c: Context<AppEnv>) {
-  return (p: Promise<unknown>) => c.executionCtx.waitUntil(p.catch((err: Error) => c.get('log').warn('rate-limit lease settlement failed', { error: err.message })));
+  return (p: Promise<unknown>) =>
+    c.executionCtx.waitUntil(p.catch((err: Error) => c.get('log').warn('rate-limit lease settlement failed', { error: err.message })));
 }
 
 /** Takes one request from `budget` (through this isolate's leases). */

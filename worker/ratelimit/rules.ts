@@ -37,7 +37,10 @@ export type BudgetKind = 'anonymous' | 'key' | 'route' | 'register' | 'mail' | '
 export const DEFAULT_FAIL_CLOSED = 'key,register,mail,token_lookup';
 
 export function failsClosed(kind: BudgetKind, config: RateConfig): boolean {
-  return (config.THROTTLE_FAIL_CLOSED ?? DEFAULT_FAIL_CLOSED).split(',').map((s) => s.trim()).includes(kind);
+  return (config.THROTTLE_FAIL_CLOSED ?? DEFAULT_FAIL_CLOSED)
+    .split(',')
+    .map((s) => s.trim())
+    .includes(kind);
 }
 
 const PERIOD_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -132,7 +135,10 @@ export function mailRecipientBudget(recipientDigest: string, config: RateConfig)
 }
 
 function isAllowlisted(ip: string, config: RateConfig): boolean {
-  return (config.THROTTLE_ALLOWLIST ?? '').split(',').map((s) => s.trim()).includes(ip);
+  return (config.THROTTLE_ALLOWLIST ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .includes(ip);
 }
 
 /**
@@ -148,8 +154,11 @@ export function budgetsFor(caller: Caller, route: RouteClass, config: RateConfig
   if (route === 'register') {
     // Every registration mails someone: a key, even a verified one, does not lift the
     // address's limit (Openverse's does), and a key has a limit of its own too.
-    const budgets: Budget[] = allowlisted ? [] : [{ identity: ipIdentity, rules: rule(config, 'THROTTLE_REGISTER', 'register'), kind: 'register' }];
-    if (app) budgets.push({ identity: `client:${app.client_id}`, rules: rule(config, 'THROTTLE_REGISTER', 'register_key'), kind: 'register' });
+    const budgets: Budget[] = allowlisted
+      ? []
+      : [{ identity: ipIdentity, rules: rule(config, 'THROTTLE_REGISTER', 'register'), kind: 'register' }];
+    if (app)
+      budgets.push({ identity: `client:${app.client_id}`, rules: rule(config, 'THROTTLE_REGISTER', 'register_key'), kind: 'register' });
     return budgets.filter((b) => b.rules.length > 0);
   }
   if (route !== 'default' && route !== 'image_thumb') {

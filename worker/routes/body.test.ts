@@ -25,7 +25,11 @@ describe('request bodies', () => {
   ])('%s stops reading a chunked body at the limit (413), not after reading it whole', async (path, type) => {
     const total = 4 * 1024 * 1024;
     const { stream, state } = chunkedBody(total);
-    const res = await fetchWith(path, { method: 'POST', headers: { 'Content-Type': type, Authorization: 'Bearer test-ingest-secret-0123456789' }, body: stream });
+    const res = await fetchWith(path, {
+      method: 'POST',
+      headers: { 'Content-Type': type, Authorization: 'Bearer test-ingest-secret-0123456789' },
+      body: stream,
+    });
     const text = await res.text();
     expect(res.status, text).toBe(413);
     expect(JSON.parse(text)).toEqual({ detail: 'Request body too large (65536 bytes at most).' });
@@ -33,7 +37,9 @@ describe('request bodies', () => {
   });
 
   it('still reads a chunked body within the limit', async () => {
-    const body = new Blob([JSON.stringify({ name: `chunked-${crypto.randomUUID()}`, description: 'A chunked registration.', email: 'dev@example.org' })]).stream();
+    const body = new Blob([
+      JSON.stringify({ name: `chunked-${crypto.randomUUID()}`, description: 'A chunked registration.', email: 'dev@example.org' }),
+    ]).stream();
     const res = await fetchWith('/v1/auth_tokens/register/', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
     expect(res.status, await res.clone().text()).toBe(201);
   });

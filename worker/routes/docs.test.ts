@@ -70,7 +70,7 @@ describe('API documentation page', () => {
     expect(await (await get(css)).text()).toContain('.swagger-ui');
   });
 
-  it('the start script loads this origin\'s OpenAPI document with the full API', async () => {
+  it("the start script loads this origin's OpenAPI document with the full API", async () => {
     const { html } = await page();
     const init = referencedUrls(html).find((u) => /\/init-[0-9a-f]{8}\.js$/.test(u));
     expect(init, html).toBeTruthy();

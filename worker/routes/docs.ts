@@ -140,7 +140,11 @@ export function registerDocs(app: OpenAPIHono<AppEnv>, opts: { specPath?: string
 
   const assets: Record<'js' | 'css' | 'init', Asset> = {
     js: { path: `${vendorRoot}swagger-ui-bundle.js`, contentType: 'text/javascript; charset=utf-8', body: () => swaggerUiBundle as string },
-    css: { path: `${vendorRoot}swagger-ui.css`, contentType: 'text/css; charset=utf-8', body: once(() => withoutSourceMap(swaggerUiCss as string)) },
+    css: {
+      path: `${vendorRoot}swagger-ui.css`,
+      contentType: 'text/css; charset=utf-8',
+      body: once(() => withoutSourceMap(swaggerUiCss as string)),
+    },
     init: { path: `${ASSET_ROOT}init-${fnv1a(initScript)}.js`, contentType: 'text/javascript; charset=utf-8', body: () => initScript },
   };
 

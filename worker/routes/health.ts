@@ -38,7 +38,11 @@ export function registerHealthcheck(app: OpenAPIHono<AppEnv>) {
     summary: 'Liveness of the API and its dependencies',
     request: {
       query: z.object({
-        check_es: z.string().max(MAX_PARAM_LENGTH, tooLongMessage(MAX_PARAM_LENGTH)).optional().openapi({ description: 'Present (any value): also check the search engine.' }),
+        check_es: z
+          .string()
+          .max(MAX_PARAM_LENGTH, tooLongMessage(MAX_PARAM_LENGTH))
+          .optional()
+          .openapi({ description: 'Present (any value): also check the search engine.' }),
       }),
     },
     responses: {

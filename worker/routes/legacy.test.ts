@@ -70,13 +70,16 @@ describe('legacy redirects (§1.3)', () => {
 describe('discontinued /v1/link/ (§1.3)', () => {
   const GONE = { error: 'Gone', reason: 'This API endpoint has been discontinued.' };
 
-  it.each(['/v1/link/', '/v1/link/abc', '/v1/link/abc/def/', '/v1/link/?url=https://example.org'])('%s answers 410 to any method', async (path) => {
-    for (const method of METHODS.filter((m) => m !== 'HEAD')) {
-      const { body } = await getJson(path, 410, { method });
-      expect(body).toEqual(GONE);
-    }
-    expect((await get(path, { method: 'HEAD' })).status).toBe(410);
-  });
+  it.each(['/v1/link/', '/v1/link/abc', '/v1/link/abc/def/', '/v1/link/?url=https://example.org'])(
+    '%s answers 410 to any method',
+    async (path) => {
+      for (const method of METHODS.filter((m) => m !== 'HEAD')) {
+        const { body } = await getJson(path, 410, { method });
+        expect(body).toEqual(GONE);
+      }
+      expect((await get(path, { method: 'HEAD' })).status).toBe(410);
+    },
+  );
 
   it('/v1/link redirects to /v1/link/ for any method, query kept', async () => {
     for (const method of METHODS) await expectRedirect('/v1/link', '/v1/link/', method);

@@ -4,14 +4,7 @@
  * headers), a timeout on every call; the client's errors map once, here, to the
  * 502/503/504 API errors. No other Worker module speaks to Meilisearch.
  */
-import {
-  Index,
-  Meilisearch,
-  MeilisearchApiError,
-  MeilisearchRequestError,
-  type Config,
-  type SearchParams,
-} from 'meilisearch';
+import { Index, Meilisearch, MeilisearchApiError, MeilisearchRequestError, type Config, type SearchParams } from 'meilisearch';
 import { ApiError } from '../errors.js';
 
 export interface MeiliSearchRequest {

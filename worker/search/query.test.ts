@@ -22,7 +22,9 @@ describe('buildSearchRequest', () => {
   });
 
   it('turns list parameters into quoted IN filters', () => {
-    const req = buildSearchRequest('image', parse({ license: 'BY,cc0', source: 'a"b', size: 'small', mature: 'true' }), { authenticated: false });
+    const req = buildSearchRequest('image', parse({ license: 'BY,cc0', source: 'a"b', size: 'small', mature: 'true' }), {
+      authenticated: false,
+    });
     expect(req.filter).toEqual(['license IN ["by", "cc0"]', 'source IN ["a\\"b"]', 'size IN ["small"]']);
   });
 

@@ -94,7 +94,10 @@ function combinations(lists: string[][], max: number): string[][] {
  * field given must match (AND). Meilisearch has no OR, so that is a union: one request
  * with every term (ranked first), and one per combination of one term from each field.
  */
-function textPlan(params: SearchQuery): { text: Pick<MeiliSearchRequest, 'q' | 'attributesToSearchOn' | 'matchingStrategy'>; alternatives?: string[][] } {
+function textPlan(params: SearchQuery): {
+  text: Pick<MeiliSearchRequest, 'q' | 'attributesToSearchOn' | 'matchingStrategy'>;
+  alternatives?: string[][];
+} {
   if (params.q !== undefined) return { text: { q: params.q, attributesToSearchOn: TEXT_FIELDS, matchingStrategy: 'all' } };
   const fields = (Object.keys(FIELD_SEARCH) as (keyof typeof FIELD_SEARCH)[]).filter((f) => params[f] !== undefined);
   if (fields.length === 0) return { text: { q: '' } };
@@ -131,7 +134,12 @@ export function buildSearchPlan(mediaType: MediaType, params: SearchQuery, opts:
 export type Window = { page: number; hitsPerPage: number } | { offset: number; limit: number };
 
 /** Runs a plan for one window of its ranking: the hits and the (capped by the engine) total. */
-export async function runPlan<T>(engine: SearchEngine, index: string, plan: SearchPlan, window: Window): Promise<{ hits: MeiliSearchResponse<T>['hits']; total: number }> {
+export async function runPlan<T>(
+  engine: SearchEngine,
+  index: string,
+  plan: SearchPlan,
+  window: Window,
+): Promise<{ hits: MeiliSearchResponse<T>['hits']; total: number }> {
   const { page: _p, hitsPerPage: _h, offset: _o, limit: _l, ...rest } = plan.request;
   if (!plan.union) {
     const r = await engine.search<T>(index, { ...rest, ...window });

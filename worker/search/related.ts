@@ -69,11 +69,7 @@ export interface RelatedContext {
 type ItemFields = Pick<SearchDocument, 'id' | 'title' | 'tag_names'>;
 
 /** The item as the live index has it, or null when the index does not hold it. */
-export async function findIndexedItem(
-  engine: SearchEngine,
-  index: string,
-  identifier: string,
-): Promise<ItemFields | null> {
+export async function findIndexedItem(engine: SearchEngine, index: string, identifier: string): Promise<ItemFields | null> {
   const response = await engine.search<ItemFields>(index, {
     q: '',
     filter: `id = ${quote(identifier)}`,
@@ -101,11 +97,7 @@ export const MAX_RELATED_ROUNDS = 5;
  * from the second term on, excluding what was found; and so on. The rounds' totals are
  * therefore disjoint and add up to `result_count`.
  */
-export async function relatedMedia(
-  mediaType: MediaType,
-  identifier: string,
-  ctx: RelatedContext,
-): Promise<SearchEnvelope | null> {
+export async function relatedMedia(mediaType: MediaType, identifier: string, ctx: RelatedContext): Promise<SearchEnvelope | null> {
   const index = liveIndexName(mediaType, ctx.indexPrefix);
   const item = await findIndexedItem(ctx.engine, index, identifier);
   if (!item) return null;

@@ -38,7 +38,11 @@ export default {
       for (const k of [...store.keys()].sort()) {
         const e = live(k);
         if (!e || !k.startsWith(prefix)) continue;
-        keys.push({ name: k, ...(e.expiration ? { expiration: Math.floor(e.expiration / 1000) } : {}), ...(e.metadata ? { metadata: JSON.parse(e.metadata) } : {}) });
+        keys.push({
+          name: k,
+          ...(e.expiration ? { expiration: Math.floor(e.expiration / 1000) } : {}),
+          ...(e.metadata ? { metadata: JSON.parse(e.metadata) } : {}),
+        });
       }
       return Response.json({ keys, list_complete: true, cacheStatus: null });
     }

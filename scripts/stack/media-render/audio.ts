@@ -84,7 +84,15 @@ function compose(pcm: Int16Array, rng: Stream, rate: number): void {
   }
 }
 
-function playSection(pcm: Int16Array, start: number, length: number, style: Exclude<Style, 'rest'>, level: number, rng: Stream, rate: number): void {
+function playSection(
+  pcm: Int16Array,
+  start: number,
+  length: number,
+  style: Exclude<Style, 'rest'>,
+  level: number,
+  rng: Stream,
+  rate: number,
+): void {
   const end = start + length;
   let at = start;
   while (at < end) {
@@ -98,7 +106,15 @@ function playSection(pcm: Int16Array, start: number, length: number, style: Excl
 }
 
 /** One sine note written at `start`: plucks decay exponentially, swells rise then fall. */
-function note(pcm: Int16Array, start: number, length: number, freq: number, peak: number, style: 'pluck' | 'swell' | 'staccato', rate: number): void {
+function note(
+  pcm: Int16Array,
+  start: number,
+  length: number,
+  freq: number,
+  peak: number,
+  style: 'pluck' | 'swell' | 'staccato',
+  rate: number,
+): void {
   const w = (2 * Math.PI * freq) / rate;
   const k = 2 * Math.cos(w);
   // s[n] = sin(n w) by the recurrence s[n] = k s[n-1] - s[n-2].

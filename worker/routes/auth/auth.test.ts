@@ -33,12 +33,20 @@ const form = (fields: Record<string, string>, headers: Record<string, string> = 
 });
 
 async function register(name = `app-${crypto.randomUUID()}`) {
-  const { body } = await getJson('/v1/auth_tokens/register/', 201, json({ name, description: 'Testing the API.', email: 'dev@example.org' }));
+  const { body } = await getJson(
+    '/v1/auth_tokens/register/',
+    201,
+    json({ name, description: 'Testing the API.', email: 'dev@example.org' }),
+  );
   return body as { client_id: string; client_secret: string; name: string; msg: string };
 }
 
 async function token(clientId: string, secret: string) {
-  const { body, res } = await getJson('/v1/auth_tokens/token/', 200, form({ grant_type: 'client_credentials', client_id: clientId, client_secret: secret }));
+  const { body, res } = await getJson(
+    '/v1/auth_tokens/token/',
+    200,
+    form({ grant_type: 'client_credentials', client_id: clientId, client_secret: secret }),
+  );
   return { body: body as { access_token: string; expires_in: number; token_type: string; scope: string }, res };
 }
 
@@ -50,7 +58,11 @@ describe('POST /v1/auth_tokens/register/', () => {
     expect(created.client_id).toMatch(/^[A-Za-z0-9]{40}$/);
     expect(created.client_secret).toMatch(/^[A-Za-z0-9]{128}$/);
     expect(created.msg).toBe('Check your email for a verification link.');
-    const { body } = await getJson('/v1/auth_tokens/register/', 201, form({ name: `form-${crypto.randomUUID()}`, description: 'd', email: 'a@b.co' }));
+    const { body } = await getJson(
+      '/v1/auth_tokens/register/',
+      201,
+      form({ name: `form-${crypto.randomUUID()}`, description: 'd', email: 'a@b.co' }),
+    );
     expect(Object.keys(body)).toEqual(['client_id', 'client_secret', 'name', 'msg']);
   });
 
@@ -69,7 +81,11 @@ describe('POST /v1/auth_tokens/register/', () => {
 
   it('refuses other bodies with the right 4xx', async () => {
     await getJson('/v1/auth_tokens/register/', 415, { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: 'hi' });
-    const bad = await getJson('/v1/auth_tokens/register/', 400, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"name": ' });
+    const bad = await getJson('/v1/auth_tokens/register/', 400, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{"name": ',
+    });
     expect(bad.body.detail).toMatch(/^JSON parse error/);
     await getJson('/v1/auth_tokens/register/', 413, json({ name: 'n', description: 'x'.repeat(70_000), email: 'a@b.co' }));
     await getJson('/v1/auth_tokens/register/', 400, json([1, 2]));
@@ -89,11 +105,21 @@ describe('POST /v1/auth_tokens/token/', () => {
 
   it('answers RFC 6749 errors', async () => {
     const app = await register();
-    const wrong = await getJson('/v1/auth_tokens/token/', 401, form({ grant_type: 'client_credentials', client_id: app.client_id, client_secret: 'nope' }));
+    const wrong = await getJson(
+      '/v1/auth_tokens/token/',
+      401,
+      form({ grant_type: 'client_credentials', client_id: app.client_id, client_secret: 'nope' }),
+    );
     expect(wrong.body).toEqual({ error: 'invalid_client' });
-    const forged = await getJson('/v1/auth_tokens/token/', 401, form({ grant_type: 'client_credentials', client_id: 'x'.repeat(40), client_secret: app.client_secret }));
+    const forged = await getJson(
+      '/v1/auth_tokens/token/',
+      401,
+      form({ grant_type: 'client_credentials', client_id: 'x'.repeat(40), client_secret: app.client_secret }),
+    );
     expect(forged.body).toEqual({ error: 'invalid_client' });
-    expect((await getJson('/v1/auth_tokens/token/', 400, form({ grant_type: 'password', client_id: app.client_id }))).body).toEqual({ error: 'unsupported_grant_type' });
+    expect((await getJson('/v1/auth_tokens/token/', 400, form({ grant_type: 'password', client_id: app.client_id }))).body).toEqual({
+      error: 'unsupported_grant_type',
+    });
     expect((await getJson('/v1/auth_tokens/token/', 400, form({ client_id: app.client_id }))).body).toEqual({ error: 'invalid_request' });
     await getJson('/v1/auth_tokens/token/', 401, form({ grant_type: 'client_credentials' }, { Authorization: 'Basic !!!' }));
     await getJson('/v1/auth_tokens/token/', 401, form({ grant_type: 'client_credentials' }, { Authorization: `Basic ${btoa('abc:%zz')}` }));
@@ -106,13 +132,19 @@ describe('using a token', () => {
     const { body: t } = await token(app.client_id, app.client_secret);
     const auth = { headers: { Authorization: `Bearer ${t.access_token}` } };
     expect((await getJson('/v1/images/?page_size=100', 200, auth)).body.page_size).toBe(100);
-    expect((await getJson('/v1/images/?page_size=501', 400, auth)).body).toEqual({ detail: { page_size: ['Ensure this value is less than or equal to 500.'] } });
+    expect((await getJson('/v1/images/?page_size=501', 400, auth)).body).toEqual({
+      detail: { page_size: ['Ensure this value is less than or equal to 500.'] },
+    });
     await getJson('/v1/images/?page_size=100', 401, { headers: { Authorization: 'Bearer nottherealtoken' } });
     await getJson('/v1/images/?page_size=100', 401, { headers: { Authorization: `Token ${t.access_token}` } });
 
-    const short = await fetchWith('/v1/auth_tokens/token/', form({ grant_type: 'client_credentials', client_id: app.client_id, client_secret: app.client_secret }), {
-      ACCESS_TOKEN_EXPIRE_SECONDS: '1',
-    });
+    const short = await fetchWith(
+      '/v1/auth_tokens/token/',
+      form({ grant_type: 'client_credentials', client_id: app.client_id, client_secret: app.client_secret }),
+      {
+        ACCESS_TOKEN_EXPIRE_SECONDS: '1',
+      },
+    );
     const expiring = ((await short.json()) as { access_token: string }).access_token;
     await getJson('/v1/images/?page_size=100', 200, { headers: { Authorization: `Bearer ${expiring}` } });
     await new Promise((r) => setTimeout(r, 1200));
@@ -171,7 +203,9 @@ describe('verification codes', () => {
   it('expire after 7 days', async () => {
     const { link, code } = await registerWithLink();
     const hash = await sha256Hex(code);
-    await withDb((db) => db.execute(sql`update api_verification set created_on = now() - interval '7 days 1 minute' where code_hash = ${hash}`));
+    await withDb((db) =>
+      db.execute(sql`update api_verification set created_on = now() - interval '7 days 1 minute' where code_hash = ${hash}`),
+    );
     const { body } = await getJson(link.pathname, 404);
     expect(body).toEqual({ msg: 'Invalid verification code. Did you validate your credentials already?' });
   });
@@ -181,8 +215,14 @@ describe('verification codes', () => {
     // A real database failure while the application is marked verified.
     const fn = `edgeverse_test_fail_${app.client_id.toLowerCase()}`;
     await withDb(async (db) => {
-      await db.execute(sql.raw(`create function ${fn}() returns trigger language plpgsql as $$ begin raise exception 'simulated failure'; end $$`));
-      await db.execute(sql.raw(`create trigger ${fn} before update on api_application for each row when (new.client_id = '${app.client_id}') execute function ${fn}()`));
+      await db.execute(
+        sql.raw(`create function ${fn}() returns trigger language plpgsql as $$ begin raise exception 'simulated failure'; end $$`),
+      );
+      await db.execute(
+        sql.raw(
+          `create trigger ${fn} before update on api_application for each row when (new.client_id = '${app.client_id}') execute function ${fn}()`,
+        ),
+      );
     });
     try {
       vi.spyOn(console, 'error').mockImplementation(() => {});
@@ -227,13 +267,25 @@ describe('database work before the rate limiter', () => {
     const ip = uniqueIp();
     const lines = await logsOf(async () => {
       for (const auth of ['Bearer short', `Bearer ${randomToken()}x`, `Bearer ${'a'.repeat(200)}`]) {
-        expect((await fetchWith('/v1/images/?page_size=1', { headers: { 'CF-Connecting-IP': ip, Authorization: auth } }, NO_DATABASE)).status).toBe(200);
+        expect(
+          (await fetchWith('/v1/images/?page_size=1', { headers: { 'CF-Connecting-IP': ip, Authorization: auth } }, NO_DATABASE)).status,
+        ).toBe(200);
       }
-      expect((await fetchWith('/v1/nothing-here/', { headers: { 'CF-Connecting-IP': ip, Authorization: `Bearer ${randomToken()}` } }, NO_DATABASE)).status).toBe(404);
+      expect(
+        (
+          await fetchWith(
+            '/v1/nothing-here/',
+            { headers: { 'CF-Connecting-IP': ip, Authorization: `Bearer ${randomToken()}` } },
+            NO_DATABASE,
+          )
+        ).status,
+      ).toBe(404);
     });
     expect(lookups(lines), lines.join('\n')).toBe(0);
     // The observation works: a well-formed unknown token on an endpoint is looked up.
-    const control = await logsOf(() => fetchWith('/v1/images/?page_size=1', { headers: { 'CF-Connecting-IP': ip, Authorization: `Bearer ${randomToken()}` } }, NO_DATABASE));
+    const control = await logsOf(() =>
+      fetchWith('/v1/images/?page_size=1', { headers: { 'CF-Connecting-IP': ip, Authorization: `Bearer ${randomToken()}` } }, NO_DATABASE),
+    );
     expect(lookups(control)).toBe(1);
   });
 
@@ -242,14 +294,24 @@ describe('database work before the rate limiter', () => {
     const limits = { ...NO_DATABASE, THROTTLE_TOKEN_LOOKUP: '3/minute' };
     const lines = await logsOf(async () => {
       for (let i = 0; i < 6; i++) {
-        const res = await fetchWith('/v1/images/?page_size=1', { headers: { 'CF-Connecting-IP': ip, Authorization: `Bearer ${randomToken()}` } }, limits);
+        const res = await fetchWith(
+          '/v1/images/?page_size=1',
+          { headers: { 'CF-Connecting-IP': ip, Authorization: `Bearer ${randomToken()}` } },
+          limits,
+        );
         expect(res.status).toBe(200);
       }
     });
     expect(lookups(lines), lines.join('\n')).toBe(3);
     expect(lines.filter((l) => l.includes('token lookups of this address spent'))).toHaveLength(3);
     // Another address has its own budget.
-    const other = await logsOf(() => fetchWith('/v1/images/?page_size=1', { headers: { 'CF-Connecting-IP': uniqueIp(), Authorization: `Bearer ${randomToken()}` } }, limits));
+    const other = await logsOf(() =>
+      fetchWith(
+        '/v1/images/?page_size=1',
+        { headers: { 'CF-Connecting-IP': uniqueIp(), Authorization: `Bearer ${randomToken()}` } },
+        limits,
+      ),
+    );
     expect(lookups(other)).toBe(1);
   });
 
@@ -276,7 +338,10 @@ describe('database work before the rate limiter', () => {
       answers.push(await app.request('/healthcheck/?check_es=1', {}, bindings));
       expect(answers.map((r) => r.status)).toEqual(Array(6).fill(503));
     });
-    expect(lines.filter((l) => l.includes('healthcheck: database unreachable')), lines.join('\n')).toHaveLength(1);
+    expect(
+      lines.filter((l) => l.includes('healthcheck: database unreachable')),
+      lines.join('\n'),
+    ).toHaveLength(1);
   });
 });
 
@@ -304,11 +369,19 @@ describe('registration limits', () => {
     const limits = { THROTTLE_MAIL_RECIPIENT: '2/day' };
     const statuses = [];
     for (let i = 0; i < 3; i++) {
-      const res = await fetchWith('/v1/auth_tokens/register/', json(registration(i === 2 ? victim.toUpperCase() : victim), { 'CF-Connecting-IP': uniqueIp() }), limits);
+      const res = await fetchWith(
+        '/v1/auth_tokens/register/',
+        json(registration(i === 2 ? victim.toUpperCase() : victim), { 'CF-Connecting-IP': uniqueIp() }),
+        limits,
+      );
       statuses.push(res.status);
     }
     expect(statuses).toEqual([201, 201, 429]);
-    const other = await fetchWith('/v1/auth_tokens/register/', json(registration(`other-${crypto.randomUUID()}@example.org`), { 'CF-Connecting-IP': uniqueIp() }), limits);
+    const other = await fetchWith(
+      '/v1/auth_tokens/register/',
+      json(registration(`other-${crypto.randomUUID()}@example.org`), { 'CF-Connecting-IP': uniqueIp() }),
+      limits,
+    );
     expect(other.status).toBe(201);
   });
 });
@@ -329,7 +402,9 @@ describe('rate limits', () => {
     const refused = responses.find((r) => r.status === 429)!;
     const wait = Number(refused.headers.get('retry-after'));
     expect(wait).toBeGreaterThan(0);
-    expect(await refused.json()).toEqual({ detail: `Request was throttled. Expected available in ${wait} second${wait === 1 ? '' : 's'}.` });
+    expect(await refused.json()).toEqual({
+      detail: `Request was throttled. Expected available in ${wait} second${wait === 1 ? '' : 's'}.`,
+    });
     expect(refused.headers.get('x-ratelimit-limit-anon_burst')).toBe('10');
     expect(refused.headers.get('x-ratelimit-available-anon_burst')).toBe('0');
   });
@@ -344,7 +419,9 @@ describe('rate limits', () => {
     const sent = [...(await round(9)), ...(await round(3))];
     expect(sent.map((s) => s.res.status)).toEqual(Array(12).fill(200));
     // The budget's headers count down one request at a time, lease or not.
-    const available = sent.map((s) => Number(s.res.headers.get('x-ratelimit-available-oauth2_client_credentials_burst'))).sort((a, b) => b - a);
+    const available = sent
+      .map((s) => Number(s.res.headers.get('x-ratelimit-available-oauth2_client_credentials_burst')))
+      .sort((a, b) => b - a);
     expect(available).toEqual(Array.from({ length: 12 }, (_, i) => 999 - i));
     const { res, after } = await fetchUnsettled('/v1/rate_limit/', keyed, limits);
     expect(await res.json()).toMatchObject({ requests_this_minute: 12, requests_today: 12 });
@@ -358,15 +435,27 @@ describe('rate limits', () => {
     const limits = { THROTTLE_RATE_LIMIT: '1/minute' };
     const anonymous = await fetchWith('/v1/rate_limit/', { headers: { 'CF-Connecting-IP': ip } }, limits);
     expect(anonymous.status).toBe(403);
-    const keyed = await fetchWith('/v1/rate_limit/', { headers: { 'CF-Connecting-IP': ip, Authorization: `Bearer ${t.access_token}` } }, limits);
+    const keyed = await fetchWith(
+      '/v1/rate_limit/',
+      { headers: { 'CF-Connecting-IP': ip, Authorization: `Bearer ${t.access_token}` } },
+      limits,
+    );
     expect(keyed.status, await keyed.clone().text()).toBe(200);
-    const again = await fetchWith('/v1/rate_limit/', { headers: { 'CF-Connecting-IP': ip, Authorization: `Bearer ${t.access_token}` } }, limits);
+    const again = await fetchWith(
+      '/v1/rate_limit/',
+      { headers: { 'CF-Connecting-IP': ip, Authorization: `Bearer ${t.access_token}` } },
+      limits,
+    );
     expect(again.status).toBe(429);
   });
 
   it('tells the remaining budget on every answer', async () => {
     const ip = uniqueIp();
-    const res = await fetchWith('/v1/images/?page_size=1', { headers: { 'CF-Connecting-IP': ip } }, { THROTTLE_ANON_BURST: '5/hour', THROTTLE_ANON_SUSTAINED: '100/day' });
+    const res = await fetchWith(
+      '/v1/images/?page_size=1',
+      { headers: { 'CF-Connecting-IP': ip } },
+      { THROTTLE_ANON_BURST: '5/hour', THROTTLE_ANON_SUSTAINED: '100/day' },
+    );
     expect(res.headers.get('x-ratelimit-available-anon_burst')).toBe('4');
     expect(res.headers.get('x-ratelimit-available-anon_sustained')).toBe('99');
   });
@@ -388,7 +477,11 @@ describe('rate limits', () => {
 
     const listed = uniqueIp();
     for (let i = 0; i < 3; i++) {
-      const res = await fetchWith('/v1/images/?page_size=1', { headers: { 'CF-Connecting-IP': listed } }, { ...limits, THROTTLE_ALLOWLIST: `192.0.2.1, ${listed}` });
+      const res = await fetchWith(
+        '/v1/images/?page_size=1',
+        { headers: { 'CF-Connecting-IP': listed } },
+        { ...limits, THROTTLE_ALLOWLIST: `192.0.2.1, ${listed}` },
+      );
       expect(res.status).toBe(200);
     }
   });

@@ -24,7 +24,10 @@ export function registerRateLimit(app: OpenAPIHono<AppEnv>) {
     security: [{ bearer: [] }],
     responses: {
       200: { description: 'Key information.', content: { 'application/json': { schema: KeyInfoSchema } } },
-      403: { description: 'No valid token: the body is the JSON string `"Forbidden"`.', content: { 'application/json': { schema: z.literal('Forbidden') } } },
+      403: {
+        description: 'No valid token: the body is the JSON string `"Forbidden"`.',
+        content: { 'application/json': { schema: z.literal('Forbidden') } },
+      },
     },
   });
   app.openapi(route, async (c) => {
@@ -54,7 +57,12 @@ export function registerRateLimit(app: OpenAPIHono<AppEnv>) {
       sustained = sustainedRule ? used(sustainedRule.scope) : null;
     }
     return c.json(
-      { requests_this_minute: burst, requests_today: sustained, rate_limit_model: application.rate_limit_model, verified: application.verified },
+      {
+        requests_this_minute: burst,
+        requests_today: sustained,
+        rate_limit_model: application.rate_limit_model,
+        verified: application.verified,
+      },
       200,
     );
   });

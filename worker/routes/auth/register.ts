@@ -61,7 +61,10 @@ export function registerRegistration(app: OpenAPIHono<AppEnv>) {
       },
       413: { description: 'Body over 64 KiB.' },
       415: { description: 'Neither JSON nor form-encoded.' },
-      429: { description: 'More than 10 registrations a day from one address or one key, or more than 3 verification mails a day to one recipient.' },
+      429: {
+        description:
+          'More than 10 registrations a day from one address or one key, or more than 3 verification mails a day to one recipient.',
+      },
     },
   });
   // Documented from the schema, validated in the handler: errors keep the unwrapped
@@ -86,7 +89,12 @@ export function registerRegistration(app: OpenAPIHono<AppEnv>) {
     const link = `${baseUrlOf(c.req.url)}/v1/auth_tokens/verify/${created.code}/`;
     c.executionCtx.waitUntil(sendVerificationMail({ to: parsed.data.email, link, name: parsed.data.name }, c.get('config'), c.get('log')));
     return c.json(
-      { client_id: created.client_id, client_secret: created.client_secret, name: parsed.data.name, msg: 'Check your email for a verification link.' },
+      {
+        client_id: created.client_id,
+        client_secret: created.client_secret,
+        name: parsed.data.name,
+        msg: 'Check your email for a verification link.',
+      },
       201,
     );
   });

@@ -19,7 +19,9 @@ const TokenSchema = z
     token_type: z.literal('Bearer'),
     scope: z.string(),
   })
-  .openapi('Token', { example: { access_token: 'DLBYIcfnKfolaXKcmMC8RIDCavc2hW', expires_in: 43200, token_type: 'Bearer', scope: 'read write' } });
+  .openapi('Token', {
+    example: { access_token: 'DLBYIcfnKfolaXKcmMC8RIDCavc2hW', expires_in: 43200, token_type: 'Bearer', scope: 'read write' },
+  });
 
 const OAuthErrorSchema = z.object({ error: z.string() }).openapi('OAuthError');
 
@@ -59,12 +61,16 @@ export function registerToken(app: OpenAPIHono<AppEnv>) {
     operationId: 'token',
     tags: ['auth'],
     summary: 'Get an access token',
-    description: 'OAuth2 client-credentials grant; client credentials in the form body or HTTP Basic. Send the token as `Authorization: Bearer <token>`.',
+    description:
+      'OAuth2 client-credentials grant; client credentials in the form body or HTTP Basic. Send the token as `Authorization: Bearer <token>`.',
     request: { body: { required: true, content: { 'application/x-www-form-urlencoded': { schema: TokenRequestSchema } } } },
     responses: {
       200: { description: 'A token.', content: { 'application/json': { schema: TokenSchema } } },
       400: { description: '`invalid_request` or `unsupported_grant_type`.', content: { 'application/json': { schema: OAuthErrorSchema } } },
-      401: { description: '`invalid_client`: unknown client or wrong secret.', content: { 'application/json': { schema: OAuthErrorSchema } } },
+      401: {
+        description: '`invalid_client`: unknown client or wrong secret.',
+        content: { 'application/json': { schema: OAuthErrorSchema } },
+      },
     },
   });
   app.openAPIRegistry.registerPath(route);

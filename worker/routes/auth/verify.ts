@@ -16,7 +16,11 @@ export function registerVerify(app: OpenAPIHono<AppEnv>) {
     summary: 'Verify the email of an API key',
     request: {
       params: z.object({
-        code: z.string().min(1).max(256).openapi({ param: { name: 'code', in: 'path' }, description: 'The code from the verification mail.' }),
+        code: z
+          .string()
+          .min(1)
+          .max(256)
+          .openapi({ param: { name: 'code', in: 'path' }, description: 'The code from the verification mail.' }),
       }),
     },
     responses: {

@@ -11,7 +11,11 @@ import { baseUrlOf } from './request.js';
 import { ERRORS, searchQuerySchemaOf, searchResponseSchemaOf } from './schema.js';
 
 const segment = (name: string, description: string, example: string) =>
-  z.string().min(1).max(200).openapi({ param: { name, in: 'path' }, description, example });
+  z
+    .string()
+    .min(1)
+    .max(200)
+    .openapi({ param: { name, in: 'path' }, description, example });
 
 /**
  * Collection endpoints of the newer Openverse API: every work with a tag, from a source,
@@ -37,7 +41,9 @@ export function registerCollections(app: OpenAPIHono<AppEnv>, mediaType: MediaTy
       path: `/${plural}/source/{source}/`,
       operationId: `${mediaType}_source_collection`,
       summary: `${plural} from a source`,
-      params: z.object({ source: segment('source', 'The source, as `source_name` in `/stats/`.', mediaType === 'image' ? 'flickr' : 'jamendo') }),
+      params: z.object({
+        source: segment('source', 'The source, as `source_name` in `/stats/`.', mediaType === 'image' ? 'flickr' : 'jamendo'),
+      }),
     },
     {
       path: `/${plural}/source/{source}/creator/{creator}/`,

@@ -43,7 +43,9 @@ export function deadLinkFilter(c: Context<AppEnv>, queryKey: string, enabled: bo
     done() {
       if (links.stats.checked > 0 || links.stats.kv_failed) log.info('link checks', { ...links.stats });
       if (popular && kv && links.asked.length) {
-        waitUntil(watchWindow(kv, queryKey, links.asked).catch((err: Error) => log.warn('link watch write failed', { error: err.message })));
+        waitUntil(
+          watchWindow(kv, queryKey, links.asked).catch((err: Error) => log.warn('link watch write failed', { error: err.message })),
+        );
       }
     },
   };

@@ -163,7 +163,10 @@ describe('field search', () => {
 
     // AND between fields: every result holds a word of each.
     const title = sample.find((x) => x.title && /^[A-Za-z]{4,} /.test(x.title))!.title!.split(' ')[0];
-    for (const x of await allPages(`/v1/images/?title=${title}%20zzzzqqq&creator=${encodeURIComponent(`${a} ${b}`)}&filter_dead=false`, 5)) {
+    for (const x of await allPages(
+      `/v1/images/?title=${title}%20zzzzqqq&creator=${encodeURIComponent(`${a} ${b}`)}&filter_dead=false`,
+      5,
+    )) {
       expect(x.title!.toLowerCase()).toContain(title.toLowerCase());
       expect([a, b].some((w) => x.creator!.toLowerCase().includes(w.toLowerCase()))).toBe(true);
     }

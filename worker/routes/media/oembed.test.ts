@@ -140,7 +140,11 @@ describe('GET /v1/images/oembed/', () => {
 
   it('answers 404 for an unknown format, before validating anything', async () => {
     const [image] = await images(1);
-    for (const path of [oembed(image.id, '&format=yaml'), '/v1/images/oembed/?format=csv', '/v1/images/oembed/?format=yaml&page_size=100']) {
+    for (const path of [
+      oembed(image.id, '&format=yaml'),
+      '/v1/images/oembed/?format=csv',
+      '/v1/images/oembed/?format=yaml&page_size=100',
+    ]) {
       const { body } = await getJson(path, 404);
       expect(body).toEqual({ detail: 'Not found.' });
     }
@@ -156,15 +160,13 @@ describe('GET /v1/images/oembed/', () => {
     expect(body).toEqual({ detail });
   });
 
-  it.each([
-    UNKNOWN,
-    `https://wordpress.org/openverse/photos/${UNKNOWN}`,
-    'https://wordpress.org/openverse/photos/not-a-uuid',
-    'cat',
-  ])('answers 404 for %s (unknown or not an identifier)', async (url) => {
-    const { body } = await getJson(oembed(url), 404);
-    expect(body).toEqual({ detail: 'Not found.' });
-  });
+  it.each([UNKNOWN, `https://wordpress.org/openverse/photos/${UNKNOWN}`, 'https://wordpress.org/openverse/photos/not-a-uuid', 'cat'])(
+    'answers 404 for %s (unknown or not an identifier)',
+    async (url) => {
+      const { body } = await getJson(oembed(url), 404);
+      expect(body).toEqual({ detail: 'Not found.' });
+    },
+  );
 
   it('validates search parameters here too (§2.3)', async () => {
     const [image] = await images(1);

@@ -95,7 +95,12 @@ export function identifierFromOembedUrl(url: string): string | null {
   let path = url.replace(/[?#].*$/s, '');
   if (path.endsWith('/')) path = path.slice(0, -1);
   const last = path.slice(path.lastIndexOf('/') + 1);
-  const hex = trimBraces(last.toLowerCase().replace(/^urn:/, '').replace(/^uuid:/, '')).replaceAll('-', '');
+  const hex = trimBraces(
+    last
+      .toLowerCase()
+      .replace(/^urn:/, '')
+      .replace(/^uuid:/, ''),
+  ).replaceAll('-', '');
   if (!UUID_HEX.test(hex)) return null;
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

@@ -118,7 +118,14 @@ export function listParam<T extends string>(opts: {
     .transform((value, ctx) => {
       if (value === undefined) return undefined;
       if (!withinLength(value, ctx)) return z.NEVER;
-      const items = [...new Set(value.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean))];
+      const items = [
+        ...new Set(
+          value
+            .split(',')
+            .map((s) => s.trim().toLowerCase())
+            .filter(Boolean),
+        ),
+      ];
       if (opts.allowed) {
         for (const item of items) {
           if (!(opts.allowed as readonly string[]).includes(item)) {

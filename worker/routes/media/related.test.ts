@@ -56,7 +56,12 @@ function editDistanceAtMostOne(a: string, b: string): boolean {
 describe('relatedTerms', () => {
   it('takes title words, then tag words, without stop words or repeats, numbers last', () => {
     expect(relatedTerms('The Golden Forest of Paris, 1890', ['forest', 'Golden hour', 'tree'])).toEqual([
-      'golden', 'forest', 'paris', 'hour', 'tree', '1890',
+      'golden',
+      'forest',
+      'paris',
+      'hour',
+      'tree',
+      '1890',
     ]);
   });
 
@@ -77,7 +82,15 @@ describe.each([
 ] as const)('GET /v1/%s/{id}/related/', (path, mediaType) => {
   it('answers up to 10 similar works: never the item, never mature, each sharing a title word or tag', async () => {
     const { body: search } = await getJson(`/v1/${path}/?page_size=20`);
-    const items: Result[] = search.results.filter((r: Result) => relatedTerms(r.title, r.tags.map((t) => t.name)).length > 0).slice(0, 8);
+    const items: Result[] = search.results
+      .filter(
+        (r: Result) =>
+          relatedTerms(
+            r.title,
+            r.tags.map((t) => t.name),
+          ).length > 0,
+      )
+      .slice(0, 8);
     expect(items.length).toBeGreaterThan(3);
     let nonEmpty = 0;
     for (const item of items) {
@@ -98,7 +111,10 @@ describe.each([
         expect(r.mature).toBe(false);
         expect(r.fields_matched).toEqual([]);
         expect(r.detail_url).toBe(`${BASE}/v1/${path}/${r.id}/`);
-        expect(sharesAWord(item, r), `${r.title} / ${r.tags.map((t: { name: string }) => t.name)} vs ${item.title} / ${item.tags.map((t) => t.name)}`).toBe(true);
+        expect(
+          sharesAWord(item, r),
+          `${r.title} / ${r.tags.map((t: { name: string }) => t.name)} vs ${item.title} / ${item.tags.map((t) => t.name)}`,
+        ).toBe(true);
       }
     }
     expect(nonEmpty).toBeGreaterThan(0);

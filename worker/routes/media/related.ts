@@ -32,7 +32,9 @@ export function registerRelated(app: OpenAPIHono<AppEnv>, mediaType: MediaType) 
       },
       400: ERRORS.invalidParameter,
       401: ERRORS.pageSizeNeedsKey,
-      404: ERRORS.notFound(`No ${mediaType === 'image' ? 'image' : 'audio track'} in the index has this identifier, or it is not a lowercase UUID v4.`),
+      404: ERRORS.notFound(
+        `No ${mediaType === 'image' ? 'image' : 'audio track'} in the index has this identifier, or it is not a lowercase UUID v4.`,
+      ),
       503: ERRORS.engineUnavailable,
     },
   });

@@ -19,7 +19,11 @@ describe.each(['images', 'audio'])('POST /v1/%s/{id}/report/', (path) => {
     expect(body).toEqual({ identifier: id, reason: 'mature', description: null });
     const again = await getJson(`/v1/${path}/${id}/report/`, 201, post({ reason: 'mature' }));
     expect(again.body.identifier).toBe(id);
-    const form = await getJson(`/v1/${path}/${id}/report/`, 201, post({ reason: 'dmca', description: 'I own this photo.' }, 'application/x-www-form-urlencoded'));
+    const form = await getJson(
+      `/v1/${path}/${id}/report/`,
+      201,
+      post({ reason: 'dmca', description: 'I own this photo.' }, 'application/x-www-form-urlencoded'),
+    );
     expect(form.body).toEqual({ identifier: id, reason: 'dmca', description: 'I own this photo.' });
   });
 
@@ -38,7 +42,11 @@ describe.each(['images', 'audio'])('POST /v1/%s/{id}/report/', (path) => {
   it('answers 404 for unknown or malformed ids and 415 for other bodies', async () => {
     await getJson(`/v1/${path}/4bc43a04-ef46-4544-a0c1-63c63f56e276/report/`, 404, post({ reason: 'mature' }));
     await getJson(`/v1/${path}/nope/report/`, 404, post({ reason: 'mature' }));
-    await getJson(`/v1/${path}/${await someId()}/report/`, 415, { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: 'mature' });
+    await getJson(`/v1/${path}/${await someId()}/report/`, 415, {
+      method: 'POST',
+      headers: { 'Content-Type': 'text/plain' },
+      body: 'mature',
+    });
     await getJson(`/v1/${path}/${await someId()}/report/`, 413, post({ reason: 'other', description: 'x'.repeat(80_000) }));
   });
 });

@@ -10,7 +10,9 @@ const MIN_OTHER_DESCRIPTION = 20;
 
 export const ReportSchema = z
   .object({
-    reason: z.enum(REPORT_REASONS, { error: (issue) => (issue.input === undefined ? 'This field is required.' : `"${String(issue.input)}" is not a valid choice.`) }),
+    reason: z.enum(REPORT_REASONS, {
+      error: (issue) => (issue.input === undefined ? 'This field is required.' : `"${String(issue.input)}" is not a valid choice.`),
+    }),
     description: z.string().max(500, 'Ensure this field has no more than 500 characters.').nullable().optional(),
   })
   .openapi('Report', { example: { reason: 'mature', description: 'This image shows nudity.' } });
@@ -31,7 +33,10 @@ export function registerReport(app: OpenAPIHono<AppEnv>, mediaType: MediaType) {
     description: '`reason` is `mature`, `dmca` or `other`; `other` needs a description of at least 20 characters.',
     request: {
       params: IdParamSchema,
-      body: { required: true, content: { 'application/json': { schema: ReportSchema }, 'application/x-www-form-urlencoded': { schema: ReportSchema } } },
+      body: {
+        required: true,
+        content: { 'application/json': { schema: ReportSchema }, 'application/x-www-form-urlencoded': { schema: ReportSchema } },
+      },
     },
     responses: {
       201: { description: 'Filed.', content: { 'application/json': { schema: ReportCreatedSchema } } },

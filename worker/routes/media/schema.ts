@@ -89,7 +89,11 @@ export const ImageSearchQuerySchema = z.object({
 export const AudioSearchQuerySchema = z.object({
   ...commonParams,
   category: listParam({ description: 'Only these categories.', allowed: AUDIO_CATEGORIES, invalid: enumError(AUDIO_CATEGORIES) }),
-  length: listParam({ description: 'Only these durations: shortest < 30 s, short < 2 min, medium < 10 min, long.', allowed: LENGTHS, invalid: enumError(LENGTHS) }),
+  length: listParam({
+    description: 'Only these durations: shortest < 30 s, short < 2 min, medium < 10 min, long.',
+    allowed: LENGTHS,
+    invalid: enumError(LENGTHS),
+  }),
   peaks: boolParam({ default: false, description: 'Add stored waveform peaks to each result.' }),
 });
 

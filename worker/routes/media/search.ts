@@ -46,4 +46,3 @@ export function registerSearch(app: OpenAPIHono<AppEnv>, mediaType: MediaType) {
   });
   return app;
 }
-

@@ -25,7 +25,13 @@ export const SourceStatsSchema = z
 const EXAMPLES = {
   image: [
     { source_name: 'flickr', display_name: 'Flickr', source_url: 'https://www.flickr.com', logo_url: null, media_count: 2500 },
-    { source_name: 'wikimedia', display_name: 'Wikimedia Commons', source_url: 'https://commons.wikimedia.org', logo_url: null, media_count: 1200 },
+    {
+      source_name: 'wikimedia',
+      display_name: 'Wikimedia Commons',
+      source_url: 'https://commons.wikimedia.org',
+      logo_url: null,
+      media_count: 1200,
+    },
   ],
   audio: [
     { source_name: 'freesound', display_name: 'Freesound', source_url: 'https://freesound.org', logo_url: null, media_count: 310 },
@@ -54,7 +60,9 @@ export function registerStats(app: OpenAPIHono<AppEnv>, mediaType: MediaType) {
       },
       400: ERRORS.invalidParameter,
       401: ERRORS.pageSizeNeedsKey,
-      503: errorResponse('The database or the search engine is unavailable.', { detail: 'The database is unavailable. Try again shortly.' }),
+      503: errorResponse('The database or the search engine is unavailable.', {
+        detail: 'The database is unavailable. Try again shortly.',
+      }),
     },
   });
   app.openapi(route, async (c) => {

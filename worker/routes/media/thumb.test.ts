@@ -19,7 +19,13 @@ describe('GET /v1/images/{id}/thumb/', () => {
     const { body } = await getJson('/v1/images/?page_size=20');
     const item = body.results.find((r: { url: string; width: number | null }) => r.width && r.url.includes('/images/'));
     const res = await get(`/v1/images/${item.id}/thumb/`);
-    expect(res.status, await res.clone().text().catch(() => '')).toBe(200);
+    expect(
+      res.status,
+      await res
+        .clone()
+        .text()
+        .catch(() => ''),
+    ).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^image\//);
     expect(res.headers.get('cache-control')).toContain('max-age=2592000');
     // The client's Accept is sent upstream, so a shared cache must key on it.
@@ -37,7 +43,7 @@ describe('GET /v1/images/{id}/thumb/', () => {
     await getJson('/v1/images/not-a-uuid/thumb/', 404);
   });
 
-  it('says the source failed, without the fetch error\'s internals', async () => {
+  it("says the source failed, without the fetch error's internals", async () => {
     const { body } = await getJson(`/v1/images/${UNREACHABLE}/thumb/`, 424);
     expect(body).toEqual({ detail: 'Failed to render thumbnail: the source failed.' });
   });
@@ -53,7 +59,10 @@ describe('GET /v1/images/{id}/thumb/', () => {
     const pages = await Promise.all([1, 2, 3].map((page) => getJson(`/v1/images/?page_size=20&page=${page}`)));
     const item = pages
       .flatMap((p) => p.body.results)
-      .find((r: { url: string; width: number | null }) => (r.width ?? 0) > 1000 && r.url.startsWith(`${inject('mediaUrl')}/images/`) && r.url.includes('.jpg?'));
+      .find(
+        (r: { url: string; width: number | null }) =>
+          (r.width ?? 0) > 1000 && r.url.startsWith(`${inject('mediaUrl')}/images/`) && r.url.includes('.jpg?'),
+      );
     expect(item).toBeDefined();
     const photon = { PHOTON_ENDPOINT: `${inject('mediaUrl')}/photon/` };
     const res = await fetchWith(`/v1/images/${item.id}/thumb/`, {}, photon);
@@ -71,12 +80,18 @@ describe('GET /v1/images/{id}/thumb/', () => {
     expect(photonUrl('https://i0.wp.com', new URL('https://live.example.org/a/b.jpg?x=1&y=2'), { width: 600, quality: 80 })).toBe(
       'https://i0.wp.com/live.example.org/a/b.jpg?w=600&quality=80&q=x%3D1%26y%3D2&ssl=true',
     );
-    expect(photonUrl('http://127.0.0.1:8790/photon/', new URL('http://127.0.0.1:8790/images/c.png'), {})).toBe('http://127.0.0.1:8790/photon/127.0.0.1:8790/images/c.png');
+    expect(photonUrl('http://127.0.0.1:8790/photon/', new URL('http://127.0.0.1:8790/images/c.png'), {})).toBe(
+      'http://127.0.0.1:8790/photon/127.0.0.1:8790/images/c.png',
+    );
   });
 
   it('checks the stored URL before a resizer is asked for it', async () => {
     const { body } = await getJson('/v1/images/?page_size=1');
-    const res = await fetchWith(`/v1/images/${body.results[0].id}/thumb/`, {}, { ALLOW_PRIVATE_MEDIA: 'false', PHOTON_ENDPOINT: 'https://photon.example.org/' });
+    const res = await fetchWith(
+      `/v1/images/${body.results[0].id}/thumb/`,
+      {},
+      { ALLOW_PRIVATE_MEDIA: 'false', PHOTON_ENDPOINT: 'https://photon.example.org/' },
+    );
     expect(res.status).toBe(424);
     expect(await res.json()).toEqual({ detail: 'Failed to render thumbnail: the stored image URL is not fetchable.' });
   });

@@ -93,13 +93,13 @@ export function registerThumb(app: OpenAPIHono<AppEnv>, mediaType: MediaType) {
     }
     if (!fetched.body) throw new ApiError('failed_dependency', 'Failed to render thumbnail: the source answered with no image.');
     return c.body(fetched.body, 200, {
-        'Content-Type': fetched.contentType,
-        'Cache-Control': THUMB_CACHE_CONTROL,
-        // The client's Accept goes upstream (and picks the resized format): caches key on it.
-        Vary: 'Accept',
-        // Third-party bytes served from the API's origin (an SVG can carry script): inert.
-        'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; sandbox",
-        'X-Content-Type-Options': 'nosniff',
+      'Content-Type': fetched.contentType,
+      'Cache-Control': THUMB_CACHE_CONTROL,
+      // The client's Accept goes upstream (and picks the resized format): caches key on it.
+      Vary: 'Accept',
+      // Third-party bytes served from the API's origin (an SVG can carry script): inert.
+      'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; sandbox",
+      'X-Content-Type-Options': 'nosniff',
     });
   });
 }

@@ -3,7 +3,9 @@ import { getJson } from '../../test-helpers.js';
 
 async function demoTrack(): Promise<string> {
   const pages = await Promise.all([1, 2].map((p) => getJson(`/v1/audio/?page_size=20&page=${p}`)));
-  const local = pages.flatMap((p) => p.body.results).find((r: { url: string }) => r.url.startsWith(inject('mediaUrl')) && !r.url.includes('/dead/'));
+  const local = pages
+    .flatMap((p) => p.body.results)
+    .find((r: { url: string }) => r.url.startsWith(inject('mediaUrl')) && !r.url.includes('/dead/'));
   return local.id;
 }
 
