@@ -124,7 +124,7 @@ async function main(): Promise<void> {
     await teardown.runAll();
   }
   const file = path.join('/tmp', `edgeverse-stages-${Date.now()}.md`);
-  writeFileSync(file, report.join('\n') + '\n');
+  writeFileSync(file, `${report.join('\n')}\n`);
   log(`report also in ${file}`);
 }
 

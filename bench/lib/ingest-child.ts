@@ -46,8 +46,8 @@ export interface IngestRun {
  */
 export function productionNodeArgs(): string[] {
   const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-  const m = /\bnode\s+(.*?)\s*--import tsx ingest\/cli\.ts/.exec(pkg.scripts.ingest);
-  return m && m[1] ? m[1].split(/\s+/) : [];
+  const m = /\bnode\s+(.*?)\s*--import tsx ingest\/bin\/ingest\.ts/.exec(pkg.scripts.ingest);
+  return m?.[1] ? m[1].split(/\s+/) : [];
 }
 
 /** Runs the production CLI refresh in a child process and watches it. */
@@ -128,7 +128,7 @@ export async function runIngest(
     const lines = text.split('\n');
     partial = lines.pop() ?? '';
     for (const line of lines) {
-      stderrTail = (stderrTail + line + '\n').slice(-4000);
+      stderrTail = `${stderrTail}${line}\n`.slice(-4000);
       const m = /^image (\w+)\s+\d+%\s+read (\d+)\/(\d+)\s+indexed (\d+)/.exec(line);
       if (!m) continue;
       const [, phase, read, total] = m;

@@ -27,7 +27,7 @@ function writeLedger(): void {
     `launcher ${process.pid}`,
     ...[...tracked.values()].map((p) => `${p.group ? -p.pid : p.pid} ${p.pid} ${p.match} ${p.name}`),
   ];
-  writeFileSync(ledger, lines.join('\n') + '\n', { mode: 0o600 });
+  writeFileSync(ledger, `${lines.join('\n')}\n`, { mode: 0o600 });
 }
 
 /** Records a spawned child until it exits. Callers that are not `npm start` pay nothing. */

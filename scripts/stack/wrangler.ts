@@ -36,9 +36,9 @@ export async function startWorker(opts: {
   opts.vars.LOG_LEVEL ??= 'warn';
   writeFileSync(
     envFile,
-    Object.entries(opts.vars)
+    `${Object.entries(opts.vars)
       .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
-      .join('\n') + '\n',
+      .join('\n')}\n`,
     { mode: 0o600 },
   );
   const secrets = requiredSecrets(readFileSync(configPath, 'utf8'));
