@@ -149,7 +149,7 @@ function isAllowlisted(ip: string, config: RateConfig): boolean {
 export function budgetsFor(caller: Caller, route: RouteClass, config: RateConfig): Budget[] {
   const app = caller.application;
   const allowlisted = isAllowlisted(caller.ip, config);
-  const anonymousStyle = !(app?.verified) && !allowlisted;
+  const anonymousStyle = !app?.verified && !allowlisted;
   const ipIdentity = `ip:${caller.ip}`;
   if (route === 'register') {
     // Every registration mails someone: a key, even a verified one, does not lift the
