@@ -16,9 +16,22 @@ const root = mkdtempSync(path.join(os.tmpdir(), 'edgeverse-stop-test-'));
 // where the stage under test only happens on a first start.
 const shared = path.join(root, 'shared');
 const timings: string[] = [];
+const launches: Launch[] = [];
 
 afterAll(() => {
   console.log(`[stop] signal → launcher exit:\n${timings.map((t) => `  ${t}`).join('\n')}`);
+  // A test that failed before its stop leaves its stack running: kill it before the state
+  // folders go, or its reaper would find no ledger. Process groups only (the launcher's
+  // holds Meilisearch, wrangler's holds workerd): a group id is not reused while it exists.
+  for (const run of launches.filter((r) => r.child.exitCode === null && r.child.signalCode === null)) {
+    for (const target of [-run.child.pid!, ...[...run.seen.groups].map((g) => -g)]) {
+      try {
+        process.kill(target, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }
+  }
   rmSync(root, { recursive: true, force: true });
 });
 
@@ -71,7 +84,7 @@ async function launch(opts: { stateDir?: string; viaNpm?: boolean; env?: Record<
     }
   }, 20);
   void exited.then(() => clearInterval(watch));
-  return {
+  const run: Launch = {
     child,
     stateDir,
     ports: Object.values(portEnv),
@@ -88,6 +101,8 @@ async function launch(opts: { stateDir?: string; viaNpm?: boolean; env?: Record<
       }
     },
   };
+  launches.push(run);
+  return run;
 }
 
 function alive(pid: number): boolean {
