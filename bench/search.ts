@@ -15,7 +15,7 @@ import { appendFileSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { MeiliAdmin, meiliHttp } from '../ingest/meili-admin.js';
+import { MeiliAdmin, requestCapture, type RawRequest, type SearchParams } from '../ingest/meili-admin.js';
 import { searchOnlyKey } from '../scripts/stack/meilisearch.js';
 import { createMeiliClient, unionSearchBody, type MeiliSearchRequest } from '../worker/search/meili.js';
 import { runPlan } from '../worker/search/query.js';
@@ -367,23 +367,35 @@ async function main(): Promise<void> {
   // Worker has not seen in the last minute, so its admission rule (cache after a second
   // sighting within 60 s) never stores it. The raw phase replays the same k's.
   let searchK = 0;
-  const rawBodies = new Map<number, string>();
   const searchAt = (k: number) => {
     const i = k % B;
     const v = 1 + (Math.floor(k / B) % (VARIANTS - 1));
     return { i, v, q: base[i] };
   };
+  // The raw twin of every variant, as the client would send it (autocannon asks for each
+  // request synchronously, so they are captured before the phases). A field search with
+  // several words is a union: its raw twin is the same multi-search.
+  const capture = requestCapture(s.meiliUrl, searchKey);
+  const rawRequests = new Map<number, RawRequest>();
+  for (let i = 0; i < B; i++) {
+    const q = base[i];
+    for (let v = 1; v < VARIANTS; v++) {
+      const plan = meiliPlanFor(q.media, variant(q.params, v));
+      const window = { offset: ((plan.request.page ?? 1) - 1) * (plan.request.hitsPerPage ?? 20), limit: plan.request.hitsPerPage ?? 20 };
+      rawRequests.set(
+        i * VARIANTS + v,
+        await capture((c) =>
+          plan.union
+            ? c.multiSearch(unionSearchBody(indexOf(q.media), plan.union, window))
+            : c.index(indexOf(q.media)).search(plan.request.q, plan.request as SearchParams),
+        ),
+      );
+    }
+  }
+  const meiliHealthRequest = await capture((c) => c.health());
   const rawRequest = (k: number): LoadRequest => {
     const { i, v, q } = searchAt(k);
-    const id = i * VARIANTS + v;
-    let body = rawBodies.get(id);
-    const plan = meiliPlanFor(q.media, variant(q.params, v));
-    // A field search with several words is a union: its raw twin is the same multi-search.
-    const window = { offset: ((plan.request.page ?? 1) - 1) * (plan.request.hitsPerPage ?? 20), limit: plan.request.hitsPerPage ?? 20 };
-    if (!body)
-      rawBodies.set(id, (body = JSON.stringify(plan.union ? unionSearchBody(indexOf(q.media), plan.union, window) : plan.request)));
-    const http = plan.union ? meiliHttp.multiSearch(searchKey, body) : meiliHttp.search(indexOf(q.media), searchKey, body);
-    return { ...http, tag: q.tag, key: i };
+    return { ...rawRequests.get(i * VARIANTS + v)!, tag: q.tag, key: i };
   };
   const workerRequest = (k: number): LoadRequest => {
     const { i, v, q } = searchAt(k);
@@ -506,7 +518,7 @@ async function main(): Promise<void> {
   s.markOutput();
   let measuredRequests = 0;
   const probeSet = async (c: number, when: 'early' | 'end') => {
-    const meiliHealth = await phase('Meili /health', s.meiliUrl, c, probeSecs, () => ({ ...meiliHttp.health(), tag: 'noop', key: -1 }));
+    const meiliHealth = await phase('Meili health', s.meiliUrl, c, probeSecs, () => ({ ...meiliHealthRequest, tag: 'noop', key: -1 }));
     const workerNoop = await phase(
       'Worker /nope/',
       s.apiUrl,
@@ -710,7 +722,9 @@ async function main(): Promise<void> {
     `- disturbance: a phase during which a bench/ingest process ran or other processes used more than ${OTHERS_LIMIT} CPUs was thrown away and run again when the machine was quiet (up to 3 attempts)${repeated.length ? `; repeated: ${repeated.join(', ')}` : '; none needed'}${skewed.length ? `; still disturbed after 3 attempts: ${skewed.join(', ')}` : ''}; stack output during load: ${stackLinesDuringLoad} lines for ${measuredRequests} Worker requests (${outputBefore} before); ${othersLine}`,
   );
   lines.push('');
-  lines.push('**Search mix** (raw = POST /indexes/<index>/search with the body the Worker builds, search-only key):');
+  lines.push(
+    '**Search mix** (raw = the search request the Worker builds, sent by the official client straight to Meilisearch, search-only key):',
+  );
   lines.push('');
   lines.push(headlineTable(results));
   lines.push('');

@@ -213,26 +213,45 @@ export class MeiliAdmin {
   }
 }
 
+/** One HTTP request as a load generator replays it (method, path with query, headers, body). */
+export interface RawRequest {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
 /**
- * The HTTP requests behind a search and the health probe, for load generators that
- * replay them at a fixed rate without a client (the search benchmark's raw-Meilisearch
- * phases): the client's paths, restated here so that no other module writes one.
+ * The HTTP requests the official client sends, captured instead of sent: for load
+ * generators that replay requests without a client (the search benchmark's raw
+ * Meilisearch phases). Paths, headers and bodies are the client's own, so no module
+ * writes a REST path; `capture(c => c.index('images').search(q, params))` returns the
+ * request that call would make.
  */
-export const meiliHttp = {
-  search: (index: string, apiKey: string, body: string) => ({
-    method: 'POST' as const,
-    path: `/indexes/${encodeURIComponent(index)}/search`,
-    headers: { Authorization: `Bearer ${apiKey}`, 'Content-Type': 'application/json' },
-    body,
-  }),
-  multiSearch: (apiKey: string, body: string) => ({
-    method: 'POST' as const,
-    path: '/multi-search',
-    headers: { Authorization: `Bearer ${apiKey}`, 'Content-Type': 'application/json' },
-    body,
-  }),
-  health: () => ({ method: 'GET' as const, path: '/health' }),
-};
+export function requestCapture(host: string, apiKey: string): (call: (client: Meilisearch) => Promise<unknown>) => Promise<RawRequest> {
+  let captured: RawRequest | null = null;
+  const client = new Meilisearch({
+    host,
+    apiKey,
+    // The client hands a custom httpClient the request and returns its answer untouched.
+    httpClient: async (input, init) => {
+      const url = new URL(String(input));
+      captured = {
+        method: init?.method ?? 'GET',
+        path: `${url.pathname}${url.search}`,
+        headers: Object.fromEntries(new Headers(init?.headers)),
+        body: typeof init?.body === 'string' ? init.body : undefined,
+      };
+      return {};
+    },
+  });
+  return async (call) => {
+    captured = null;
+    await call(client);
+    if (!captured) throw new MeiliError('the client sent no request to capture');
+    return captured;
+  };
+}
 
 /** The client's failures as one error type; anything else is rethrown as is. */
 function meiliError(what: string, err: unknown): unknown {

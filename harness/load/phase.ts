@@ -9,7 +9,7 @@ import autocannon, { type Result } from 'autocannon';
 import { cpuDelta, cpuSnapshot, machineBusySeconds, type ProcInfo } from '../proc.js';
 
 export interface LoadRequest {
-  method: 'GET' | 'POST';
+  method: string;
   path: string;
   headers?: Record<string, string>;
   body?: string;
