@@ -5,6 +5,11 @@
  */
 import { cloudflareTest } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
+import { buildAssets } from './scripts/build-assets.js';
+
+// wrangler.toml's [assets] folder must exist before the Worker's tests read that file
+// (wrangler dev and deploy build it themselves through [build]).
+buildAssets();
 
 export default defineConfig({
   test: {

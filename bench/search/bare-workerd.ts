@@ -27,9 +27,6 @@ export interface BareWorkerd {
   stop(): Promise<void>;
 }
 
-/** Modules wrangler.toml's `[[rules]]` import as text (Swagger UI's files). */
-const TEXT_MODULE = /swagger-ui(-bundle\.js|\.css)$/;
-
 const capnpString = (s: string) => JSON.stringify(s);
 
 export async function startBareWorkerd(opts: {
@@ -57,9 +54,9 @@ export async function startBareWorkerd(opts: {
   copyFileSync(new URL('./bare/kv-service.js', import.meta.url), path.join(dir, 'kv-service.js'));
 
   const modules = readdirSync(bundle)
-    .filter((f) => f.endsWith('.js') || f.endsWith('.css'))
+    .filter((f) => f.endsWith('.js'))
     .sort((a, b) => (a === 'index.js' ? -1 : b === 'index.js' ? 1 : a.localeCompare(b)))
-    .map((f) => `(name = ${capnpString(f)}, ${TEXT_MODULE.test(f) ? 'text' : 'esModule'} = embed ${capnpString(`bundle/${f}`)})`);
+    .map((f) => `(name = ${capnpString(f)}, esModule = embed ${capnpString(`bundle/${f}`)})`);
 
   // The vars npm start gave the Worker (scripts/stack/wrangler.ts writes KEY="json" lines).
   const vars: Record<string, string> = { ENVIRONMENT: 'production' };

@@ -1,28 +1,23 @@
 /**
  * Interactive API documentation at `GET /v1/`: Swagger UI over the app's own OpenAPI
- * document, every asset served by this Worker (no CDN, no fonts, no validator badge), so
+ * document, every asset served from this origin (no CDN, no fonts, no validator badge), so
  * the page works offline and "Try it out" calls the same Worker (the document's `servers`
  * is the request origin).
  *
- * Swagger UI's files are imported as text modules from `swagger-ui-dist`: wrangler.toml
- * has a `[[rules]] type = "Text"` for them, which both `wrangler dev`/`deploy` and the
- * vitest workers pool honour. Vendor files are addressed by the package version (npm
- * versions are immutable); the small start script by a hash of its text. Both are cached
- * for a year; the page itself for five minutes.
+ * The page and its small start script are the Worker's; Swagger UI's own files (1.9 MB,
+ * most of what the Worker used to upload) are Workers static assets under a versioned
+ * path (worker/routes/docs-assets.ts, written by scripts/build-assets.ts), served before
+ * the Worker runs. The start script is addressed by a hash of its text; both are cached
+ * for a year, the page for five minutes.
  */
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import swaggerUiPackage from 'swagger-ui-dist/package.json';
-// Text modules (wrangler.toml [[rules]] type = "Text"; typed in worker/text-modules.d.ts).
-import swaggerUiBundle from 'swagger-ui-dist/swagger-ui-bundle.js';
-import swaggerUiCss from 'swagger-ui-dist/swagger-ui.css';
 import type { AppEnv } from '../types.js';
+import { ASSET_CACHE_CONTROL, DOCS_ASSET_ROOT, SWAGGER_UI_ROOT } from './docs-assets.js';
 
 export const DOCS_PATH = '/v1/';
-const ASSET_ROOT = '/v1/docs/';
 
 const PAGE_CACHE = 'public, max-age=300';
-const ASSET_CACHE = 'public, max-age=31536000, immutable';
 
 // Swagger UI renders with inline styles and fetches only the document and the API, both
 // on this origin; data: images are the icons inside its CSS.
@@ -47,37 +42,17 @@ function fnv1a(text: string): string {
   return (h >>> 0).toString(16).padStart(8, '0');
 }
 
-/** Drops a trailing `sourceMappingURL` comment: the map is not served. */
-function withoutSourceMap(text: string): string {
-  const at = text.lastIndexOf('sourceMappingURL=');
-  if (at < 0 || text.length - at > 200) return text;
-  const start = text.lastIndexOf('\n', at);
-  return start < 0 ? text : text.slice(0, start + 1);
-}
-
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 }
 
-interface Asset {
-  path: string;
-  contentType: string;
-  body: () => string;
-}
-
-function once(make: () => string): () => string {
-  let value: string | undefined;
-  return () => (value ??= make());
-}
-
 /**
- * Registers `GET /` (→ 302 `/v1/`), `GET /v1/` (the page) and its assets under
+ * Registers `GET /` (→ 302 `/v1/`), `GET /v1/` (the page) and its start script under
  * `/v1/docs/`. The routes are plain Hono routes, so they stay out of the OpenAPI document.
  */
 export function registerDocs(app: OpenAPIHono<AppEnv>, opts: { specPath?: string; title?: string } = {}): void {
   const specPath = opts.specPath ?? '/v1/openapi.json';
   const title = opts.title ?? 'Edgeverse API';
-  const vendorRoot = `${ASSET_ROOT}swagger-ui-${swaggerUiPackage.version}/`;
 
   // Swagger UI fills "Try it out" fields with each parameter's example (swagger-ui#5776),
   // which would turn the documented examples of optional parameters (`license=by,cc0`,
@@ -138,15 +113,7 @@ export function registerDocs(app: OpenAPIHono<AppEnv>, opts: { specPath?: string
 })();
 `;
 
-  const assets: Record<'js' | 'css' | 'init', Asset> = {
-    js: { path: `${vendorRoot}swagger-ui-bundle.js`, contentType: 'text/javascript; charset=utf-8', body: () => swaggerUiBundle as string },
-    css: {
-      path: `${vendorRoot}swagger-ui.css`,
-      contentType: 'text/css; charset=utf-8',
-      body: once(() => withoutSourceMap(swaggerUiCss as string)),
-    },
-    init: { path: `${ASSET_ROOT}init-${fnv1a(initScript)}.js`, contentType: 'text/javascript; charset=utf-8', body: () => initScript },
-  };
+  const initPath = `${DOCS_ASSET_ROOT}init-${fnv1a(initScript)}.js`;
 
   const page = `<!DOCTYPE html>
 <html lang="en">
@@ -155,14 +122,14 @@ export function registerDocs(app: OpenAPIHono<AppEnv>, opts: { specPath?: string
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title>
 <link rel="icon" href="data:,">
-<link rel="stylesheet" href="${assets.css.path}">
+<link rel="stylesheet" href="${SWAGGER_UI_ROOT}swagger-ui.css">
 <style>body { margin: 0; background: #fafafa; } .swagger-ui .information-container { padding-top: 1rem; }</style>
 </head>
 <body>
 <noscript><p>This page needs JavaScript. The API description is at <a href="${specPath}">${specPath}</a>.</p></noscript>
 <div id="swagger-ui"></div>
-<script src="${assets.js.path}"></script>
-<script src="${assets.init.path}"></script>
+<script src="${SWAGGER_UI_ROOT}swagger-ui-bundle.js"></script>
+<script src="${initPath}"></script>
 </body>
 </html>
 `;
@@ -179,7 +146,5 @@ export function registerDocs(app: OpenAPIHono<AppEnv>, opts: { specPath?: string
   app.get(DOCS_PATH, (c) =>
     serve(c, page, 'text/html; charset=utf-8', PAGE_CACHE, { 'Content-Security-Policy': PAGE_CSP, 'Referrer-Policy': 'no-referrer' }),
   );
-  for (const asset of Object.values(assets)) {
-    app.get(asset.path, (c) => serve(c, asset.body(), asset.contentType, ASSET_CACHE));
-  }
+  app.get(initPath, (c) => serve(c, initScript, 'text/javascript; charset=utf-8', ASSET_CACHE_CONTROL));
 }
