@@ -159,8 +159,8 @@ export class MeiliAdmin {
     return this.call(`search ${uid}`, () => this.client.index(uid).search<D>(params.q, params));
   }
 
-  /** Stored documents matching a filter expression. */
-  async getDocuments(uid: string, query: { filter: string; limit: number }): Promise<RecordAny[]> {
+  /** Stored documents, optionally matching a filter expression, one page at a time. */
+  async getDocuments(uid: string, query: { filter?: string; limit: number; offset?: number }): Promise<RecordAny[]> {
     return (await this.call(`documents of ${uid}`, () => this.client.index(uid).getDocuments(query))).results;
   }
 
