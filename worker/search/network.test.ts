@@ -6,7 +6,6 @@
  * shard's index gone (partial answers, marked and never cached), most shards gone (503),
  * the first coordinator unreachable (the next one answers).
  */
-import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { fetchWith } from '../test-helpers.js';
 
