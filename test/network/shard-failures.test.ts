@@ -189,5 +189,9 @@ describe('a three-shard network with nodes failing, through the Worker', () => {
     expect(a.count).toBeLessThan(full);
     // The other media type is untouched.
     expect(await ask('/v1/audio/?filter_dead=false')).toMatchObject({ status: 200, missing: null });
+    // The health check names the shard (the first and only health call of this file: no memo).
+    const health = await fetch(`${worker!.url}/healthcheck/?check_es`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: '200 OK', shards: { s0: 'ok', s1: 'down', s2: 'ok' } });
   }, 60_000);
 });

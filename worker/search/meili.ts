@@ -47,6 +47,11 @@ export interface SearchEngine {
   searchUnion<T>(index: string, members: UnionMember[], window: { offset: number; limit: number }): Promise<MeiliSearchResponse<T>>;
   /** Whether the engine answers its health probe (within `HEALTH_TIMEOUT_MS`); never throws. */
   healthy(): Promise<boolean>;
+  /**
+   * A network only: whether each shard of the live generation answers (by the name of
+   * its first node), for `/healthcheck/`.
+   */
+  shardHealth?(served: string): Promise<Record<string, boolean>>;
   /** A network's shards left out of this request's answers so far (see network.ts). */
   readonly missing?: ReadonlySet<string>;
 }

@@ -142,6 +142,15 @@ export function createNetworkEngine(opts: {
       const r = await run<T>(pointer, members, window);
       return { hits: r.hits, estimatedTotalHits: r.estimatedTotalHits, processingTimeMs: r.processingTimeMs };
     },
+    async shardHealth(served: string) {
+      const pointer = await opts.resolve(served);
+      if (!pointer.shards) return {};
+      // Every node of every shard, once: a count-only query each.
+      const nodes = pointer.shards.flat();
+      const response = await federated<never>(networkSearchBody(pointer.index, [{ request: { q: '' } }], nodes, { offset: 0, limit: 0 }));
+      const failed = new Set(Object.keys(response.remoteErrors ?? {}));
+      return Object.fromEntries(pointer.shards.map((s) => [s[0], s.some((n) => !failed.has(n))]));
+    },
     async healthy() {
       for (const c of opts.coordinators) {
         if (await createMeiliClient({ ...c, timeoutMs }).healthy()) return true;
