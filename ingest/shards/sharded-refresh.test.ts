@@ -5,23 +5,13 @@
  * must stop a task before anything served changes. The Worker is a small HTTP server
  * that records what the ingest tells it.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { Meilisearch } from 'meilisearch';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startMeiliNodes } from '../../scripts/stack/meilisearch.js';
+import { expectServedWhole, idsOn, imageIndexesOn, type NetworkFixture, startNetworkFixture, tableIds } from '../../test/meili-network.js';
 import { freePort } from '../../scripts/stack/ports.js';
-import { createTestDatabase, type TestDatabase } from '../../test/node-database.js';
 import type { IngestConfig } from '../config.js';
-import { loadDemoCatalog } from '../demo/load-demo.js';
 import { readGeneration } from '../generations/records.js';
 import { refresh, type RefreshStats } from '../generations/refresh.js';
-import { MeiliAdmin } from '../meili-admin.js';
 import { resolveReport } from '../moderation/moderation.js';
 import { UPSTREAM_IMAGE_COLUMNS } from '../sources/upstream-schema.js';
 import { upstreamPostgresSource } from '../sources/upstream-postgres.js';
@@ -29,94 +19,36 @@ import type { CatalogSource } from '../sources/source.js';
 import type { Progress } from '../tasks/progress.js';
 import { runTask } from '../tasks/run-task.js';
 import { shardOf } from './partition.js';
-import type { NodeConfig } from './topology.js';
-import { parseTopology } from './topology.js';
+import { type NodeConfig, parseTopology } from './topology.js';
 
-const ROWS = 600;
-const tmp = mkdtempSync(path.join(os.tmpdir(), 'edgeverse-shards-'));
-let network: Awaited<ReturnType<typeof startMeiliNodes>>;
+let f: NetworkFixture;
 let nodes: NodeConfig[];
-let database: TestDatabase;
-let client: pg.Client;
 let config: IngestConfig;
-let worker: Server;
-/** What the ingest told the Worker, in order. */
-const told: { media_type: string; generation: string; live?: { index: string; shards: string[][] | null } }[] = [];
 const prefix = `${inject('indexPrefix')}shards_`;
 const index = (generation: number) => `${prefix}images__${generation}`;
 
 beforeAll(async () => {
-  const ports = [await freePort(), await freePort(), await freePort()];
-  network = await startMeiliNodes({ count: 3, dataDir: tmp, ports, masterKey: randomBytes(16).toString('hex') });
-  nodes = network.nodes;
-  worker = createServer((req, res) => {
-    let body = '';
-    req.on('data', (d) => (body += d));
-    req.on('end', () => {
-      if (req.url === '/internal/cache-generation') told.push(JSON.parse(body));
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    });
-  });
-  await new Promise<void>((resolve) => worker.listen(0, '127.0.0.1', resolve));
-  database = await createTestDatabase();
-  client = new pg.Client({ connectionString: database.url });
-  await client.connect();
-  await loadDemoCatalog(client, { schema: 'upstream', images: ROWS, audio: 10, mediaBaseUrl: 'http://127.0.0.1:9' });
+  f = await startNetworkFixture({ count: 3, images: 600 });
+  nodes = f.nodes;
   config = {
-    databaseUrl: database.url,
-    upstreamUrl: database.url,
+    databaseUrl: f.database.url,
+    upstreamUrl: f.database.url,
     upstreamSchema: 'upstream',
     meiliUrl: nodes[0].url,
     meiliMasterKey: nodes[0].masterKey,
     meiliNodes: nodes,
     indexPrefix: prefix,
-    workerUrl: `http://127.0.0.1:${(worker.address() as AddressInfo).port}`,
+    workerUrl: f.workerUrl,
     workerSecret: 'shards-test-secret-0123456789',
   };
 }, 180_000);
 
 afterAll(async () => {
-  await network?.close();
-  await new Promise((resolve) => worker?.close(resolve));
-  await client?.end();
-  await database?.drop();
-  rmSync(tmp, { recursive: true, force: true });
+  await f?.close();
 });
 
-function admin(name: string): MeiliAdmin {
-  const node = nodes.find((n) => n.name === name)!;
-  return new MeiliAdmin(node.url, node.masterKey);
-}
-
-/** The ids a node's index holds. */
-async function idsOn(name: string, uid: string): Promise<string[]> {
-  const { hits } = await admin(name).search(uid, { q: '', limit: 10_000, attributesToRetrieve: ['id'] });
-  return hits.map((h) => h.id as string).sort();
-}
-
-/** The generation indexes of images on a node. */
-async function generationsOn(name: string): Promise<string[]> {
-  return (await admin(name).listIndexes()).filter((uid) => uid.startsWith(`${prefix}images`)).sort();
-}
-
-async function tableIds(table = 'image'): Promise<string[]> {
-  return (await client.query<{ id: string }>(`select identifier::text as id from ${table} order by 1`)).rows.map((r) => r.id).sort();
-}
-
-/**
- * The live generation is complete: on every node of each shard of the row, the live
- * index holds exactly the table's ids of that shard.
- */
-async function expectServedWhole(): Promise<void> {
-  const row = (await readGeneration(client, 'image'))!;
-  const ids = await tableIds();
-  const shards = row.shards!;
-  for (const [s, names] of shards.entries()) {
-    const expected = ids.filter((id) => shardOf(id, shards.length) === s);
-    expect(expected.length, `shard ${s} is empty: the test catalog is too small`).toBeGreaterThan(0);
-    for (const name of names) expect(await idsOn(name, row.live_index), `${row.live_index} on ${name}`).toEqual(expected);
-  }
-}
+const admin = (name: string) => f.admin(name);
+const generationsOn = (name: string) => imageIndexesOn(f, name, prefix);
 
 describe('a refresh over three shards', () => {
   let first: RefreshStats;
@@ -125,14 +57,14 @@ describe('a refresh over three shards', () => {
   it('puts each document on its shard only; the row is the switch and the Worker is told', async () => {
     first = (await runTask(config, 'refresh', 'image', { onProgress: (p) => progress.push(p) })) as RefreshStats;
     expect(first).toMatchObject({ generation: 1, index: index(1), shards: [['s0'], ['s1'], ['s2']] });
-    const row = (await readGeneration(client, 'image'))!;
+    const row = (await readGeneration(f.client, 'image'))!;
     expect(row).toMatchObject({ generation: 1, live_index: index(1), shards: [['s0'], ['s1'], ['s2']], previous_index: null });
     expect(row.document_count).toBe(first.indexed);
-    await expectServedWhole();
+    await expectServedWhole(f);
     // No alias: every node holds the generation's index and nothing else of images.
     for (const n of nodes) expect(await generationsOn(n.name)).toEqual([index(1)]);
-    expect(told.at(-1)).toMatchObject({ media_type: 'image', live: { index: index(1), shards: [['s0'], ['s1'], ['s2']] } });
-    expect(told.at(-1)!.generation).toMatch(/^1\./);
+    expect(f.told.at(-1)).toMatchObject({ media_type: 'image', live: { index: index(1), shards: [['s0'], ['s1'], ['s2']] } });
+    expect(f.told.at(-1)!.generation).toMatch(/^1\./);
     // One progress line per shard: what each shard received adds up to what was indexed.
     const last = progress.at(-1)!;
     expect(last.shards?.map((s) => s.name)).toEqual(['s0', 's1', 's2']);
@@ -148,7 +80,7 @@ describe('a refresh over three shards', () => {
 
   it('keeps the live generation as previous; a third refresh drops the first on every node', async () => {
     await runTask(config, 'refresh', 'image');
-    expect(await readGeneration(client, 'image')).toMatchObject({
+    expect(await readGeneration(f.client, 'image')).toMatchObject({
       generation: 2,
       live_index: index(2),
       previous_index: index(1),
@@ -158,21 +90,21 @@ describe('a refresh over three shards', () => {
     for (const n of nodes) expect(await generationsOn(n.name)).toEqual([index(1), index(2)]);
     // The third generation differs: the first 30 upstream rows left the catalog.
     const leaving = Number(
-      (await client.query('select count(*) from image join upstream.image u using (identifier) where u.id <= 30')).rows[0].count,
+      (await f.client.query('select count(*) from image join upstream.image u using (identifier) where u.id <= 30')).rows[0].count,
     );
     expect(leaving).toBeGreaterThan(20);
-    await client.query('update upstream.image set removed_from_source = true where id <= 30');
+    await f.client.query('update upstream.image set removed_from_source = true where id <= 30');
     const third = (await runTask(config, 'refresh', 'image')) as RefreshStats;
     expect(third.indexed).toBe(first.indexed - leaving);
     for (const n of nodes) expect(await generationsOn(n.name)).toEqual([index(2), index(3)]);
-    await expectServedWhole();
+    await expectServedWhole(f);
   }, 180_000);
 
   it('a rollback flips the pointer and the tables in one step, leaving every index as it was; a second one flips back', async () => {
     const before = await Promise.all(nodes.map((n) => generationsOn(n.name)));
     const back = await runTask(config, 'rollback', 'image');
     expect(back).toMatchObject({ from: 3, to: 2, documents: first.indexed });
-    expect(await readGeneration(client, 'image')).toMatchObject({
+    expect(await readGeneration(f.client, 'image')).toMatchObject({
       generation: 2,
       live_index: index(2),
       shards: [['s0'], ['s1'], ['s2']],
@@ -180,31 +112,31 @@ describe('a refresh over three shards', () => {
       previous_generation: 3,
       previous_shards: [['s0'], ['s1'], ['s2']],
     });
-    expect((await tableIds()).length).toBe(first.indexed);
-    await expectServedWhole();
+    expect((await tableIds(f)).length).toBe(first.indexed);
+    await expectServedWhole(f);
     expect(await Promise.all(nodes.map((n) => generationsOn(n.name)))).toEqual(before);
-    expect(told.at(-1)).toMatchObject({ live: { index: index(2) } });
-    expect(told.at(-1)!.generation).toMatch(/^2\./);
+    expect(f.told.at(-1)).toMatchObject({ live: { index: index(2) } });
+    expect(f.told.at(-1)!.generation).toMatch(/^2\./);
 
     expect(await runTask(config, 'rollback', 'image')).toMatchObject({ from: 2, to: 3 });
-    expect(await readGeneration(client, 'image')).toMatchObject({ live_index: index(3), previous_index: index(2) });
-    await expectServedWhole();
+    expect(await readGeneration(f.client, 'image')).toMatchObject({ live_index: index(3), previous_index: index(2) });
+    await expectServedWhole(f);
   }, 120_000);
 });
 
 describe('changes to the live generation', () => {
   it('an update that changes, adds and removes documents lands on the right shards', async () => {
-    const live = (await readGeneration(client, 'image'))!;
-    const ids = await tableIds();
+    const live = (await readGeneration(f.client, 'image'))!;
+    const ids = await tableIds(f);
     // Two works of each shard change, two leave the catalog.
     const byShard = [0, 1, 2].map((s) => ids.filter((id) => shardOf(id, 3) === s));
     const changed = byShard.flatMap((list) => list.slice(0, 2));
     const removed = byShard.flatMap((list) => list.slice(2, 4));
-    await client.query(
+    await f.client.query(
       `update upstream.image set title = 'Zanzibarquux ' || title, updated_on = now() where identifier = any($1::uuid[])`,
       [changed],
     );
-    await client.query('update upstream.image set removed_from_source = true, updated_on = now() where identifier = any($1::uuid[])', [
+    await f.client.query('update upstream.image set removed_from_source = true, updated_on = now() where identifier = any($1::uuid[])', [
       removed,
     ]);
     // Twelve new works: copies of existing rows under new identifiers.
@@ -219,7 +151,7 @@ describe('changes to the live generation', () => {
             : c,
     ).join(', ');
     const added = (
-      await client.query<{ id: string }>(
+      await f.client.query<{ id: string }>(
         `insert into upstream.image (${columns}) select ${copied} from upstream.image where id between 100 and 111 returning identifier::text as id`,
       )
     ).rows.map((r) => r.id);
@@ -232,45 +164,45 @@ describe('changes to the live generation', () => {
       ['s1', 1],
       ['s2', 2],
     ] as const) {
-      const held = new Set(await idsOn(name, live.live_index));
+      const held = new Set(await idsOn(f, name, live.live_index));
       for (const id of changed) expect(held.has(id), `changed ${id} on ${name}`).toBe(shardOf(id, 3) === s);
       for (const id of added) expect(held.has(id), `added ${id} on ${name}`).toBe(shardOf(id, 3) === s);
       for (const id of removed) expect(held.has(id), `removed ${id} on ${name}`).toBe(false);
       const { hits } = await admin(name).search(live.live_index, { q: 'Zanzibarquux', limit: 100, attributesToRetrieve: ['id'] });
       expect(hits.map((h) => h.id).sort()).toEqual(changed.filter((id) => shardOf(id, 3) === s).sort());
     }
-    await expectServedWhole();
-    expect((await readGeneration(client, 'image'))!.document_count).toBe((await tableIds()).length);
-    expect(told.at(-1)).toMatchObject({ live: { index: live.live_index, shards: live.shards } });
+    await expectServedWhole(f);
+    expect((await readGeneration(f.client, 'image'))!.document_count).toBe((await tableIds(f)).length);
+    expect(f.told.at(-1)).toMatchObject({ live: { index: live.live_index, shards: live.shards } });
   }, 120_000);
 
   it('moderation marks and deindexes a work on the nodes of its shard', async () => {
-    const live = (await readGeneration(client, 'image'))!;
-    const [a, b] = (await tableIds()).filter((id) => shardOf(id, 3) === 2);
+    const live = (await readGeneration(f.client, 'image'))!;
+    const [a, b] = (await tableIds(f)).filter((id) => shardOf(id, 3) === 2);
     const report = async (id: string) =>
       (
-        await client.query<{ id: number }>(
+        await f.client.query<{ id: number }>(
           `insert into content_report (media_type, identifier, reason) values ('image', $1, 'mature') returning id`,
           [id],
         )
       ).rows[0].id;
-    await resolveReport(client, admin('s0'), config, await report(a), 'sensitive');
-    await resolveReport(client, admin('s0'), config, await report(b), 'deindex');
+    await resolveReport(f.client, admin('s0'), config, await report(a), 'sensitive');
+    await resolveReport(f.client, admin('s0'), config, await report(b), 'deindex');
     const { hits } = await admin('s2').search(live.live_index, { q: '', filter: `id = "${a}"` });
     expect(hits[0]).toMatchObject({ id: a, mature: true });
-    expect(await idsOn('s2', live.live_index)).not.toContain(b);
+    expect(await idsOn(f, 's2', live.live_index)).not.toContain(b);
     // Nothing was written to the other shards (a partial update would have created a stub).
-    for (const name of ['s0', 's1']) expect(await idsOn(name, live.live_index)).not.toContain(a);
-    await expectServedWhole();
+    for (const name of ['s0', 's1']) expect(await idsOn(f, name, live.live_index)).not.toContain(a);
+    await expectServedWhole(f);
   }, 60_000);
 });
 
 describe('a change of shard count', () => {
   it('is a refresh onto the new layout (two shards, s2 a replica of s0); a rollback returns to three', async () => {
-    const three = (await readGeneration(client, 'image'))!;
+    const three = (await readGeneration(f.client, 'image'))!;
     const twoShards: IngestConfig = { ...config, meiliNodes: [nodes[0], nodes[1], { ...nodes[2], shard: 's0' }] };
     const stats = (await runTask(twoShards, 'refresh', 'image')) as RefreshStats;
-    const row = (await readGeneration(client, 'image'))!;
+    const row = (await readGeneration(f.client, 'image'))!;
     expect(row).toMatchObject({
       live_index: stats.index,
       shards: [['s0', 's2'], ['s1']],
@@ -278,26 +210,26 @@ describe('a change of shard count', () => {
       previous_shards: [['s0'], ['s1'], ['s2']],
     });
     // The replica holds what its shard's first node holds.
-    expect(await idsOn('s2', row.live_index)).toEqual(await idsOn('s0', row.live_index));
-    await expectServedWhole();
+    expect(await idsOn(f, 's2', row.live_index)).toEqual(await idsOn(f, 's0', row.live_index));
+    await expectServedWhole(f);
     // The three-shard generation is untouched on every node, s2's third included.
-    expect(await idsOn('s2', three.live_index)).toEqual((await tableIds('image_prev')).filter((id) => shardOf(id, 3) === 2));
+    expect(await idsOn(f, 's2', three.live_index)).toEqual((await tableIds(f, 'image_prev')).filter((id) => shardOf(id, 3) === 2));
 
     expect(await runTask(twoShards, 'rollback', 'image')).toMatchObject({ to: three.generation });
-    expect(await readGeneration(client, 'image')).toMatchObject({
+    expect(await readGeneration(f.client, 'image')).toMatchObject({
       live_index: three.live_index,
       shards: [['s0'], ['s1'], ['s2']],
       previous_index: row.live_index,
       previous_shards: [['s0', 's2'], ['s1']],
     });
-    await expectServedWhole();
-    expect(told.at(-1)).toMatchObject({ live: { index: three.live_index, shards: [['s0'], ['s1'], ['s2']] } });
+    await expectServedWhole(f);
+    expect(f.told.at(-1)).toMatchObject({ live: { index: three.live_index, shards: [['s0'], ['s1'], ['s2']] } });
   }, 180_000);
 });
 
 describe('bad topologies and faults', () => {
   const unchanged = async <T>(run: () => Promise<T>): Promise<unknown> => {
-    const before = await readGeneration(client, 'image');
+    const before = await readGeneration(f.client, 'image');
     const indexes = await Promise.all(nodes.map((n) => generationsOn(n.name)));
     const error = await run().then(
       () => null,
@@ -305,7 +237,7 @@ describe('bad topologies and faults', () => {
     );
     expect(error, 'the task should have failed').toBeInstanceOf(Error);
     expect(error!.message).not.toContain('\n');
-    expect(await readGeneration(client, 'image')).toEqual(before);
+    expect(await readGeneration(f.client, 'image')).toEqual(before);
     expect(await Promise.all(nodes.map((n) => generationsOn(n.name)))).toEqual(indexes);
     return error!.message;
   };
@@ -325,7 +257,7 @@ describe('bad topologies and faults', () => {
 
   /** The upstream images, calling `sabotage` once after the first two batches. */
   function sabotaged(sabotage: () => Promise<void>): CatalogSource {
-    const source = upstreamPostgresSource(client, 'image', { schema: 'upstream', batchSize: 50 });
+    const source = upstreamPostgresSource(f.client, 'image', { schema: 'upstream', batchSize: 50 });
     return {
       ...source,
       async *batches() {
@@ -340,14 +272,14 @@ describe('bad topologies and faults', () => {
 
   /** The index the next refresh builds. */
   async function nextIndex(): Promise<string> {
-    const row = (await readGeneration(client, 'image'))!;
+    const row = (await readGeneration(f.client, 'image'))!;
     return index(Math.max(row.generation, row.previous_generation ?? 0) + 1);
   }
 
   function refreshOn(source: CatalogSource, topology = parseTopology(nodes)) {
     return refresh({
       mediaType: 'image',
-      api: client,
+      api: f.client,
       meili: admin('s0'),
       topology,
       indexPrefix: prefix,
@@ -367,7 +299,7 @@ describe('bad topologies and faults', () => {
       expiresAt: null,
     });
     const topology = parseTopology([nodes[0], { ...nodes[1], masterKey: key }, nodes[2]]);
-    const message = await unchanged(() => refreshOn(upstreamPostgresSource(client, 'image', { schema: 'upstream' }), topology));
+    const message = await unchanged(() => refreshOn(upstreamPostgresSource(f.client, 'image', { schema: 'upstream' }), topology));
     expect(message).toMatch(/^shard "s1", node "s1" \(http:\/\/[^)]+\): Meilisearch add documents to \S+images__\d+: .*API key/);
   }, 120_000);
 
