@@ -50,6 +50,40 @@ afterAll(async () => {
 const admin = (name: string) => f.admin(name);
 const generationsOn = (name: string) => imageIndexesOn(f, name, prefix);
 
+/** The upstream images, calling `sabotage` once after the first two batches. */
+function sabotaged(sabotage: () => Promise<void>): CatalogSource {
+  const source = upstreamPostgresSource(f.client, 'image', { schema: 'upstream', batchSize: 50 });
+  return {
+    ...source,
+    async *batches() {
+      let n = 0;
+      for await (const batch of source.batches()) {
+        if (n++ === 2) await sabotage();
+        yield batch;
+      }
+    },
+  };
+}
+
+/** The index the next refresh builds. */
+async function nextIndex(): Promise<string> {
+  const row = (await readGeneration(f.client, 'image'))!;
+  return index(Math.max(row.generation, row.previous_generation ?? 0) + 1);
+}
+
+function refreshOn(source: CatalogSource, topology = parseTopology(nodes)) {
+  return refresh({
+    mediaType: 'image',
+    api: f.client,
+    meili: admin('s0'),
+    topology,
+    indexPrefix: prefix,
+    source,
+    batchBytes: 16 * 1024,
+    maxInFlight: 2,
+  });
+}
+
 describe('a refresh over three shards', () => {
   let first: RefreshStats;
   const progress: Progress[] = [];
@@ -195,6 +229,31 @@ describe('changes to the live generation', () => {
     for (const name of ['s0', 's1']) expect(await idsOn(f, name, live.live_index)).not.toContain(a);
     await expectServedWhole(f);
   }, 60_000);
+  it('moderation decided during a refresh reaches the new generation on the shard of each work', async () => {
+    // Works of the batches already pushed when the decisions are taken (upstream ids 31-100).
+    const early = (
+      await f.client.query<{ id: string }>(
+        'select identifier::text as id from image join upstream.image u using (identifier) where u.id between 31 and 100 and not image.mature',
+      )
+    ).rows.map((r) => r.id);
+    const gone = early.find((id) => shardOf(id, 3) === 1)!;
+    const marked = early.find((id) => shardOf(id, 3) === 0)!;
+    const stats = await refreshOn(
+      sabotaged(async () => {
+        await f.client.query(`insert into deleted_media (media_type, identifier, reason) values ('image', $1, 'test')`, [gone]);
+        await f.client.query(`insert into sensitive_media (media_type, identifier) values ('image', $1)`, [marked]);
+      }),
+    );
+    const row = (await readGeneration(f.client, 'image'))!;
+    expect(row.live_index).toBe(index(stats.generation));
+    for (const name of ['s0', 's1', 's2']) expect(await idsOn(f, name, row.live_index)).not.toContain(gone);
+    const { hits } = await admin('s0').search(row.live_index, { q: '', filter: `id = "${marked}"` });
+    expect(hits[0]).toMatchObject({ id: marked, mature: true, user_reported_sensitive: true });
+    // A partial update sent to the wrong shard would have left a stub document there.
+    for (const name of ['s1', 's2']) expect(await idsOn(f, name, row.live_index)).not.toContain(marked);
+    expect((await f.client.query('select mature from image where identifier = $1', [marked])).rows[0].mature).toBe(true);
+    await expectServedWhole(f);
+  }, 120_000);
 });
 
 describe('a change of shard count', () => {
@@ -254,40 +313,6 @@ describe('bad topologies and faults', () => {
       expect(await unchanged(() => runTask({ ...config, meiliNodes }, 'refresh', 'image'))).toMatch(message);
     }
   }, 60_000);
-
-  /** The upstream images, calling `sabotage` once after the first two batches. */
-  function sabotaged(sabotage: () => Promise<void>): CatalogSource {
-    const source = upstreamPostgresSource(f.client, 'image', { schema: 'upstream', batchSize: 50 });
-    return {
-      ...source,
-      async *batches() {
-        let n = 0;
-        for await (const batch of source.batches()) {
-          if (n++ === 2) await sabotage();
-          yield batch;
-        }
-      },
-    };
-  }
-
-  /** The index the next refresh builds. */
-  async function nextIndex(): Promise<string> {
-    const row = (await readGeneration(f.client, 'image'))!;
-    return index(Math.max(row.generation, row.previous_generation ?? 0) + 1);
-  }
-
-  function refreshOn(source: CatalogSource, topology = parseTopology(nodes)) {
-    return refresh({
-      mediaType: 'image',
-      api: f.client,
-      meili: admin('s0'),
-      topology,
-      indexPrefix: prefix,
-      source,
-      batchBytes: 16 * 1024,
-      maxInFlight: 2,
-    });
-  }
 
   it('a node that rejects a batch fails the refresh before the switch, naming its shard', async () => {
     // s1's key may create and configure indexes but not add documents: every batch to
