@@ -78,7 +78,7 @@ function aliasLayout(o: LayoutOptions): GenerationLayout {
   const pointer: LivePointer = { index: live, shards: null };
   // A generation served by a network is out of one node's reach (its indexes are not
   // this node's to swap or drop): every task refuses it.
-  const onNetwork = (row: GenerationRow | null) =>
+  const refusal = (row: GenerationRow | null) =>
     row?.shards
       ? new IngestError(
           `the live ${mediaType} generation (${row.live_index}) is on a Meilisearch network of ${row.shards.length} shards: set MEILI_NODES to reach it`,
@@ -86,13 +86,13 @@ function aliasLayout(o: LayoutOptions): GenerationLayout {
       : null;
   return {
     recover: async (api) => {
-      const refused = onNetwork(await readGeneration(api, mediaType));
+      const refused = refusal(await readGeneration(api, mediaType));
       if (refused) throw refused;
       return recover(api, meili, mediaType, prefix);
     },
     build: (generation) => onNode(meili, generationIndexName(mediaType, generation, prefix)),
     live: (row) => {
-      const refused = onNetwork(row);
+      const refused = refusal(row);
       if (refused) throw refused;
       return onNode(meili, live);
     },

@@ -3,7 +3,7 @@
  * the one kept for rollback, and the promotion in progress (`pending_index`), which
  * `recover` finds after a crash (promote.ts says how a promotion goes). On a Meilisearch
  * network the row is the switch itself: `live_index` on the nodes of `shards` is what
- * search serves (generations/network.ts).
+ * search serves (generations/pointer.ts).
  */
 import type pg from 'pg';
 import type { MediaType } from '../../model/record.js';
