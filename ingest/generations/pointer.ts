@@ -34,7 +34,8 @@ export function pointerLayout(o: LayoutOptions & { topology: Topology }): Genera
    */
   async function dropUnnamed(row: GenerationRow | null): Promise<number> {
     const keep = new Set([row?.live_index, row?.previous_index]);
-    const dropped = await Promise.all(
+    // Every reachable node is cleaned even when another fails; the first failure is thrown.
+    const results = await Promise.allSettled(
       [...adminsOf(topology)].map(async ([name, admin]) => {
         try {
           let n = 0;
@@ -50,7 +51,9 @@ export function pointerLayout(o: LayoutOptions & { topology: Topology }): Genera
         }
       }),
     );
-    return dropped.reduce((a, b) => a + b, 0);
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    return results.reduce((sum, r) => sum + (r as PromiseFulfilledResult<number>).value, 0);
   }
 
   return {
