@@ -14,8 +14,18 @@ export const NETWORK_SEARCH_KEY_UID = '6a1c6a52-7c57-4e0c-9a8e-3f0c2e6d5b11';
 
 /** The node's search key with the network's uid, created when missing. */
 export async function networkSearchKey(admin: MeiliAdmin): Promise<string> {
-  const existing = (await admin.keys()).find((k) => k.uid === NETWORK_SEARCH_KEY_UID);
-  return existing?.key ?? admin.createSearchKey('edgeverse-network-search', NETWORK_SEARCH_KEY_UID);
+  const existing = async () => (await admin.keys()).find((k) => k.uid === NETWORK_SEARCH_KEY_UID)?.key;
+  const key = await existing();
+  if (key) return key;
+  try {
+    return await admin.createSearchKey('edgeverse-network-search', NETWORK_SEARCH_KEY_UID);
+  } catch (err) {
+    // Two tasks starting at once (the image and audio refreshes of one cron) both create
+    // it: the second finds the first's.
+    const created = await existing();
+    if (created) return created;
+    throw err;
+  }
 }
 
 /** Joins every node; returns each node's search key by node name. */

@@ -98,7 +98,9 @@ export function loadTopology(
     return parseTopology(json);
   }
   if (stackNodes?.length) return parseTopology(stackNodes, '.state/stack.json meiliNodes');
-  return parseTopology([{ name: 'main', url: fallback.url, masterKey: fallback.masterKey }], 'MEILI_URL');
+  // The one node of MEILI_URL, taken as given (as the one-node ingest always has).
+  const node: MeiliNode = { name: 'main', url: fallback.url, masterKey: fallback.masterKey, shard: 'main' };
+  return { nodes: [node], shards: [{ name: 'main', nodes: [node] }], networked: false };
 }
 
 /** A master-key client of every node, by node name. */
