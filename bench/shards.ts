@@ -250,9 +250,7 @@ async function main(): Promise<void> {
     `- Wall time ${shards} shards / one node: ${(net.refresh.wallSeconds / one.refresh.wallSeconds).toFixed(2)}× (2 cores: the nodes share them).\n`,
   );
   lines.push('**Search through the deployable Worker** (bare workerd, cache defeated by a new variant of each query every round):\n');
-  lines.push(
-    '| c | one node p50 / p95 / p99 ms | req/s | ' + `${shards} shards p50 / p95 / p99 ms | req/s | p50 target (1.5 × one + 2 ms) |`,
-  );
+  lines.push(`| c | one node p50 / p95 / p99 ms | req/s | ${shards} shards p50 / p95 / p99 ms | req/s | p50 target (1.5 × one + 2 ms) |`);
   lines.push('|---:|---|---:|---|---:|---|');
   levels.forEach((c, i) => {
     const a = one.phases[i];
