@@ -4,15 +4,18 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { mediaAllowed, mediaSources } from '../web/media-policy.js';
 import { ASSET_CACHE_CONTROL, SWAGGER_UI_FILES, SWAGGER_UI_ROOT } from '../worker/routes/docs-assets.js';
 import {
   buildAssets,
+  buildPage,
   DEV_MEDIA_SOURCES,
   headersFile,
   PAGE_BUDGET_GZIP_BYTES,
   PAGE_CACHE_CONTROL,
   PAGE_STATIC_ROOT,
   pageCsp,
+  pageMediaSources,
   withoutSourceMap,
 } from './build-assets.js';
 
@@ -58,7 +61,11 @@ describe('scripts/build-assets.ts', () => {
     expect(page.style).toMatch(/^\/static\/page-[A-Z0-9]{8}\.css$/);
     expect(html).toContain(`<script type="module" src="${page.script}"></script>`);
     expect(html).toContain(`<link rel="stylesheet" href="${page.style}">`);
-    expect(html, 'every slot filled').not.toMatch(/%[A-Z]+%/);
+    expect(html, 'every slot filled').not.toMatch(/%[A-Z_]+%/);
+    expect(html, 'the page knows where it may play audio from').toContain(`<meta name="edgeverse:media-src" content="'self'">`);
+    expect(readFileSync(path.join(dir, 'index.html'), 'utf8')).not.toContain('127.0.0.1');
+    buildAssets(dir, { dev: true });
+    expect(readFileSync(path.join(dir, 'index.html'), 'utf8')).toContain(`content="'self' ${DEV_MEDIA_SOURCES.join(' ')}"`);
     expect(html, 'the docs are one link away').toContain('href="/v1/"');
     // Nothing inline for the CSP to refuse, nothing from another origin.
     expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
@@ -107,6 +114,15 @@ describe('scripts/build-assets.ts', () => {
   });
 
   it("lets only `wrangler dev` play the local demo media server's audio", () => {
+    // The page reads the same list from its meta tag (web/media-policy.ts).
+    const demoTrack = 'http://127.0.0.1:8790/audio/a.wav?d=1000';
+    const metaOf = (html: string) => /<meta name="edgeverse:media-src" content="([^"]*)">/.exec(html)?.[1].replace(/&#39;/g, "'");
+    expect(mediaAllowed(demoTrack, mediaSources(metaOf(buildPage().files.get('index.html') as string)), 'http://127.0.0.1:8787')).toBe(
+      false,
+    );
+    const dev = mediaSources(metaOf(buildPage({ dev: true }).files.get('index.html') as string));
+    expect(dev).toEqual(pageMediaSources({ dev: true }));
+    expect(mediaAllowed(demoTrack, dev, 'http://127.0.0.1:8787')).toBe(true);
     expect(pageCsp({ dev: true })).toContain(`media-src 'self' ${DEV_MEDIA_SOURCES.join(' ')};`);
     expect(headersFile({ dev: true })).toContain(pageCsp({ dev: true }));
     expect(headersFile()).not.toContain('127.0.0.1');

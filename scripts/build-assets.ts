@@ -45,6 +45,15 @@ export const PAGE_BUDGET_GZIP_BYTES = 100 * 1024;
 export const DEV_MEDIA_SOURCES = ['http://127.0.0.1:*', 'http://localhost:*'] as const;
 
 /**
+ * Where the page may play audio from: its `media-src`, which the build also writes into
+ * index.html (`<meta name="edgeverse:media-src">`, read by web/media-policy.ts) so the page
+ * offers a player only for tracks the browser will load.
+ */
+export function pageMediaSources(opts: { dev?: boolean } = {}): string[] {
+  return ["'self'", ...(opts.dev ? DEV_MEDIA_SOURCES : [])];
+}
+
+/**
  * The search page's Content-Security-Policy: everything from this origin only (thumbnails
  * come through the API's `/thumb/` proxy, waveforms are drawn from the API's peaks), no
  * inline script or style, no framing, and Trusted Types required, so no HTML string can
@@ -61,7 +70,7 @@ export function pageCsp(opts: { dev?: boolean } = {}): string {
     "script-src 'self'",
     "style-src 'self'",
     "img-src 'self' data:",
-    ['media-src', "'self'", ...(opts.dev ? DEV_MEDIA_SOURCES : [])].join(' '),
+    `media-src ${pageMediaSources(opts).join(' ')}`,
     "connect-src 'self'",
     "base-uri 'none'",
     "form-action 'self'",
@@ -93,7 +102,7 @@ export interface PageBuild {
  * Bundles the page: web/main.ts (with the typed client and the shared model modules it
  * imports) and web/styles.css, minified, for the browsers of the last few years (ES2022).
  */
-export function buildPage(): PageBuild {
+export function buildPage(opts: { dev?: boolean } = {}): PageBuild {
   const result = buildSync({
     entryPoints: [
       { in: path.join(WEB_DIR, 'main.ts'), out: 'page' },
@@ -136,10 +145,16 @@ export function buildPage(): PageBuild {
   bytes.gzipTotal = bytes.scriptGzip + bytes.styleGzip;
 
   const template = readFileSync(path.join(WEB_DIR, 'index.html'), 'utf8');
-  for (const slot of ['%STYLE%', '%SCRIPT%']) {
-    if (template.split(slot).length !== 2) throw new Error(`build-assets: web/index.html must hold ${slot} exactly once`);
+  const slots: Record<string, string> = { '%STYLE%': style, '%SCRIPT%': script, '%MEDIA_SRC%': pageMediaSources(opts).join(' ') };
+  let html = template;
+  for (const [slot, value] of Object.entries(slots)) {
+    if (html.split(slot).length !== 2) throw new Error(`build-assets: web/index.html must hold ${slot} exactly once`);
+    html = html.replace(
+      slot,
+      value.replace(/[&"<>]/g, (ch) => `&#${ch.charCodeAt(0)};`),
+    );
   }
-  files.set('index.html', template.replace('%STYLE%', style).replace('%SCRIPT%', script));
+  files.set('index.html', html);
   return { script, style, bytes, files };
 }
 
@@ -215,7 +230,7 @@ export function buildAssets(dir = ASSETS_DIR, opts: { dev?: boolean } = {}): { f
   for (const file of SWAGGER_UI_FILES) {
     files.set(`${SWAGGER_UI_ROOT.slice(1)}${file}`, withoutSourceMap(readFileSync(path.join(pkgDir, file), 'utf8')));
   }
-  const page = buildPage();
+  const page = buildPage(opts);
   for (const [rel, content] of page.files) files.set(rel, content);
   files.set('_headers', headersFile(opts));
   syncFolder(dir, files);

@@ -5,11 +5,12 @@
  *
  * Tracks play from the work's `url`, on the provider's host. A deployed page's CSP
  * allows media from its own origin only (scripts/build-assets.ts `pageCsp`), so there a
- * catalog track cannot play: the player then says so and links to the work's page at
- * its source, as it does for a dead link.
+ * catalog track cannot play: the page knows it (web/media-policy.ts) and, instead of a
+ * player, links to the work's page at its source, as it does when a track fails to load.
  */
 import type { Audio } from '../client/index.js';
 import { h, safeHref } from './dom.js';
+import { mediaAllowed, mediaSources } from './media-policy.js';
 import { waveform } from './waveform.js';
 
 /** Only one track plays at a time: starting one pauses the others. */
@@ -21,9 +22,12 @@ document.addEventListener(
   true,
 );
 
+const allowedSources = mediaSources(document.querySelector('meta[name="edgeverse:media-src"]')?.getAttribute('content'));
+
 export function player(track: Audio, peaks?: readonly number[] | null): HTMLElement {
   const title = track.title || 'Untitled track';
-  const src = safeHref(track.url);
+  const url = safeHref(track.url);
+  const src = url && mediaAllowed(url, allowedSources, location.origin) ? url : null;
   let audio: HTMLAudioElement | null = null;
   const wave = waveform(peaks ?? track.peaks, (fraction) => {
     if (audio && Number.isFinite(audio.duration) && audio.duration > 0) audio.currentTime = fraction * audio.duration;
