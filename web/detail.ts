@@ -21,6 +21,13 @@ const MIN_OTHER_DESCRIPTION = 20;
 
 let relatedRequest: AbortController | null = null;
 
+/**
+ * Works the related lists showed, by id (the last 200): opening one shows it without
+ * asking the API again.
+ */
+export const relatedWorks = new Map<string, api.Work>();
+const RELATED_KEPT = 200;
+
 function head(dialog: HTMLDialogElement, title: string): HTMLElement {
   return h(
     'div',
@@ -163,6 +170,11 @@ function relatedSection(media: Media, work: api.Work, state: PageState, nav: Nav
       return;
     }
     const results = (outcome.data.results as api.Work[]).filter((r) => r.id !== work.id).slice(0, 8);
+    for (const r of results) {
+      relatedWorks.delete(r.id);
+      relatedWorks.set(r.id, r);
+    }
+    while (relatedWorks.size > RELATED_KEPT) relatedWorks.delete(relatedWorks.keys().next().value!);
     note.textContent = results.length ? '' : 'No related works found.';
     list.replaceChildren(
       ...results.map((r) => {

@@ -119,7 +119,25 @@ export function renderFilters(form: HTMLFormElement, state: PageState, ctx: Filt
     );
   }
   const active = Object.values(state.filters).some((v) => v && v.length > 0);
+  const focus = focusedControl(form);
   fill(form, groups, h('button', { type: 'reset', class: 'secondary', disabled: !active }, 'Clear filters'));
+  restoreFocus(form, focus);
+}
+
+/** Which control of the form has the focus (redrawing the panel must not drop a keyboard user's place). */
+function focusedControl(form: HTMLFormElement): string | null {
+  const el = document.activeElement;
+  if (!el || !form.contains(el)) return null;
+  if (el instanceof HTMLInputElement) return `input[name="${el.name}"][value="${CSS.escape(el.value)}"]`;
+  if (el.tagName === 'SUMMARY') return '#source-group > summary';
+  // The "Clear filters" button, disabled once it has done its work: the first option then.
+  return 'input';
+}
+
+function restoreFocus(form: HTMLFormElement, selector: string | null): void {
+  if (!selector) return;
+  const target = form.querySelector<HTMLElement>(selector) ?? form.querySelector<HTMLElement>('input');
+  target?.focus();
 }
 
 /** The filters the form's checkboxes say, cleaned for `media`. */

@@ -6,7 +6,7 @@
  */
 import type { SourceStats } from '../client/index.js';
 import * as api from './api.js';
-import { showDetail, showDetailLoading, showDetailProblem } from './detail.js';
+import { relatedWorks, showDetail, showDetailLoading, showDetailProblem } from './detail.js';
 import { byId, fill } from './dom.js';
 import { type FacetCounts, facetCounts, readFilters, renderFilters } from './filters.js';
 import { audioList, emptyView, imageGrid, type Navigator, pager, pageUrl, problemView, summary } from './results.js';
@@ -24,6 +24,8 @@ const dialog = byId<HTMLDialogElement>('detail');
 let state = parseState(location.search);
 /** The answer on screen and the state it answers. */
 let shown: { state: PageState; answer: api.SearchAnswer } | null = null;
+/** The state of the latest search started (its answer may still be on its way). */
+let asked: PageState | null = null;
 let pending: Promise<void> | null = null;
 let searchRequest: AbortController | null = null;
 let detailRequest: AbortController | null = null;
@@ -35,17 +37,26 @@ let firstPaint = true;
 /** History entries that opened a detail from the results carry this, so closing goes Back. */
 const DETAIL_ENTRY = { detail: true };
 
+/** Set when the person moved to another page of results: the new page takes the focus. */
+let focusResults = false;
+
 const nav: Navigator = {
   href: pageUrl,
-  go(next) {
+  go(next, trigger) {
+    focusResults = !!trigger.closest('.pager');
     // From one work to another (related works) the entry is replaced: Back leaves the detail.
     const detailToDetail = !!state.id && !!next.id && sameSearch(state, next);
     navigate(next, detailToDetail ? 'replace' : 'push');
   },
 };
 
+/** A search is due unless the latest one asked the same and its answer is on screen or on its way. */
+function needsSearch(next: PageState): boolean {
+  return !shown || !asked || !sameSearch(asked, next);
+}
+
 function navigate(next: PageState, how: 'push' | 'replace'): void {
-  const searchChanged = !shown || !sameSearch(shown.state, next);
+  const searchChanged = needsSearch(next);
   const opensDetail = !state.id && !!next.id && !searchChanged;
   state = next;
   if (how === 'push') history.pushState(opensDetail ? DETAIL_ENTRY : null, '', pageUrl(state));
@@ -85,11 +96,12 @@ async function runSearch(): Promise<void> {
   searchRequest?.abort();
   const request = new AbortController();
   searchRequest = request;
-  const asked = state;
+  const wanted = state;
+  asked = wanted;
   resultsBox.setAttribute('aria-busy', 'true');
   statusLine.textContent = 'Searching…';
-  if (asked.filters.source?.length) void loadSources(asked.media);
-  const outcome = await api.search(asked, request.signal);
+  if (wanted.filters.source?.length) void loadSources(wanted.media);
+  const outcome = await api.search(wanted, request.signal);
   if (request.signal.aborted) return;
   resultsBox.removeAttribute('aria-busy');
   if (!outcome.ok) {
@@ -103,19 +115,27 @@ async function runSearch(): Promise<void> {
     return;
   }
   const answer = outcome.data;
-  shown = { state: asked, answer };
+  shown = { state: wanted, answer };
   facets = facetCounts(answer);
   drawFilters();
-  statusLine.textContent = summary(answer, asked);
+  statusLine.textContent = summary(answer, wanted);
   if (!answer.results.length) {
     fill(
       resultsBox,
-      emptyView(asked, () => navigate({ ...state, filters: {}, page: 1, id: null }, 'push')),
+      emptyView(wanted, () => navigate({ ...state, filters: {}, page: 1, id: null }, 'push')),
     );
   } else {
     const list =
-      asked.media === 'image' ? imageGrid(answer.results as api.Image[], asked, nav) : audioList(answer.results as api.Audio[], asked, nav);
-    fill(resultsBox, list, pager(answer, asked, nav));
+      wanted.media === 'image'
+        ? imageGrid(answer.results as api.Image[], wanted, nav)
+        : audioList(answer.results as api.Audio[], wanted, nav);
+    fill(resultsBox, list, pager(answer, wanted, nav));
+  }
+  if (focusResults) {
+    // The link that was pressed is gone: the new page's results take the focus (and the view).
+    focusResults = false;
+    resultsBox.focus();
+    resultsBox.scrollIntoView({ block: 'start' });
   }
   if (firstPaint) {
     firstPaint = false;
@@ -140,7 +160,9 @@ async function syncDetail(): Promise<void> {
   const id = wanted.id!;
   if (pending) await pending;
   if (state !== wanted) return;
-  const known = shown && shown.state.media === wanted.media ? (shown.answer.results as api.Work[]).find((r) => r.id === id) : undefined;
+  const onPage = shown && shown.state.media === wanted.media ? (shown.answer.results as api.Work[]).find((r) => r.id === id) : undefined;
+  // Related works are of the open work's media type, which the state keeps.
+  const known = onPage ?? relatedWorks.get(id);
   if (known) {
     showDetail(dialog, wanted.media, known, wanted, nav);
     return;
@@ -227,7 +249,7 @@ document.addEventListener('keydown', (event) => {
 
 window.addEventListener('popstate', () => {
   const next = parseState(location.search);
-  const searchChanged = !shown || !sameSearch(shown.state, next);
+  const searchChanged = needsSearch(next);
   state = next;
   update(searchChanged);
 });

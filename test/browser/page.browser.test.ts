@@ -289,9 +289,12 @@ describe(`search page under wrangler dev${hasChromium ? ', in Chromium' : ` (Chr
       const { context, page, watch } = await newPage(worker!.url);
       await open(page, worker!.url);
       await expect.poll(() => shownIds(page), SLOW).toEqual(first.results.map((r) => r.id));
-      await page.locator('.pager a[rel="next"]').click();
+      await page.locator('.pager a[rel="next"]').focus();
+      await page.keyboard.press('Enter');
       await expect.poll(() => new URL(page.url()).searchParams.get('page'), SLOW).toBe('2');
       await expect.poll(() => shownIds(page), SLOW).toEqual(second.results.map((r) => r.id));
+      // The pressed link is gone with the old page: the new results have the focus.
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe('results');
       await expect.poll(() => page.locator('#status').innerText(), SLOW).toContain(`page 2 of ${second.page_count}`);
       await page.reload();
       await expect.poll(() => shownIds(page), SLOW).toEqual(second.results.map((r) => r.id));
@@ -404,8 +407,13 @@ describe(`search page under wrangler dev${hasChromium ? ', in Chromium' : ` (Chr
       const expected = (await searchImages({ q: word })).results.map((r) => r.id);
       const { context, page, watch } = await newPage(worker!.url, { permissions: ['clipboard-read', 'clipboard-write'] });
       await open(page, worker!.url);
-      const active = () => page.evaluate(() => ({ id: document.activeElement?.id ?? '', cls: document.activeElement?.className ?? '' }));
-      const tabUntil = async (test: (el: { id: string; cls: string }) => boolean, max: number) => {
+      type Focused = { id: string; cls: string; name: string; value: string };
+      const active = () =>
+        page.evaluate(() => {
+          const el = document.activeElement as HTMLInputElement | null;
+          return { id: el?.id ?? '', cls: el?.className ?? '', name: el?.name ?? '', value: el?.value ?? '' };
+        });
+      const tabUntil = async (test: (el: Focused) => boolean, max: number) => {
         for (let i = 0; i < max; i++) {
           await page.keyboard.press('Tab');
           if (test(await active())) return i + 1;
@@ -417,6 +425,16 @@ describe(`search page under wrangler dev${hasChromium ? ', in Chromium' : ` (Chr
       await page.keyboard.type(word);
       await page.keyboard.press('Enter');
       await expect.poll(() => shownIds(page), SLOW).toEqual(expected);
+      // A filter from the keyboard: Space toggles it, and the focus stays on it while the panel redraws.
+      await tabUntil((el) => el.name === 'license' && el.value === 'by', 20);
+      await page.keyboard.press('Space');
+      await expect.poll(() => new URL(page.url()).searchParams.get('license'), SLOW).toBe('by');
+      await expect.poll(() => page.locator('#results[aria-busy]').count(), SLOW).toBe(0);
+      expect(await active()).toMatchObject({ name: 'license', value: 'by' });
+      await page.keyboard.press('Space');
+      await expect.poll(() => new URL(page.url()).searchParams.get('license'), SLOW).toBeNull();
+      await expect.poll(() => shownIds(page), SLOW).toEqual(expected);
+      expect(await active()).toMatchObject({ name: 'license', value: 'by' });
       const presses = await tabUntil((el) => el.cls.split(' ').includes('card'), 60);
       const focused = await page.evaluate(() => (document.activeElement as HTMLElement).dataset.id);
       expect(focused, 'the first result is the first card reached').toBe(expected[0]);
