@@ -254,6 +254,10 @@ window.addEventListener('popstate', () => {
   update(searchChanged);
 });
 
+// On a narrow screen the filters start folded, so the results come first.
+const filtersPanel = byId<HTMLDetailsElement>('filters-panel');
+if (!matchMedia('(min-width: 48rem)').matches) filtersPanel.open = false;
+
 // Canonical URL first (a hand-edited link is rewritten to what it searches), then search.
 history.replaceState(history.state, '', pageUrl(state));
 update(true);
