@@ -73,14 +73,16 @@ describe(`search page under wrangler dev${hasChromium ? ', in Chromium' : ` (Chr
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    [worker, throttled, browser] = await Promise.all([
+    // Each is kept as soon as it is up, and every start is waited for, so that afterAll
+    // stops what did start even when another failed.
+    const started = await Promise.allSettled([
       start({
         ...serviceVars(),
         // A page load is a search, a thumbnail per result, related works…: not this suite's subject.
         THROTTLE_ANON_BURST: '100000/min',
         THROTTLE_ANON_SUSTAINED: '1000000/day',
         THROTTLE_ANON_THUMBS: '100000/min',
-      }),
+      }).then((w) => (worker = w)),
       hasChromium
         ? start({
             ...serviceVars(),
@@ -88,26 +90,29 @@ describe(`search page under wrangler dev${hasChromium ? ', in Chromium' : ` (Chr
             THROTTLE_ANON_BURST: '2/min',
             THROTTLE_ANON_SUSTAINED: '1000000/day',
             THROTTLE_LEASE_MS: '0',
-          })
+          }).then((w) => (throttled = w))
         : undefined,
       hasChromium
-        ? chromium.launch({
-            executablePath: CHROMIUM,
-            args: [
-              '--headless',
-              '--no-sandbox',
-              '--disable-gpu',
-              '--disable-quic',
-              '--no-first-run',
-              '--disable-background-networking',
-              '--disable-component-update',
-              '--disable-sync',
-              // The player test starts playback from script.
-              '--autoplay-policy=no-user-gesture-required',
-            ],
-          })
+        ? chromium
+            .launch({
+              executablePath: CHROMIUM,
+              args: [
+                '--headless',
+                '--no-sandbox',
+                '--disable-gpu',
+                '--disable-quic',
+                '--no-first-run',
+                '--disable-background-networking',
+                '--disable-component-update',
+                '--disable-sync',
+                // The player test starts playback from script.
+                '--autoplay-policy=no-user-gesture-required',
+              ],
+            })
+            .then((b) => (browser = b))
         : undefined,
     ]);
+    for (const result of started) if (result.status === 'rejected') throw result.reason;
     api = createEdgeverseClient({ baseUrl: worker!.url });
   }, LONG);
 
