@@ -134,6 +134,14 @@ export const searchGeneration = pgTable('search_generation', {
    */
   pending_index: varchar('pending_index', { length: 200 }),
   pending_since: ts('pending_since'),
+  /**
+   * A generation built on a Meilisearch network: its shards in partition order, each the
+   * names of the nodes holding it (replicas after the first). The live generation is then
+   * `live_index` on those nodes, and this row is the switch the Worker reads (through its
+   * KV copy): no per-node swap. Null for a generation on one node (served by its alias).
+   */
+  shards: jsonb('shards').$type<string[][]>(),
+  previous_shards: jsonb('previous_shards').$type<string[][]>(),
 });
 
 /** Works taken down (deindexed): never served again, skipped by every refresh. */

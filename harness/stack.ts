@@ -19,6 +19,8 @@ export interface StackOptions {
   databaseUrl: string | null;
   readyTimeoutMs: number;
   log: (line: string) => void;
+  /** Meilisearch nodes (`SHARDS` of npm start; default 1). */
+  shards?: number;
 }
 
 export interface Stack {
@@ -71,6 +73,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     // Waveforms play no part in search; computing them for every demo track would keep
     // the machine busy for up to an hour at 1M documents.
     WAVEFORM_BACKFILL: 'off',
+    SHARDS: String(opts.shards ?? 1),
   };
   for (const [k, v] of Object.entries(ports)) env[k] = String(v);
   delete env.MEILI_URL;

@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { IngestError } from './errors.js';
+import { loadTopology, type NodeConfig, type Topology } from './shards/topology.js';
 
 export const STATE_DIR = path.resolve(process.env.EDGEVERSE_STATE_DIR ?? '.state');
 export const STACK_FILE = path.join(STATE_DIR, 'stack.json');
@@ -17,6 +18,8 @@ export interface StackInfo {
   apiUrl?: string;
   ingestSecret?: string;
   pid?: number;
+  /** `SHARDS=N npm start` (N > 1): the network's nodes (meiliUrl is the first). */
+  meiliNodes?: NodeConfig[];
 }
 
 export function readStackInfo(): StackInfo | null {
@@ -34,6 +37,8 @@ export interface IngestConfig {
   upstreamSchema: string;
   meiliUrl: string;
   meiliMasterKey: string;
+  /** The Meilisearch nodes, when more than the one of meiliUrl (topologyOf reads them). */
+  meiliNodes?: NodeConfig[];
   indexPrefix: string;
   /** The Worker to notify after data changes (cache generation), with the shared secret. */
   workerUrl?: string;
@@ -43,8 +48,10 @@ export interface IngestConfig {
 export function ingestConfig(overrides: { source?: string } = {}): IngestConfig {
   const stack = readStackInfo();
   const databaseUrl = process.env.DATABASE_URL ?? stack?.databaseUrl;
-  const meiliUrl = process.env.MEILI_URL ?? stack?.meiliUrl;
-  const meiliMasterKey = process.env.MEILI_MASTER_KEY ?? stack?.meiliMasterKey;
+  // With MEILI_NODES the first node stands for "the" Meilisearch of one-node code paths.
+  const first = process.env.MEILI_NODES ? loadTopology(process.env, { url: '', masterKey: '' }).nodes[0] : undefined;
+  const meiliUrl = first?.url ?? process.env.MEILI_URL ?? stack?.meiliUrl;
+  const meiliMasterKey = first?.masterKey ?? process.env.MEILI_MASTER_KEY ?? stack?.meiliMasterKey;
   const missing = [!databaseUrl && 'DATABASE_URL', !meiliUrl && 'MEILI_URL', !meiliMasterKey && 'MEILI_MASTER_KEY'].filter(Boolean);
   if (missing.length) {
     throw new IngestError(`${missing.join(', ')} not set and no local stack running: set them, or start the stack with \`npm start\``);
@@ -55,8 +62,14 @@ export function ingestConfig(overrides: { source?: string } = {}): IngestConfig 
     upstreamSchema: process.env.UPSTREAM_SCHEMA ?? stack?.upstreamSchema ?? 'upstream',
     meiliUrl: meiliUrl!,
     meiliMasterKey: meiliMasterKey!,
+    meiliNodes: process.env.MEILI_NODES ? undefined : stack?.meiliNodes,
     indexPrefix: process.env.INDEX_PREFIX ?? '',
     workerUrl: process.env.WORKER_URL ?? stack?.apiUrl,
     workerSecret: process.env.INGEST_SECRET ?? stack?.ingestSecret,
   };
+}
+
+/** The Meilisearch nodes of this configuration: MEILI_NODES, the stack's nodes, or the one node. */
+export function topologyOf(config: IngestConfig): Topology {
+  return loadTopology(process.env, { url: config.meiliUrl, masterKey: config.meiliMasterKey }, config.meiliNodes);
 }

@@ -159,8 +159,8 @@ export class MeiliAdmin {
     return this.call(`search ${uid}`, () => this.client.index(uid).search<D>(params.q, params));
   }
 
-  /** Stored documents matching a filter expression. */
-  async getDocuments(uid: string, query: { filter: string; limit: number }): Promise<RecordAny[]> {
+  /** Stored documents, optionally matching a filter expression, one page at a time. */
+  async getDocuments(uid: string, query: { filter?: string; limit: number; offset?: number }): Promise<RecordAny[]> {
     return (await this.call(`documents of ${uid}`, () => this.client.index(uid).getDocuments(query))).results;
   }
 
@@ -190,9 +190,39 @@ export class MeiliAdmin {
     return (await this.call('list keys', () => this.client.getKeys({ limit: 100 }))).results;
   }
 
-  /** Creates a key that can only search, every index, without expiry; returns it. */
-  async createSearchKey(name: string): Promise<string> {
-    return (await this.call('create key', () => this.client.createKey({ name, actions: ['search'], indexes: ['*'], expiresAt: null }))).key;
+  /**
+   * Joins this node to a Meilisearch network (the experimental `network` feature of 1.21):
+   * enables the feature, then names this node and every node (itself included) with the
+   * search key federated queries reach it with. Idempotent.
+   */
+  async joinNetwork(self: string, remotes: Record<string, { url: string; searchApiKey: string }>): Promise<void> {
+    await this.call('enable the network feature', () => this.client.updateExperimentalFeatures({ network: true }));
+    const current = await this.call('network', () => this.client.getNetwork());
+    // Remotes this node knows but the topology does not name are removed (null).
+    const removed = Object.fromEntries(
+      Object.keys(current.remotes ?? {})
+        .filter((n) => !(n in remotes))
+        .map((n) => [n, null]),
+    );
+    await this.call('network', () => this.client.updateNetwork({ self, remotes: { ...removed, ...remotes } }));
+  }
+
+  /** This node's network: its own name and the remotes it knows (empty when not joined). */
+  async network(): Promise<{ self: string | null; remotes: Record<string, { url: string }> }> {
+    const n = await this.call('network', () => this.client.getNetwork());
+    const remotes: Record<string, { url: string }> = {};
+    for (const [name, remote] of Object.entries(n.remotes ?? {})) if (remote) remotes[name] = { url: remote.url };
+    return { self: n.self ?? null, remotes };
+  }
+
+  /**
+   * Creates a key that can only search, every index, without expiry; returns it. With a
+   * `uid`, the key is derived from it and the master key, so nodes sharing a master key
+   * get the same key.
+   */
+  async createSearchKey(name: string, uid?: string): Promise<string> {
+    return (await this.call('create key', () => this.client.createKey({ uid, name, actions: ['search'], indexes: ['*'], expiresAt: null })))
+      .key;
   }
 
   private async call<T>(what: string, fn: () => Promise<T>): Promise<T> {

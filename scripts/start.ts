@@ -16,7 +16,8 @@ import { createTaskService } from '../ingest/tasks/service.js';
 import { computeWaveforms } from '../ingest/waveforms/waveform-job.js';
 import { ensureDemoData } from './stack/demo-data.js';
 import { startMediaServer } from './stack/media-server.js';
-import { searchOnlyKey, startMeilisearch } from './stack/meilisearch.js';
+import { searchOnlyKey, startMeiliNodes, startMeilisearch } from './stack/meilisearch.js';
+import type { NodeConfig } from '../ingest/shards/topology.js';
 import { startNeonBridge } from './stack/neon-bridge.js';
 import { freePort, isPortTaken, StackError } from './stack/ports.js';
 import { checkDatabase, startEmbeddedPostgres } from './stack/postgres.js';
@@ -128,19 +129,37 @@ async function main(): Promise<void> {
   const images = intEnv('DEMO_IMAGES', 20_000);
   const audio = intEnv('DEMO_AUDIO', 5_000);
 
-  // Search engine.
+  // Search engine: one node, or `SHARDS=N` nodes joined into a Meilisearch network.
   let meiliUrl = process.env.MEILI_URL;
   const key = masterKey();
-  if (!meiliUrl) {
-    const meiliPort = await requirePort('MEILI_PORT', intEnv('MEILI_PORT', 7700));
-    const meili = await startMeilisearch({ dataDir: path.join(STATE_DIR, 'meilisearch'), port: meiliPort, masterKey: key });
-    stops.push({ name: 'Meilisearch', stop: () => meili.close() });
-    meiliUrl = meili.url;
-    log(`Meilisearch ${meiliUrl} (data in ${path.relative(ROOT, STATE_DIR)}/meilisearch)`);
+  const shards = intEnv('SHARDS', 1);
+  let meiliNodes: NodeConfig[] | undefined;
+  let searchKey: string;
+  if (shards > 1) {
+    if (meiliUrl || process.env.MEILI_NODES)
+      throw new StackError('SHARDS runs embedded Meilisearch nodes: unset MEILI_URL and MEILI_NODES');
+    if (shards > 16) throw new StackError(`SHARDS=${shards}: at most 16 local nodes`);
+    const base = intEnv('MEILI_PORT', 7700);
+    const ports: number[] = [];
+    for (let i = 0; i < shards; i++) ports.push(await requirePort('MEILI_PORT', base + i));
+    const net = await startMeiliNodes({ count: shards, dataDir: STATE_DIR, ports, masterKey: key });
+    stops.push({ name: `Meilisearch (${shards} nodes)`, stop: () => net.close() });
+    meiliNodes = net.nodes;
+    meiliUrl = net.nodes[0].url;
+    searchKey = net.searchKey;
+    log(`Meilisearch network of ${shards} shards: ${net.nodes.map((n) => `${n.name} ${n.url}`).join(', ')}`);
   } else {
-    log(`Meilisearch ${meiliUrl} (external)`);
+    if (!meiliUrl) {
+      const meiliPort = await requirePort('MEILI_PORT', intEnv('MEILI_PORT', 7700));
+      const meili = await startMeilisearch({ dataDir: path.join(STATE_DIR, 'meilisearch'), port: meiliPort, masterKey: key });
+      stops.push({ name: 'Meilisearch', stop: () => meili.close() });
+      meiliUrl = meili.url;
+      log(`Meilisearch ${meiliUrl} (data in ${path.relative(ROOT, STATE_DIR)}/meilisearch)`);
+    } else {
+      log(`Meilisearch ${meiliUrl} (external)`);
+    }
+    searchKey = await searchOnlyKey(meiliUrl, key);
   }
-  const searchKey = await searchOnlyKey(meiliUrl, key);
 
   // Database.
   let databaseUrl = process.env.DATABASE_URL;
@@ -174,9 +193,10 @@ async function main(): Promise<void> {
     upstreamSchema: 'upstream',
     meiliUrl,
     meiliMasterKey: key,
+    meiliNodes,
     indexPrefix: '',
   };
-  const info: StackInfo = { databaseUrl, meiliUrl, meiliMasterKey: key, upstreamSchema: 'upstream', pid: process.pid };
+  const info: StackInfo = { databaseUrl, meiliUrl, meiliMasterKey: key, meiliNodes, upstreamSchema: 'upstream', pid: process.pid };
   writeFileSync(STACK_FILE, JSON.stringify(info, null, 2), { mode: 0o600 });
   const data = await ensureDemoData(ingest, { images, audio, mediaBaseUrl: media.url, log });
   if (!data.loaded && !data.ingested) log('demo catalog and indexes unchanged: reusing them');
@@ -203,8 +223,10 @@ async function main(): Promise<void> {
     port: apiPort,
     onLine: announceMail,
     vars: {
-      MEILI_URL: meiliUrl,
+      // A network: every node may coordinate (tried in order); the key is the same on each.
+      MEILI_URL: meiliNodes ? meiliNodes.map((n) => n.url).join(',') : meiliUrl,
       MEILI_SEARCH_KEY: searchKey,
+      MEILI_NETWORK: meiliNodes ? 'true' : 'false',
       DATABASE_URL: databaseUrl,
       NEON_WS_PROXY: bridge.url,
       INGEST_URL: `http://127.0.0.1:${ingestPort}`,

@@ -10,6 +10,7 @@ import { startMediaServer } from '../scripts/stack/media-server.js';
 import { startNeonBridge } from '../scripts/stack/neon-bridge.js';
 import { freePort } from '../scripts/stack/ports.js';
 import { loadFixtureCatalog } from './fixture-catalog.js';
+import { startNetworkCopy, type NetworkCopy } from './network-copy.js';
 import { startTestServices } from './services.js';
 import { startSilentServer } from './silent-server.js';
 
@@ -21,9 +22,11 @@ export default async function setup(project: TestProject) {
   // The fixture's media URLs point at a real local media server (thumbnails, dead links).
   const media = await startMediaServer({ port: await freePort(), host: '127.0.0.1' });
   const silent = await startSilentServer();
+  let network: NetworkCopy | undefined;
   try {
     await applyMigrations(services.databaseUrl);
     const fixture = await loadFixtureCatalog(services, media.url);
+    network = await startNetworkCopy(services);
     const target = new URL(services.databaseUrl);
     const bridge = await startNeonBridge({ port: await freePort(), target: { host: target.hostname, port: Number(target.port || 5432) } });
     project.provide('databaseUrl', services.databaseUrl);
@@ -36,13 +39,17 @@ export default async function setup(project: TestProject) {
     project.provide('fixture', fixture);
     project.provide('mediaUrl', media.url);
     project.provide('silentUrl', silent.url);
+    const { close: _close, ...copy } = network;
+    project.provide('network', copy);
     return async () => {
       await bridge.close();
+      await network?.close();
       await silent.close();
       await media.close();
       await services.stop();
     };
   } catch (err) {
+    await network?.close();
     await silent.close();
     await media.close();
     await services.stop();

@@ -14,5 +14,14 @@ declare module 'vitest' {
     mediaUrl: string;
     /** A port that accepts connections and never answers (link-check timeouts). */
     silentUrl: string;
+    /** The fixture's documents on a three-node Meilisearch network (test/network-copy.ts). */
+    network: {
+      urls: string[];
+      masterKey: string;
+      searchKey: string;
+      indexPrefix: string;
+      live: Record<'image' | 'audio', { index: string; shards: string[][] }>;
+      counts: Record<string, Record<'image' | 'audio', number>>;
+    };
   }
 }

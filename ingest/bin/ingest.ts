@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { MEDIA_TYPES, type MediaType } from '../../model/record.js';
 import { ingestConfig } from '../config.js';
-import { progressLine, taskSummary } from '../tasks/format.js';
+import { progressLines, taskSummary } from '../tasks/format.js';
 import { TASK_ACTIONS, runTask, type TaskAction } from '../tasks/run-task.js';
 
 const USAGE =
@@ -56,14 +56,20 @@ async function main(): Promise<number> {
   process.once('SIGTERM', () => controller.abort());
   const tty = process.stderr.isTTY;
   for (const mediaType of media) {
+    // Lines drawn last time: a terminal redraws them in place (one per shard on a network).
+    let drawn = 0;
     const result = await runTask(config, action, mediaType, {
       signal: controller.signal,
       files: fromFile ? [values.source!] : undefined,
       addFiles: values.add,
       onProgress: (p) => {
-        const line = progressLine(mediaType, p);
-        if (tty) process.stderr.write(`\r${line}\x1b[K`);
-        else process.stderr.write(`${line}\n`);
+        const lines = progressLines(mediaType, p);
+        if (!tty) process.stderr.write(`${lines.join('\n')}\n`);
+        else {
+          const up = drawn > 1 ? `\x1b[${drawn - 1}F` : '\r';
+          process.stderr.write(`${up}${lines.map((l) => `${l}\x1b[K`).join('\n')}`);
+          drawn = lines.length;
+        }
       },
     });
     if (tty) process.stderr.write('\n');

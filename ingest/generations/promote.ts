@@ -11,7 +11,7 @@ import type { MediaType } from '../../model/record.js';
 import type { MeiliAdmin } from '../meili-admin.js';
 import { exchangePrevious, swapTables, upsertSources } from '../pipeline/load-postgres.js';
 import { withTransaction } from '../transaction.js';
-import { markPending, recordPromotion, type GenerationRow, type PromotionRecord } from './records.js';
+import { clearPending, markPending, noPreviousGeneration, recordPromotion, type GenerationRow, type PromotionRecord } from './records.js';
 
 export interface Promotion {
   mediaType: MediaType;
@@ -82,6 +82,28 @@ export async function completeRollback(api: pg.ClientBase, meili: MeiliAdmin, ro
       updatedThrough: null,
     });
   });
+}
+
+/**
+ * A rollback on one node: the kept previous generation is swapped back into the served
+ * index, then the tables follow (`completeRollback`); a pending mark covers the moment
+ * between, as in a promotion. Returns the documents now served.
+ */
+export async function rollbackAlias(api: pg.ClientBase, meili: MeiliAdmin, row: GenerationRow, live: string): Promise<number> {
+  const kept = row.previous_index;
+  if (!kept || !(await meili.indexExists(kept))) throw noPreviousGeneration(row.media_type);
+  await markPending(api, row.media_type, live, kept);
+  await meili.swap(kept, live);
+  try {
+    await completeRollback(api, meili, row, live);
+  } catch (err) {
+    // Put the index back so index and tables agree again. If the database is down, the
+    // pending mark stays and the next run sees an even number of swaps: undone.
+    await meili.swap(kept, live).catch(() => {});
+    await clearPending(api, row.media_type).catch(() => {});
+    throw err;
+  }
+  return meili.documentCount(live);
 }
 
 /** Deletes the generation indexes of `live` (`<live>__<n>`) except `keep`. */

@@ -1,33 +1,29 @@
 /**
  * Full data refresh of one media type: upstream → cleaned records → staging tables and
- * a new Meilisearch index → checks → atomic promotion. Nothing served changes before
- * the promotion; a failure leaves the live tables and index as they were.
+ * a new Meilisearch index (on one node, or on every shard of a network: each document
+ * on its shard's nodes) → checks → atomic promotion. Nothing served changes before the
+ * promotion; a failure leaves the live tables and index as they were.
  */
 import type pg from 'pg';
 import type { SkipReason } from '../../model/catalog-row.js';
 import type { MediaType } from '../../model/record.js';
-import { generationIndexName, indexSettings, liveIndexName } from '../../model/search-index.js';
-import type { MeiliAdmin } from '../meili-admin.js';
+import { indexSettings } from '../../model/search-index.js';
 import { reapplyModeration } from '../moderation/moderation.js';
 import { sensitiveTextMatcher, type SkippedRow } from '../pipeline/clean.js';
 import { createStagingTables } from '../pipeline/load-postgres.js';
 import { runPipeline } from '../pipeline/run.js';
+import { createOnEveryNode } from '../shards/placement.js';
 import type { CatalogSource } from '../sources/source.js';
 import { ProgressTracker, type ProgressListener } from '../tasks/progress.js';
 import { checkBeforePromotion } from './checks.js';
-import { promote } from './promote.js';
+import { generationLayout, type LayoutOptions } from './layout.js';
 import { readGeneration } from './records.js';
-import { recover } from './recover.js';
 
-export interface RefreshOptions {
-  mediaType: MediaType;
+export interface RefreshOptions extends LayoutOptions {
   /** Where catalog rows come from (upstream Postgres, files, or several chained). */
   source: CatalogSource;
   /** Connection to the API database. */
   api: pg.ClientBase;
-  meili: MeiliAdmin;
-  /** Prefix of index names (tests give each suite its own). */
-  indexPrefix?: string;
   /** Target payload size of one Meilisearch batch: few large payloads index fastest. */
   batchBytes?: number;
   /** Meilisearch tasks enqueued and not yet indexed (the backpressure on the read loop). */
@@ -41,7 +37,10 @@ export type { SkippedRow };
 export interface RefreshStats {
   mediaType: MediaType;
   generation: number;
+  /** The served index: the alias on one node, the generation's index on a network. */
   index: string;
+  /** On a network: the node names of each shard of the generation. */
+  shards?: string[][];
   read: number;
   loaded: number;
   indexed: number;
@@ -54,16 +53,15 @@ export interface RefreshStats {
 
 export async function refresh(opts: RefreshOptions): Promise<RefreshStats> {
   const started = Date.now();
-  const { mediaType, api, meili } = opts;
-  const prefix = opts.indexPrefix ?? '';
-  const live = liveIndexName(mediaType, prefix);
+  const { mediaType, api } = opts;
+  const layout = generationLayout(opts);
   // Finish or undo whatever a crashed run left, so this one starts clean.
-  await recover(api, meili, mediaType, prefix);
+  await layout.recover(api);
   const current = await readGeneration(api, mediaType);
   // Never reuse a number (after a rollback the rolled-back one is higher): cache keys
   // carry the generation.
   const generation = Math.max(current?.generation ?? 0, current?.previous_generation ?? 0) + 1;
-  const target = generationIndexName(mediaType, generation, prefix);
+  const target = layout.build(generation);
   const startedAt = (await api.query<{ now: string }>('select now()::text as now')).rows[0].now;
 
   const total = await opts.source.count();
@@ -71,8 +69,7 @@ export async function refresh(opts: RefreshOptions): Promise<RefreshStats> {
   const isSensitiveText = await sensitiveTextMatcher();
 
   // A leftover of a killed run is discarded: reruns start clean.
-  await meili.deleteIndex(target);
-  await meili.createIndex(target, indexSettings(mediaType));
+  await createOnEveryNode(target, indexSettings(mediaType));
   await createStagingTables(api, mediaType);
 
   let stats: RefreshStats;
@@ -81,8 +78,7 @@ export async function refresh(opts: RefreshOptions): Promise<RefreshStats> {
       task: 'refresh',
       mediaType,
       api,
-      meili,
-      index: target,
+      target,
       live: false,
       isSensitiveText,
       batchBytes: opts.batchBytes,
@@ -93,7 +89,7 @@ export async function refresh(opts: RefreshOptions): Promise<RefreshStats> {
     stats = {
       mediaType,
       generation,
-      index: live,
+      index: target.index,
       read: counts.read,
       loaded: counts.loaded,
       indexed: counts.indexed,
@@ -104,15 +100,13 @@ export async function refresh(opts: RefreshOptions): Promise<RefreshStats> {
     };
 
     progress.update({ phase: 'checking' }, true);
-    await checkBeforePromotion(api, meili, target, mediaType);
+    await checkBeforePromotion(api, target, mediaType);
 
     // Moderation decided while this refresh ran applies to the new generation too.
-    await reapplyModeration(api, meili, mediaType, target, startedAt);
+    await reapplyModeration(api, target, mediaType, startedAt);
 
     progress.update({ phase: 'promoting' }, true);
-    await promote(api, meili, {
-      mediaType,
-      live,
+    const live = await layout.promote(api, {
       target,
       generation,
       current,
@@ -120,10 +114,13 @@ export async function refresh(opts: RefreshOptions): Promise<RefreshStats> {
       updatedThrough: startedAt,
       sources: counts.sources,
     });
+    stats.index = live.index;
+    if (live.shards) stats.shards = live.shards;
   } catch (err) {
-    // Before the swap this undoes everything; after it, recovery completes the promotion
-    // (or, if that fails too, the next run does: the staging tables are left for it).
-    await recover(api, meili, mediaType, prefix).catch(() => {});
+    // Before the switch this undoes everything; after it, recovery completes the
+    // promotion (or, if that fails too, the next run does: the staging tables are left
+    // for it) and drops what the switch left behind.
+    await layout.recover(api).catch(() => {});
     throw err;
   }
   stats.durationSeconds = (Date.now() - started) / 1000;

@@ -1,16 +1,13 @@
 /**
- * Rollback: the previous generation (kept in `<index>__<n>` and `<table>_prev`) becomes
- * live again, and the rolled-back one takes its place, so a second rollback undoes the
- * first. One index swap and one table exchange, like a promotion.
+ * Rollback: the previous generation (kept beside the live one) becomes live again, and
+ * the rolled-back one takes its place, so a second rollback undoes the first. On one
+ * node that is one index swap and one table exchange, like a promotion; on a network,
+ * one transaction flipping the row's pointer and the tables (layout.ts).
  */
 import type pg from 'pg';
 import type { MediaType } from '../../model/record.js';
-import { liveIndexName } from '../../model/search-index.js';
-import { IngestError } from '../errors.js';
-import type { MeiliAdmin } from '../meili-admin.js';
-import { completeRollback } from './promote.js';
-import { clearPending, markPending, readGeneration } from './records.js';
-import { recover } from './recover.js';
+import { generationLayout, type LayoutOptions } from './layout.js';
+import { noPreviousGeneration, readGeneration } from './records.js';
 
 export interface RollbackResult {
   mediaType: MediaType;
@@ -19,31 +16,12 @@ export interface RollbackResult {
   documents: number;
 }
 
-export async function rollback(opts: {
-  api: pg.ClientBase;
-  meili: MeiliAdmin;
-  mediaType: MediaType;
-  indexPrefix?: string;
-}): Promise<RollbackResult> {
-  const { api, meili, mediaType } = opts;
-  const prefix = opts.indexPrefix ?? '';
-  const live = liveIndexName(mediaType, prefix);
-  await recover(api, meili, mediaType, prefix);
+export async function rollback(opts: LayoutOptions & { api: pg.ClientBase }): Promise<RollbackResult> {
+  const { api, mediaType } = opts;
+  const layout = generationLayout(opts);
+  await layout.recover(api);
   const row = await readGeneration(api, mediaType);
-  if (!row?.previous_index || row.previous_generation === null || !(await meili.indexExists(row.previous_index))) {
-    throw new IngestError(`no previous ${mediaType} generation is kept: nothing to roll back to`);
-  }
-  const kept = row.previous_index;
-  await markPending(api, mediaType, live, kept);
-  await meili.swap(kept, live);
-  try {
-    await completeRollback(api, meili, row, live);
-  } catch (err) {
-    // Put the index back so index and tables agree again. If the database is down, the
-    // pending mark stays and the next run sees an even number of swaps: undone.
-    await meili.swap(kept, live).catch(() => {});
-    await clearPending(api, mediaType).catch(() => {});
-    throw err;
-  }
-  return { mediaType, from: row.generation, to: row.previous_generation, documents: await meili.documentCount(live) };
+  if (!row?.previous_index || row.previous_generation === null) throw noPreviousGeneration(mediaType);
+  const { documents } = await layout.rollback(api, row);
+  return { mediaType, from: row.generation, to: row.previous_generation, documents };
 }

@@ -7,10 +7,11 @@
  */
 import type pg from 'pg';
 import type { MediaType } from '../../model/record.js';
-import { liveIndexName } from '../../model/search-index.js';
-import type { IngestConfig } from '../config.js';
+import { topologyOf, type IngestConfig } from '../config.js';
 import { IngestError } from '../errors.js';
+import { livePlacement } from '../generations/layout.js';
 import type { MeiliAdmin } from '../meili-admin.js';
+import { deleteDocuments, pointerOf, updateDocuments, type Placement } from '../shards/placement.js';
 import { bumpCacheGeneration } from '../tasks/notify-worker.js';
 import { withTransaction } from '../transaction.js';
 
@@ -18,7 +19,7 @@ export const RESOLUTIONS = { sensitive: 'mature_filtered', deindex: 'deindexed',
 export type Resolution = keyof typeof RESOLUTIONS;
 
 /** The partial documents that mark works sensitive in the index (the other fields stay). */
-function markedSensitive(ids: string[]) {
+function markedSensitive(ids: string[]): { id: string; mature: boolean; user_reported_sensitive: boolean }[] {
   return ids.map((id) => ({ id, mature: true, user_reported_sensitive: true }));
 }
 
@@ -64,7 +65,13 @@ export async function resolveReport(
   if (report.status !== 'pending_review')
     throw new IngestError(`report ${reportId} is already resolved (${report.status}); a resolution is final`);
   const status = RESOLUTIONS[resolution];
-  const live = liveIndexName(report.media_type, config.indexPrefix);
+  // The live generation: the served index on one node, or the row's pointer on a network.
+  const live = await livePlacement(api, {
+    meili,
+    topology: topologyOf(config),
+    mediaType: report.media_type,
+    indexPrefix: config.indexPrefix,
+  });
   const table = report.media_type;
   const resolved = await withTransaction(api, async () => {
     if (resolution === 'sensitive') {
@@ -88,29 +95,20 @@ export async function resolveReport(
     );
     const count = follow.rowCount ?? 0;
     // The search index changes inside the transaction window: if it fails, nothing commits.
-    if (resolution === 'sensitive') {
-      await meili.waitTask(await meili.updateDocuments(live, markedSensitive([report.identifier])));
-    } else if (resolution === 'deindex') {
-      await meili.waitTask(await meili.deleteDocuments(live, [report.identifier]));
-    }
+    if (resolution === 'sensitive') await updateDocuments(live, markedSensitive([report.identifier]));
+    else if (resolution === 'deindex') await deleteDocuments(live, [report.identifier]);
     return count;
   });
-  if (resolution !== 'no_action') await bumpCacheGeneration(config, report.media_type, `moderation.${Date.now()}`);
+  if (resolution !== 'no_action') await bumpCacheGeneration(config, report.media_type, `moderation.${Date.now()}`, pointerOf(live));
   return { report, status, resolved };
 }
 
 /**
  * Applies the deleted and sensitive lists entries made since `since` to a generation
- * being built (its staging table and index), so a decision taken during a refresh is
- * not lost when that refresh is promoted.
+ * being built (its staging table and index, on the shard of each work), so a decision
+ * taken during a refresh is not lost when that refresh is promoted.
  */
-export async function reapplyModeration(
-  api: pg.ClientBase,
-  meili: MeiliAdmin,
-  mediaType: MediaType,
-  index: string,
-  since: string,
-): Promise<void> {
+export async function reapplyModeration(api: pg.ClientBase, target: Placement, mediaType: MediaType, since: string): Promise<void> {
   const staging = `${mediaType}_new`;
   const deleted = (
     await api.query<{ identifier: string }>('select identifier::text from deleted_media where media_type = $1 and created_on >= $2', [
@@ -126,7 +124,7 @@ export async function reapplyModeration(
   ).rows.map((r) => r.identifier);
   if (deleted.length) {
     await api.query(`delete from ${staging} where identifier = any($1::uuid[])`, [deleted]);
-    await meili.waitTask(await meili.deleteDocuments(index, deleted));
+    await deleteDocuments(target, deleted);
   }
   if (sensitive.length) {
     const present = (
@@ -135,8 +133,6 @@ export async function reapplyModeration(
         [sensitive],
       )
     ).rows.map((r) => r.identifier);
-    if (present.length) {
-      await meili.waitTask(await meili.updateDocuments(index, markedSensitive(present)));
-    }
+    if (present.length) await updateDocuments(target, markedSensitive(present));
   }
 }

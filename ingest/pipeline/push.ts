@@ -62,6 +62,14 @@ export class DocumentPusher {
     await this.window.drain();
   }
 
+  /**
+   * Waits until no payload is still uploading (tasks already enqueued keep running):
+   * after a failure, so that nothing reaches the index once the caller deletes it.
+   */
+  async settle(): Promise<void> {
+    await Promise.all([...this.sending]);
+  }
+
   private async flush(): Promise<void> {
     const taken = this.pending.take();
     if (!taken) return;

@@ -3,18 +3,19 @@
  * load Postgres → serialise → push to Meilisearch, one batch at a time (the push's
  * in-flight window is the backpressure on the read loop). A refresh loads into the
  * staging tables and a new index; an update into the live ones, where rows removed
- * from source or on the deleted list are also deleted.
+ * from source or on the deleted list are also deleted. Documents go to the placement's
+ * nodes: on a network, each to the nodes of its shard.
  */
 import type pg from 'pg';
 import type { CatalogRow, SkipReason } from '../../model/catalog-row.js';
 import type { MediaType } from '../../model/record.js';
 import type { TermMatcher } from '../../model/sensitive-terms.js';
 import { IngestError } from '../errors.js';
-import type { MeiliAdmin } from '../meili-admin.js';
+import type { Placement } from '../shards/placement.js';
+import { PlacementPusher } from '../shards/pushers.js';
 import type { ProgressTracker } from '../tasks/progress.js';
 import { cleanBatch, countSkip, type SkippedRow } from './clean.js';
 import { loadRecords } from './load-postgres.js';
-import { DocumentPusher } from './push.js';
 import { documentLine } from './serialise.js';
 
 export interface PipelineOptions {
@@ -22,9 +23,8 @@ export interface PipelineOptions {
   task: 'refresh' | 'update';
   mediaType: MediaType;
   api: pg.ClientBase;
-  meili: MeiliAdmin;
-  /** The index the documents go to. */
-  index: string;
+  /** The index the documents go to, and its nodes. */
+  target: Placement;
   /** false: staging tables (a refresh); true: live tables, removals applied (an update). */
   live: boolean;
   isSensitiveText: TermMatcher;
@@ -50,7 +50,6 @@ export interface PipelineStats {
 
 /** Runs every batch through the stages and waits until Meilisearch indexed the last one. */
 export async function runPipeline(batches: AsyncIterable<CatalogRow[]>, opts: PipelineOptions): Promise<PipelineStats> {
-  const { api, mediaType, progress } = opts;
   const stats: PipelineStats = {
     read: 0,
     loaded: 0,
@@ -61,14 +60,32 @@ export async function runPipeline(batches: AsyncIterable<CatalogRow[]>, opts: Pi
     removed: 0,
     sources: new Map(),
   };
-  const pusher = new DocumentPusher(opts.meili, opts.index, {
+  const pusher: PlacementPusher = new PlacementPusher(opts.target, {
     batchBytes: opts.batchBytes,
     maxInFlight: opts.maxInFlight,
-    onDone: ({ indexed }) => {
-      stats.indexed += indexed;
-      progress.update({ indexed: stats.indexed });
+    onIndexed: (indexed) => {
+      stats.indexed = indexed;
+      // A line per shard on a network; one node keeps its one line.
+      opts.progress.update(opts.target.layout ? { indexed, shards: pusher.shards() } : { indexed });
     },
   });
+  try {
+    await pushAll(batches, opts, stats, pusher);
+  } catch (err) {
+    // Nothing may still be uploading when the caller cleans up after this failure.
+    await pusher.settle();
+    throw err;
+  }
+  return stats;
+}
+
+async function pushAll(
+  batches: AsyncIterable<CatalogRow[]>,
+  opts: PipelineOptions,
+  stats: PipelineStats,
+  pusher: PlacementPusher,
+): Promise<void> {
+  const { api, mediaType, progress } = opts;
   for await (const rows of batches) {
     if (opts.signal?.aborted) throw new IngestError(`${opts.task} aborted`);
     const batch = await cleanBatch(api, mediaType, rows, opts.isSensitiveText);
@@ -82,7 +99,7 @@ export async function runPipeline(batches: AsyncIterable<CatalogRow[]>, opts: Pi
     }
     stats.read += rows.length;
     stats.loaded += await loadRecords(api, mediaType, batch.records, { live: opts.live });
-    for (const record of batch.records) await pusher.add(documentLine(mediaType, record));
+    for (const record of batch.records) await pusher.add(record.identifier, documentLine(mediaType, record));
     if (opts.live && batch.removals.length) {
       await api.query(`delete from ${mediaType} where identifier = any($1::uuid[])`, [batch.removals]);
       await pusher.remove(batch.removals);
@@ -91,5 +108,4 @@ export async function runPipeline(batches: AsyncIterable<CatalogRow[]>, opts: Pi
     progress.update({ read: stats.read, loaded: stats.loaded, skipped: stats.skipped });
   }
   await pusher.finish();
-  return stats;
 }

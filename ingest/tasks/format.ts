@@ -14,6 +14,19 @@ export function progressLine(label: string, p: Progress): string {
   return `${label} ${p.phase.padEnd(9)} ${pct.padStart(3)}%  read ${p.read}/${p.total}  indexed ${p.indexed}  skipped ${p.skipped}  ${Math.round(p.rate)} docs/s  ETA ${duration(p.etaSeconds)}`;
 }
 
+/**
+ * The progress line, and on a Meilisearch network one more line per shard: documents
+ * routed to it and indexed by its slowest node.
+ */
+export function progressLines(label: string, p: Progress): string[] {
+  const shards = p.shards ?? [];
+  const width = Math.max(0, ...shards.map((s) => s.name.length));
+  return [
+    progressLine(label, p),
+    ...shards.map((s) => `${label}   shard ${s.name.padEnd(width)}  routed ${s.routed}  indexed ${s.indexed}`),
+  ];
+}
+
 export function taskSummary(result: TaskResult): string[] {
   if ('from' in result) {
     return [`${result.mediaType}: rolled back from generation ${result.from} to ${result.to} (${result.documents} documents live)`];
@@ -39,7 +52,7 @@ function skippedLines(stats: RefreshStats): string[] {
 
 export function summaryLines(stats: RefreshStats): string[] {
   return [
-    `${stats.mediaType}: generation ${stats.generation} live in "${stats.index}": ${stats.indexed} documents, ${stats.loaded} rows, ${stats.skipped} skipped of ${stats.read} read in ${duration(stats.durationSeconds)} (${Math.round(stats.read / Math.max(stats.durationSeconds, 0.001))} rows/s)`,
+    `${stats.mediaType}: generation ${stats.generation} live in "${stats.index}"${stats.shards ? ` on ${stats.shards.length} shards (${stats.shards.map((s) => s.join('+')).join(', ')})` : ''}: ${stats.indexed} documents, ${stats.loaded} rows, ${stats.skipped} skipped of ${stats.read} read in ${duration(stats.durationSeconds)} (${Math.round(stats.read / Math.max(stats.durationSeconds, 0.001))} rows/s)`,
     ...skippedLines(stats),
   ];
 }

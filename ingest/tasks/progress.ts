@@ -2,6 +2,8 @@
  * Progress accounting for long jobs: counts, rate and ETA, reported at most once a
  * second to a callback (the CLI draws it, the task service stores it).
  */
+import type { ShardPush } from '../shards/pushers.js';
+
 export interface Progress {
   phase: 'reading' | 'indexing' | 'checking' | 'promoting' | 'done';
   total: number;
@@ -14,6 +16,8 @@ export interface Progress {
   /** Seconds left at the current rate, null until it can be estimated. */
   etaSeconds: number | null;
   elapsedSeconds: number;
+  /** On a Meilisearch network: each shard's push (absent on one node). */
+  shards?: ShardPush[];
 }
 
 export type ProgressListener = (p: Progress) => void;

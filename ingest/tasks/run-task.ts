@@ -4,8 +4,11 @@
  */
 import pg from 'pg';
 import type { MediaType } from '../../model/record.js';
-import type { IngestConfig } from '../config.js';
+import { topologyOf, type IngestConfig } from '../config.js';
 import { MeiliAdmin } from '../meili-admin.js';
+import { applyNetwork } from '../shards/network.js';
+import type { LivePointer } from '../shards/placement.js';
+import { checkNodes } from '../shards/topology.js';
 import { bumpCacheGeneration } from './notify-worker.js';
 import type { ProgressListener } from './progress.js';
 import { refresh, type RefreshStats } from '../generations/refresh.js';
@@ -44,31 +47,37 @@ async function connect(url: string, what: string): Promise<pg.Client> {
 }
 
 export async function runTask(config: IngestConfig, action: TaskAction, mediaType: MediaType, opts: TaskOptions = {}): Promise<TaskResult> {
-  const result = await runTaskOnly(config, action, mediaType, opts);
+  // Parsed first: a bad topology (duplicate names, a missing key) fails in one line.
+  const topology = topologyOf(config);
+  const meili = new MeiliAdmin(config.meiliUrl, config.meiliMasterKey);
+  if (topology.networked) {
+    // Every node answers and takes its key; then the nodes' `/network` matches the topology.
+    await checkNodes(topology);
+    await applyNetwork(topology);
+  } else {
+    try {
+      await meili.health();
+    } catch (err) {
+      throw new IngestError(`cannot reach Meilisearch at ${config.meiliUrl}: ${(err as Error).message}`);
+    }
+  }
+  // Once the change is live (before older generations are dropped), the Worker is told.
   // Unique per change: a rollback returns to an older number, whose cached answers
   // must not come back.
-  const generation = `${'to' in result ? result.to : result.generation}.${Date.now()}`;
-  await bumpCacheGeneration(config, mediaType, generation);
-  return result;
-}
-
-async function runTaskOnly(config: IngestConfig, action: TaskAction, mediaType: MediaType, opts: TaskOptions): Promise<TaskResult> {
-  const meili = new MeiliAdmin(config.meiliUrl, config.meiliMasterKey);
-  try {
-    await meili.health();
-  } catch (err) {
-    throw new IngestError(`cannot reach Meilisearch at ${config.meiliUrl}: ${(err as Error).message}`);
-  }
+  const onLive = async (live: LivePointer, generation: number) => {
+    await bumpCacheGeneration(config, mediaType, `${generation}.${Date.now()}`, live);
+  };
   const api = await connect(config.databaseUrl, 'API');
   try {
     // One refresh, update or rollback per media type at a time, across processes.
     const { rows } = await api.query<{ locked: boolean }>('select pg_try_advisory_lock($1) as locked', [TASK_LOCKS[mediaType]]);
     if (!rows[0].locked) throw new IngestError(`another refresh, update or rollback of ${mediaType} is running; try again when it ends`);
-    if (action === 'rollback') return await rollback({ api, meili, mediaType, indexPrefix: config.indexPrefix });
+    const layout = { mediaType, meili, topology, indexPrefix: config.indexPrefix, onLive };
+    if (action === 'rollback') return await rollback({ ...layout, api });
     const files = opts.files ?? [];
     const upstream = files.length && !opts.addFiles ? null : await connect(config.upstreamUrl, 'upstream');
     try {
-      const common = { mediaType, api, meili, indexPrefix: config.indexPrefix, onProgress: opts.onProgress, signal: opts.signal };
+      const common = { ...layout, api, onProgress: opts.onProgress, signal: opts.signal };
       if (action === 'update') {
         if (!upstream || files.length) throw new IngestError('update reads the upstream database; files can only be ingested by a refresh');
         return await update({

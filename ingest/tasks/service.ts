@@ -9,6 +9,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { MEDIA_TYPES, type MediaType } from '../../model/record.js';
 import type { IngestConfig } from '../config.js';
+import type { ShardPush } from '../shards/pushers.js';
 import type { Progress } from './progress.js';
 import { TASK_ACTIONS, runTask, type TaskAction, type TaskResult } from './run-task.js';
 
@@ -21,6 +22,8 @@ export interface Task {
   status: TaskStatus;
   progress_percent: number;
   counts: { total: number; read: number; indexed: number; skipped: number };
+  /** On a Meilisearch network: each shard's push (documents routed, indexed). */
+  shards?: ShardPush[];
   rate: number;
   eta_seconds: number | null;
   started_at: string;
@@ -111,6 +114,7 @@ export function createTaskService(opts: TaskServiceOptions) {
       log({ level: 'info', msg: 'task started', task_id: task.task_id, action, media_type });
       const onProgress = (p: Progress) => {
         task.counts = { total: p.total, read: p.read, indexed: p.indexed, skipped: p.skipped };
+        if (p.shards) task.shards = p.shards;
         task.rate = Math.round(p.rate);
         task.eta_seconds = p.etaSeconds === null ? null : Math.round(p.etaSeconds);
         task.progress_percent = p.phase === 'done' ? 100 : p.total ? Math.min(99, Math.floor((100 * p.read) / p.total)) : 0;

@@ -5,7 +5,7 @@
 import pg from 'pg';
 import { demoCatalogFingerprint } from '../../ingest/demo/catalog.js';
 import { loadDemoCatalog } from '../../ingest/demo/load-demo.js';
-import type { IngestConfig } from '../../ingest/config.js';
+import { topologyOf, type IngestConfig } from '../../ingest/config.js';
 import { MeiliAdmin } from '../../ingest/meili-admin.js';
 import { runTask } from '../../ingest/tasks/run-task.js';
 import { settingsDiffer } from '../../ingest/generations/checks.js';
@@ -61,21 +61,36 @@ export async function ensureDemoData(config: IngestConfig, opts: DemoOptions): P
         `demo catalog generated: ${opts.images} images, ${opts.audio} audio tracks in ${((Date.now() - started) / 1000).toFixed(1)} s`,
       );
     }
-    const meili = new MeiliAdmin(config.meiliUrl, config.meiliMasterKey);
-    const generations = await query<{ media_type: string; document_count: number }>(
-      client,
-      'select media_type, document_count from search_generation',
-    );
+    const topology = topologyOf(config);
+    const nodes = new Map(topology.nodes.map((n) => [n.name, new MeiliAdmin(n.url, n.masterKey)]));
+    const generations = await query<{
+      media_type: 'image' | 'audio';
+      document_count: number;
+      live_index: string;
+      shards: string[][] | null;
+    }>(client, 'select media_type, document_count, live_index, shards from search_generation');
     // `DEMO_IMAGES=0` (or audio): no demo of that kind, an empty start for your own data.
     const kinds = MEDIA_TYPES.filter((m) => (m === 'image' ? opts.images : opts.audio) > 0);
     let indexesMatch = kinds.every((m) => generations.some((g) => g.media_type === m));
     for (const g of generations) {
-      const uid = liveIndexName(g.media_type as 'image' | 'audio', config.indexPrefix);
-      const current =
-        (await meili.indexExists(uid)) &&
-        (await meili.documentCount(uid)) === g.document_count &&
-        (await settingsDiffer(meili, uid, g.media_type as 'image' | 'audio')).length === 0;
-      if (!current) indexesMatch = false;
+      // One node: the served alias there. A network: the generation index on the first
+      // node of each shard, which must be this topology's (else the layout changed).
+      const holders = g.shards
+        ? g.shards.map((s) => nodes.get(s[0]))
+        : topology.networked
+          ? [undefined]
+          : [nodes.get(topology.nodes[0].name)];
+      const uid = g.shards ? g.live_index : liveIndexName(g.media_type, config.indexPrefix);
+      let documents = 0;
+      let current = true;
+      for (const meili of holders) {
+        if (!meili || !(await meili.indexExists(uid)) || (await settingsDiffer(meili, uid, g.media_type)).length > 0) {
+          current = false;
+          break;
+        }
+        documents += await meili.documentCount(uid);
+      }
+      if (!current || documents !== g.document_count) indexesMatch = false;
     }
     if (!loaded && meta?.ingested === fingerprint && indexesMatch) return { loaded, ingested };
     for (const mediaType of MEDIA_TYPES.filter((m) => !kinds.includes(m))) {

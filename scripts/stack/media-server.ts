@@ -31,7 +31,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DEMO_AUDIO_SAMPLE_RATE, DEMO_AUDIO_SAMPLE_RATES, fitWithin, MAX_DEMO_AUDIO_MS } from '../../ingest/demo/media.js';
 import { renderWav } from './media-render/audio.js';
-import { fnv1a } from './media-render/hash.js';
+import { fnv1a } from '../../model/hash.js';
 import { IMAGE_TYPES, renderImage } from './media-render/image.js';
 
 export interface MediaServerOptions {

@@ -7,6 +7,8 @@ import { accessSync, chmodSync, constants, existsSync, mkdirSync } from 'node:fs
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { MeiliAdmin, type MeiliError } from '../../ingest/meili-admin.js';
+import { applyNetwork } from '../../ingest/shards/network.js';
+import { parseTopology, type NodeConfig } from '../../ingest/shards/topology.js';
 import { StackError, waitFor } from './ports.js';
 import { stopChild } from './child.js';
 import { trackChild } from './lifecycle.js';
@@ -119,4 +121,40 @@ export async function searchOnlyKey(url: string, masterKey: string): Promise<str
   return meili.createSearchKey('edgeverse-worker-search').catch((err: MeiliError) => {
     throw err.status ? new StackError(`could not create a search key in Meilisearch (${err.status})`) : err;
   });
+}
+
+/** Node names of a local network: `s0`, `s1`, … (one shard each). */
+export function shardNodeName(i: number): string {
+  return `s${i}`;
+}
+
+/**
+ * `count` embedded Meilisearch processes sharing one master key, joined into one network
+ * (one shard per node, named `s0`…), for `SHARDS=3 npm start`, the tests and the
+ * benchmarks. With `count` 1 it is one plain node (no network). Data in
+ * `<dataDir>/meilisearch-s<i>`; ports as given.
+ */
+export async function startMeiliNodes(opts: {
+  count: number;
+  dataDir: string;
+  ports: number[];
+  masterKey: string;
+}): Promise<{ servers: MeiliServer[]; nodes: NodeConfig[]; searchKey: string; close(): Promise<void> }> {
+  if (opts.ports.length < opts.count) throw new StackError(`${opts.count} Meilisearch nodes need ${opts.count} ports`);
+  const servers: MeiliServer[] = [];
+  const close = async () => {
+    await Promise.all(servers.map((s) => s.close()));
+  };
+  try {
+    for (let i = 0; i < opts.count; i++) {
+      const dataDir = path.join(opts.dataDir, `meilisearch-${shardNodeName(i)}`);
+      servers.push(await startMeilisearch({ dataDir, port: opts.ports[i], masterKey: opts.masterKey }));
+    }
+    const nodes: NodeConfig[] = servers.map((s, i) => ({ name: shardNodeName(i), url: s.url, masterKey: opts.masterKey }));
+    const keys = await applyNetwork(parseTopology(nodes, 'local nodes'));
+    return { servers, nodes, searchKey: keys.get(nodes[0].name)!, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
 }

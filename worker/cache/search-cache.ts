@@ -126,6 +126,8 @@ export async function cachedJson<T>(
     }
     throw err;
   }
+  // An answer missing some of a network's shards is served once, never stored.
+  if (c.get('engine').missing?.size) return respond(body, 'BYPASS');
   // Refresh an expired entry, or admit a popular query; writes are metered.
   // The memory copy is free to refresh; KV writes are metered.
   if (entry || popular) {

@@ -7,7 +7,7 @@ import { createMiddleware } from 'hono/factory';
 import { createDb } from '../db/neon-config.js';
 import type { Database } from '../db/media.js';
 import { checkEnv, type Config } from '../env.js';
-import { createMeiliClient } from '../search/meili.js';
+import { createEngine } from '../search/engine.js';
 import type { AppEnv } from '../types.js';
 import { createLogger, loggablePath } from './logger.js';
 
@@ -36,9 +36,8 @@ export const services = createMiddleware<AppEnv>(async (c, next) => {
   const log = createLogger({ request_id: requestId }, config.LOG_LEVEL);
   c.set('log', log);
   c.set('config', config);
-  c.set('engine', createMeiliClient({ url: config.MEILI_URL, apiKey: config.MEILI_SEARCH_KEY, timeoutMs: config.MEILI_TIMEOUT_MS }));
   let opened: ReturnType<typeof createDb> | undefined;
-  c.set('db', () => {
+  const db = () => {
     opened ??= createDb(config.DATABASE_URL, {
       wsProxy: config.NEON_WS_PROXY,
       max: 1,
@@ -46,7 +45,10 @@ export const services = createMiddleware<AppEnv>(async (c, next) => {
       onError: (err) => log.warn('database connection error', { error: err.message }),
     });
     return opened.db as unknown as Database;
-  });
+  };
+  c.set('db', db);
+  const engine = createEngine(config, { kv: c.env?.SEARCH_CACHE, db, waitUntil: (p) => waitUntil(c, p) });
+  c.set('engine', engine);
   const started = Date.now();
   try {
     await next();
@@ -59,11 +61,27 @@ export const services = createMiddleware<AppEnv>(async (c, next) => {
         await closing;
       }
     }
+    // A network answer without some shards: said in a header, never cached anywhere.
+    const missing = engine.missing?.size ? [...engine.missing].sort() : undefined;
+    if (missing) {
+      c.res.headers.set('X-Search-Missing-Shards', missing.join(','));
+      c.res.headers.set('Cache-Control', 'no-store');
+    }
     log.info('request', {
       method: c.req.method,
       path: loggablePath(new URL(c.req.url).pathname),
       status: c.res.status,
       duration_ms: Date.now() - started,
+      ...(missing ? { missing_shards: missing } : {}),
     });
   }
 });
+
+/** `executionCtx.waitUntil` where there is one (tests may call the app without it). */
+function waitUntil(c: { executionCtx: { waitUntil(p: Promise<unknown>): void } }, p: Promise<unknown>): void {
+  try {
+    c.executionCtx.waitUntil(p);
+  } catch {
+    void p;
+  }
+}

@@ -7,7 +7,7 @@
  * The folder is named by the package version (npm versions are immutable), so the files
  * are cached for a year and a new version is a new URL.
  */
-import swaggerUiPackage from 'swagger-ui-dist/package.json';
+import swaggerUiPackage from 'swagger-ui-dist/package.json' with { type: 'json' };
 
 /** Everything the docs page loads lives under this path. */
 export const DOCS_ASSET_ROOT = '/v1/docs/';

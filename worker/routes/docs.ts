@@ -12,6 +12,7 @@
  */
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { fnv1a } from '../../model/hash.js';
 import type { AppEnv } from '../types.js';
 import { ASSET_CACHE_CONTROL, DOCS_ASSET_ROOT, SWAGGER_UI_ROOT } from './docs-assets.js';
 
@@ -31,16 +32,6 @@ const PAGE_CSP = [
   "form-action 'none'",
   "frame-ancestors 'none'",
 ].join('; ');
-
-/** 32-bit FNV-1a as 8 hex digits: a cache key for small texts, not a security hash. */
-function fnv1a(text: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return (h >>> 0).toString(16).padStart(8, '0');
-}
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
@@ -114,7 +105,7 @@ export function registerDocs(app: OpenAPIHono<AppEnv>, opts: { specPath?: string
 })();
 `;
 
-  const initPath = `${DOCS_ASSET_ROOT}init-${fnv1a(initScript)}.js`;
+  const initPath = `${DOCS_ASSET_ROOT}init-${fnv1a(initScript).toString(16).padStart(8, '0')}.js`;
 
   const page = `<!DOCTYPE html>
 <html lang="en">

@@ -1,5 +1,6 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { sql } from 'drizzle-orm';
+import { liveIndexName } from '../../model/search-index.js';
 import { ApiError } from '../errors.js';
 import type { AppEnv } from '../types.js';
 import { MAX_PARAM_LENGTH, tooLongMessage } from './media/params.js';
@@ -26,7 +27,30 @@ function probe(config: object, dependency: 'database' | 'engine', check: () => P
   return healthy;
 }
 
-const HealthSchema = z.object({ status: z.string().openapi({ example: '200 OK' }) }).openapi('Health');
+const shardProbes = new WeakMap<object, { until: number; shards: Promise<Record<string, boolean> | null> }>();
+
+/** The shards' health, memoised like the other probes (null: the network did not answer). */
+function shardProbe(config: object, check: () => Promise<Record<string, boolean>>): Promise<Record<string, boolean> | null> {
+  const now = Date.now();
+  const last = shardProbes.get(config);
+  if (last && last.until > now) return last.shards;
+  const shards = check().catch(() => null);
+  shardProbes.set(config, { until: now + HEALTH_MEMO_MS, shards });
+  return shards;
+}
+
+const HealthSchema = z
+  .object({
+    status: z.string().openapi({ example: '200 OK' }),
+    shards: z
+      .record(z.string(), z.enum(['ok', 'down']))
+      .optional()
+      .openapi({
+        description: 'With `check_es` on a sharded catalog: each shard of the live image generation (named by its first node).',
+        example: { s0: 'ok', s1: 'ok', s2: 'down' },
+      }),
+  })
+  .openapi('Health');
 
 /** `GET /healthcheck/`: the database always, the search engine with `check_es`. */
 export function registerHealthcheck(app: OpenAPIHono<AppEnv>) {
@@ -70,6 +94,16 @@ export function registerHealthcheck(app: OpenAPIHono<AppEnv>) {
       const engine = c.get('engine');
       const engineUp = await probe(config, 'engine', () => engine.healthy());
       if (!engineUp) throw new ApiError('search_unavailable', 'es_timed_out');
+      if (engine.shardHealth) {
+        const served = liveIndexName('image', config.INDEX_PREFIX);
+        const shards = await shardProbe(config, () => engine.shardHealth!(served));
+        if (!shards) throw new ApiError('search_unavailable', 'es_timed_out');
+        const report = Object.fromEntries(Object.entries(shards).map(([name, up]) => [name, up ? ('ok' as const) : ('down' as const)]));
+        // As search: answers while at least half the shards do.
+        const down = Object.values(shards).filter((up) => !up).length;
+        if (down * 2 > Object.keys(shards).length) throw new ApiError('search_unavailable', 'es_timed_out');
+        return c.json({ status: '200 OK', ...(Object.keys(report).length ? { shards: report } : {}) }, 200);
+      }
     }
     return c.json({ status: '200 OK' }, 200);
   });

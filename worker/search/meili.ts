@@ -47,6 +47,13 @@ export interface SearchEngine {
   searchUnion<T>(index: string, members: UnionMember[], window: { offset: number; limit: number }): Promise<MeiliSearchResponse<T>>;
   /** Whether the engine answers its health probe (within `HEALTH_TIMEOUT_MS`); never throws. */
   healthy(): Promise<boolean>;
+  /**
+   * A network only: whether each shard of the live generation answers (by the name of
+   * its first node), for `/healthcheck/`.
+   */
+  shardHealth?(served: string): Promise<Record<string, boolean>>;
+  /** A network's shards left out of this request's answers so far (see network.ts). */
+  readonly missing?: ReadonlySet<string>;
 }
 
 // Under 2 s so a failing engine yields a 503 (or a stale answer) within 2 s.
@@ -103,7 +110,7 @@ export function unionSearchBody(index: string, members: UnionMember[], window: {
 }
 
 /** The client's failures as API errors; anything else (a bug) is rethrown as is. */
-function searchError(err: unknown): unknown {
+export function searchError(err: unknown): unknown {
   if (err instanceof MeilisearchApiError) {
     const status = err.response.status;
     const code = err.cause?.code;

@@ -8,7 +8,7 @@
  */
 import { endianness } from 'node:os';
 import { audioSamples } from '../../../ingest/demo/media.js';
-import { fnv1a } from './hash.js';
+import { fnv1a } from '../../../model/hash.js';
 
 /** Pentatonic note frequencies (Hz), A3..A5. */
 const NOTES = [220.0, 261.63, 293.66, 329.63, 392.0, 440.0, 523.25, 587.33, 659.25, 783.99, 880.0];

@@ -6,7 +6,7 @@
 import jpeg from 'jpeg-js';
 import { GifWriter } from 'omggif';
 import { deflateSync } from 'node:zlib';
-import { fnv1a } from './hash.js';
+import { fnv1a } from '../../../model/hash.js';
 
 export interface RenderedImage {
   body: Buffer;

