@@ -476,6 +476,17 @@ export interface components {
         Health: {
             /** @example 200 OK */
             status: string;
+            /**
+             * @description With `check_es` on a sharded catalog: each shard of the live image generation (named by its first node).
+             * @example {
+             *       "s0": "ok",
+             *       "s1": "ok",
+             *       "s2": "down"
+             *     }
+             */
+            shards?: {
+                [key: string]: "ok" | "down";
+            };
         };
         ImageSearch: {
             /** @description Matching works, capped at 10000. */
