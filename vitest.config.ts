@@ -8,7 +8,8 @@ import { defineConfig } from 'vitest/config';
 import { buildAssets } from './scripts/build-assets.js';
 
 // wrangler.toml's [assets] folder must exist before the Worker's tests read that file
-// (wrangler dev and deploy build it themselves through [build]).
+// (wrangler dev and deploy build it themselves through [build]). It also bundles the
+// search page, so a page that does not build fails here, before any test runs.
 buildAssets();
 
 export default defineConfig({
@@ -25,7 +26,15 @@ export default defineConfig({
         test: {
           name: 'node',
           environment: 'node',
-          include: ['model/**/*.test.ts', 'ingest/**/*.test.ts', 'scripts/**/*.test.ts', 'drizzle/**/*.test.ts', 'test/**/*.test.ts'],
+          include: [
+            'model/**/*.test.ts',
+            'ingest/**/*.test.ts',
+            'scripts/**/*.test.ts',
+            'drizzle/**/*.test.ts',
+            'test/**/*.test.ts',
+            // The search page's pure modules (state, waveform, API outcomes); the page itself runs in test/browser/.
+            'web/**/*.test.ts',
+          ],
         },
       },
       {

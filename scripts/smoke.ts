@@ -1,7 +1,7 @@
 /**
  * Smoke test of the embedded path, as a newcomer runs it: `npm start` with no external
- * services, one search answered, then SIGTERM and a check that every process it
- * started is gone. Used by `.ci/run`; exits non-zero on any failure.
+ * services, one search answered, the search page served at `/`, then SIGTERM and a check
+ * that every process it started is gone. Used by `.ci/run`; exits non-zero on any failure.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -49,6 +49,12 @@ const res = await fetch(`http://127.0.0.1:${ports.PORT}/v1/images/?q=mountain`);
 const body = (await res.json()) as { result_count: number; results: unknown[] };
 if (res.status !== 200 || body.results.length === 0) fail(`search answered ${res.status} with ${body.results?.length} results`);
 const firstAnswer = (Date.now() - started) / 1000;
+// The quick start's first stop: the search page at / (a static asset) with its script.
+const pageRes = await fetch(`http://127.0.0.1:${ports.PORT}/`);
+const pageHtml = await pageRes.text();
+if (pageRes.status !== 200 || !/<script type="module" src="\/static\/page-[A-Z0-9]+\.js"><\/script>/.test(pageHtml)) {
+  fail(`GET / answered ${pageRes.status} without the search page: ${pageHtml.slice(0, 200)}`);
+}
 
 child.kill('SIGTERM');
 const code = await Promise.race([exited, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 20_000))]);
@@ -58,6 +64,6 @@ for (const [name, port] of Object.entries(ports)) {
 }
 rmSync(stateDir, { recursive: true, force: true });
 console.log(
-  `smoke: ready after ${readyAfter.toFixed(1)} s, first search answered after ${firstAnswer.toFixed(1)} s (${body.result_count} results), clean shutdown (exit ${code})`,
+  `smoke: ready after ${readyAfter.toFixed(1)} s, first search answered after ${firstAnswer.toFixed(1)} s (${body.result_count} results), search page served, clean shutdown (exit ${code})`,
 );
 console.log('smoke: passed');

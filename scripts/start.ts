@@ -252,7 +252,8 @@ async function main(): Promise<void> {
 
   log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   void backfillWaveforms(databaseUrl);
-  log(`API      ${apiUrl}/v1/`);
+  log(`search   ${apiUrl}/   (the search page; open it in a browser)`);
+  log(`API      ${apiUrl}/v1/   (its documentation, Swagger UI)`);
   log(`OpenAPI  ${apiUrl}/v1/openapi.json`);
   log(`try      curl '${apiUrl}/v1/images/?q=mountain'`);
   log(`cron     curl '${apiUrl}/__scheduled?cron=0+*+*+*+*'   (hourly update; '0+3+*+*+0' = weekly refresh)`);

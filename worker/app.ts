@@ -49,6 +49,28 @@ function isDatabaseUnreachable(err: Error): boolean {
 }
 export const OPENAPI_PATH = '/v1/openapi.json';
 
+export type OpenApiDocument = ReturnType<OpenAPIHono<AppEnv>['getOpenAPI31Document']>;
+
+/**
+ * The OpenAPI 3.1 document of an app made by `createApp`, with no `servers` (the route
+ * names the request's origin). The typed client's types (client/schema.d.ts) are
+ * generated from exactly this (scripts/client-generate.ts), without a running server.
+ */
+export function openApiDocumentOf(app: OpenAPIHono<AppEnv>): OpenApiDocument {
+  return app.getOpenAPI31Document({
+    openapi: '3.1.0',
+    info: {
+      title: 'Edgeverse API',
+      version: API_VERSION,
+      description:
+        'Search openly licensed images and audio. Wire-compatible with the Openverse API v1: same paths, parameters, response fields and error shapes.',
+      // OpenAPI 3.1's SPDX `identifier`, which the generator's 3.0 types lack.
+      license: { name: 'MIT', identifier: 'MIT' } as { name: string },
+    },
+    servers: [],
+  });
+}
+
 export function createApp() {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
@@ -81,23 +103,12 @@ export function createApp() {
   // Generating the document costs ~15 ms of CPU and 125 KB: it is built once per app
   // (per isolate), on first use, and its text kept for the last origin asked (production
   // has one; `servers` names it). Shared caches keep it too.
-  let openApiDocument: ReturnType<typeof app.getOpenAPI31Document> | undefined;
+  let openApiDocument: OpenApiDocument | undefined;
   let openApiText: { origin: string; text: string } | undefined;
   app.get(OPENAPI_PATH, (c) => {
     const origin = new URL(c.req.url).origin;
     if (openApiText?.origin !== origin) {
-      openApiDocument ??= app.getOpenAPI31Document({
-        openapi: '3.1.0',
-        info: {
-          title: 'Edgeverse API',
-          version: API_VERSION,
-          description:
-            'Search openly licensed images and audio. Wire-compatible with the Openverse API v1: same paths, parameters, response fields and error shapes.',
-          // OpenAPI 3.1's SPDX `identifier`, which the generator's 3.0 types lack.
-          license: { name: 'MIT', identifier: 'MIT' } as { name: string },
-        },
-        servers: [],
-      });
+      openApiDocument ??= openApiDocumentOf(app);
       openApiText = { origin, text: JSON.stringify({ ...openApiDocument, servers: [{ url: origin }] }) };
     }
     return c.body(openApiText.text, 200, { 'Content-Type': 'application/json', 'Cache-Control': PUBLIC_CACHE_CONTROL.openapi });

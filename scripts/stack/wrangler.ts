@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { StackError, waitFor } from './ports.js';
+import { freePort, StackError, waitFor } from './ports.js';
 import { stopChild } from './child.js';
 import { trackChild } from './lifecycle.js';
 
@@ -49,6 +49,10 @@ export async function startWorker(opts: {
   // file's: the caller's DATABASE_URL (say) must not replace the one given here.
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const name of Object.keys(opts.vars)) delete env[name];
+  // wrangler's inspector takes 9229 when that looks free: two `wrangler dev` starting at
+  // once (a test file with two Workers, test files run side by side) both take it and
+  // the second dies with "Address already in use". Each gets a port of its own.
+  const inspectorPort = await freePort();
   const child = spawn(
     process.execPath,
     [
@@ -63,6 +67,8 @@ export async function startWorker(opts: {
       '--env-file',
       envFile,
       ...plainVars,
+      '--inspector-port',
+      String(inspectorPort),
       '--persist-to',
       path.join(opts.stateDir, 'wrangler-state'),
       '--show-interactive-dev-session=false',

@@ -84,12 +84,6 @@ describe('API documentation page', () => {
     expect(Object.keys(doc.paths).filter((p) => p === '/' || p === '/v1/' || p.startsWith('/v1/docs'))).toEqual([]);
   });
 
-  it('GET / redirects to /v1/', async () => {
-    const res = await get('/');
-    expect(res.status).toBe(302);
-    expect(new URL(res.headers.get('location')!, BASE).pathname).toBe('/v1/');
-  });
-
   it('GET /v1 redirects to /v1/', async () => {
     const res = await get('/v1');
     expect([301, 302, 308]).toContain(res.status);

@@ -38,8 +38,9 @@ function escapeHtml(text: string): string {
 }
 
 /**
- * Registers `GET /` (→ 302 `/v1/`), `GET /v1/` (the page) and its start script under
- * `/v1/docs/`. The routes are plain Hono routes, so they stay out of the OpenAPI document.
+ * Registers `GET /v1/` (the page) and its start script under `/v1/docs/`. The routes are
+ * plain Hono routes, so they stay out of the OpenAPI document. `GET /` is the search page,
+ * a static asset (web/, built by scripts/build-assets.ts) that never reaches the Worker.
  */
 export function registerDocs(app: OpenAPIHono<AppEnv>, opts: { specPath?: string; title?: string } = {}): void {
   const specPath = opts.specPath ?? '/v1/openapi.json';
@@ -133,7 +134,6 @@ export function registerDocs(app: OpenAPIHono<AppEnv>, opts: { specPath?: string
     return c.body(body, 200);
   };
 
-  app.get('/', (c) => c.redirect(DOCS_PATH, 302));
   app.get(DOCS_PATH, (c) =>
     serve(c, page, 'text/html; charset=utf-8', PAGE_CACHE, { 'Content-Security-Policy': PAGE_CSP, 'Referrer-Policy': 'no-referrer' }),
   );

@@ -5,6 +5,7 @@
 import { z } from '@hono/zod-openapi';
 import { IDENTIFIER_PATTERN, type MediaType } from '../../../model/record.js';
 import { LICENSE_SLUGS, LICENSE_TYPES } from '../../../model/licenses.js';
+import { ASPECT_RATIOS, AUDIO_CATEGORIES, IMAGE_CATEGORIES, LENGTHS, SIZES } from '../../../model/search-filters.js';
 import { boolParam, choiceParam, enumError, intParam, listParam, textParam } from './params.js';
 
 /** Highest page anyone may request (`MAX_PAGINATION_DEPTH`). */
@@ -14,11 +15,6 @@ export const MAX_AUTHED_PAGE_SIZE = 500;
 /** `q` longer than this is cut silently (§3.1). */
 export const MAX_QUERY_LENGTH = 200;
 
-const IMAGE_CATEGORIES = ['digitized_artwork', 'illustration', 'photograph'] as const;
-const AUDIO_CATEGORIES = ['audiobook', 'music', 'news', 'podcast', 'pronunciation', 'sound_effect'] as const;
-const ASPECT_RATIOS = ['tall', 'wide', 'square'] as const;
-const SIZES = ['small', 'medium', 'large'] as const;
-const LENGTHS = ['shortest', 'short', 'medium', 'long'] as const;
 export const SORT_FIELDS = ['relevance', 'indexed_on'] as const;
 export const SORT_DIRECTIONS = ['desc', 'asc'] as const;
 
