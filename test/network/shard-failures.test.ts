@@ -4,7 +4,7 @@
  * and restarted during traffic. Wanted (issue #14): no 5xx while most shards live;
  * answers without a shard say so (`X-Search-Missing-Shards`, `no-store`) and are never
  * cached; full answers once it is back; a dead coordinator is replaced by the next
- * node; most shards gone is a 503 (or the last full answer, stale, as for any engine outage); a shard that lost its index is a missing shard, not
+ * node, and a shard whose first node is down is served by its replica; most shards gone is a 503 (or the last full answer, stale, as for any engine outage); a shard that lost its index is a missing shard, not
  * a 500.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -60,22 +60,39 @@ describe('a three-shard network with nodes failing, through the Worker', () => {
   };
 
   beforeAll(async () => {
-    ports = [await freePort(), await freePort(), await freePort()];
-    const net = await startMeiliNodes({ count: 3, dataDir: dir, ports, masterKey: MASTER_KEY });
+    ports = [await freePort(), await freePort(), await freePort(), await freePort()];
+    const net = await startMeiliNodes({ count: 4, dataDir: dir, ports, masterKey: MASTER_KEY });
     servers = net.servers;
     const prefix = `${inject('indexPrefix')}fail_`;
+    // Three shards on s0-s2; s3 is a replica of s0 (the same documents).
     ({ live } = await copyCatalog(
       { url: inject('meiliUrl'), masterKey: inject('meiliMasterKey'), indexPrefix: inject('indexPrefix') },
-      net.nodes,
+      net.nodes.slice(0, 3),
       prefix,
     ));
+    const s0 = new MeiliAdmin(net.nodes[0].url, MASTER_KEY);
+    const s3 = new MeiliAdmin(net.nodes[3].url, MASTER_KEY);
+    for (const mediaType of ['image', 'audio'] as const) {
+      const { index } = live[mediaType];
+      await s3.createIndex(index, await s0.getSettings(index));
+      for (let offset = 0; ; offset += 1000) {
+        const docs = await s0.getDocuments(index, { limit: 1000, offset });
+        if (docs.length) await s3.waitTask(await s3.addDocuments(index, docs.map((d) => JSON.stringify(d)).join('\n')));
+        if (docs.length < 1000) break;
+      }
+      expect(await s3.documentCount(index)).toBe(await s0.documentCount(index));
+      live[mediaType].shards = [['s0', 's3'], ['s1'], ['s2']];
+    }
     worker = await startWorker({
       root: ROOT,
       stateDir: path.join(dir, 'worker'),
       port: await freePort(),
       quiet: true,
       vars: {
-        MEILI_URL: net.nodes.map((n) => n.url).join(','),
+        MEILI_URL: net.nodes
+          .slice(0, 3)
+          .map((n) => n.url)
+          .join(','),
         MEILI_SEARCH_KEY: net.searchKey,
         MEILI_NETWORK: 'true',
         // A killed node refuses connections at once; a slow CI machine gets time.
@@ -151,8 +168,20 @@ describe('a three-shard network with nodes failing, through the Worker', () => {
     for (const { a } of back) expect([a.missing, a.count]).toEqual([null, full]);
   }, 120_000);
 
-  it('the coordinator down: the next node coordinates (its own shard marked missing)', async () => {
+  it('the coordinator down: the next node coordinates, and its shard is served by its replica', async () => {
     await kill(0);
+    try {
+      // s0 is the first MEILI_URL (the coordinator) and the first node of shard s0.
+      expect(await ask()).toMatchObject({ status: 200, missing: null, count: full });
+    } finally {
+      await restart(0);
+    }
+    expect(await ask()).toMatchObject({ status: 200, missing: null, count: full });
+  }, 120_000);
+
+  it('a shard with both of its nodes down is missing', async () => {
+    await kill(0);
+    await kill(3);
     try {
       const a = await ask();
       expect(a.status).toBe(200);
@@ -160,6 +189,7 @@ describe('a three-shard network with nodes failing, through the Worker', () => {
       expect(a.count).toBeLessThan(full);
     } finally {
       await restart(0);
+      await restart(3);
     }
     expect(await ask()).toMatchObject({ status: 200, missing: null, count: full });
   }, 120_000);
