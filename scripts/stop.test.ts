@@ -259,6 +259,16 @@ describe('npm start stops everything, every way', () => {
     await expectStopped(again, 'SIGINT after an interrupted ingest', signalLauncher(again, 'SIGINT'));
   });
 
+  it('SHARDS=3: Ctrl-C stops every Meilisearch node of the network too', async () => {
+    const run = await launch({ stateDir: path.join(root, 'shards'), env: { SHARDS: '3' } });
+    await run.waitFor('ready in');
+    expect(run.output()).toContain('Meilisearch network of 3 shards');
+    // The second and third nodes listen on MEILI_PORT + 1 and + 2.
+    const base = Number(/s0 http:\/\/127\.0\.0\.1:(\d+)/.exec(run.output())![1]);
+    run.ports.push(base + 1, base + 2);
+    await expectStopped(run, 'SIGINT to the group, SHARDS=3', signalGroup(run, 'SIGINT'));
+  });
+
   it('a second Ctrl-C later forces the stop, and still leaves nothing', async () => {
     const run = await launch();
     await run.waitFor('ready in');
