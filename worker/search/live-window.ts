@@ -13,6 +13,7 @@
 import type { SearchDocument } from '../../model/document.js';
 import { MAX_RESULT_WINDOW } from '../../model/search-index.js';
 import type { MeiliSearchResponse, SearchEngine } from './meili.js';
+import type { FacetCounts } from './facets.js';
 import { runPlan, type SearchPlan } from './query.js';
 
 export const DEAD_LINK_RATIO = 0.5;
@@ -31,11 +32,13 @@ export async function liveWindow(
   page: number,
   pageSize: number,
   links: LinkVerdicts,
-): Promise<{ hits: Hit[]; total: number }> {
+): Promise<{ hits: Hit[]; total: number; facets?: FacetCounts }> {
   const want = page * pageSize;
   let end = Math.min(MAX_RESULT_WINDOW, Math.ceil(want / DEAD_LINK_RATIO));
   const first = await runPlan<SearchDocument>(engine, index, plan, { page: 1, hitsPerPage: end });
   const total = first.total;
+  // Facets come with the first window (the whole result set); back-fills need only hits.
+  const backfill: SearchPlan = { ...plan, facets: undefined };
   const available = Math.min(total, MAX_RESULT_WINDOW);
   const seen = new Set<string>();
   const live: Hit[] = [];
@@ -51,9 +54,9 @@ export async function liveWindow(
   await keep(first.hits);
   for (let i = 0; i < MAX_BACKFILLS && live.length < want && end < available; i++) {
     const next = Math.min(available, end + Math.floor(end / 2));
-    const more = await runPlan<SearchDocument>(engine, index, plan, { offset: end, limit: next - end });
+    const more = await runPlan<SearchDocument>(engine, index, backfill, { offset: end, limit: next - end });
     await keep(more.hits);
     end = next;
   }
-  return { hits: live.slice(want - pageSize, want), total };
+  return { hits: live.slice(want - pageSize, want), total, ...(first.facets ? { facets: first.facets } : {}) };
 }

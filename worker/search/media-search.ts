@@ -8,6 +8,7 @@ import { mediaResult, type AudioResult, type ImageResult } from '../../model/res
 import { MATCHED_FIELD_NAME, MAX_RESULT_WINDOW, liveIndexName } from '../../model/search-index.js';
 import { MAX_PAGE } from '../routes/media/schema.js';
 import type { SearchQuery } from '../routes/media/schema.js';
+import { shapeFacets, type FacetCounts } from './facets.js';
 import type { SearchEngine } from './meili.js';
 import { liveWindow, type LinkVerdicts } from './live-window.js';
 import { buildSearchPlan, runPlan, type Collection } from './query.js';
@@ -18,6 +19,8 @@ export interface SearchEnvelope {
   page_size: number;
   page: number;
   results: (ImageResult | AudioResult)[];
+  /** Only when `facets=` asked for it (issue #20). */
+  facets?: FacetCounts;
 }
 
 export interface SearchContext {
@@ -58,7 +61,7 @@ export function envelope(total: number, page: number, pageSize: number, results:
 export async function searchMedia(mediaType: MediaType, params: SearchQuery, ctx: SearchContext): Promise<SearchEnvelope> {
   const plan = buildSearchPlan(mediaType, params, { authenticated: ctx.authenticated, collection: ctx.collection });
   const index = liveIndexName(mediaType, ctx.indexPrefix);
-  const { hits, total } =
+  const { hits, total, facets } =
     params.filter_dead && ctx.links
       ? await liveWindow(ctx.engine, index, plan, params.page, params.page_size, ctx.links)
       : await runPlan<SearchDocument>(ctx.engine, index, plan, { page: params.page, hitsPerPage: params.page_size });
@@ -72,6 +75,7 @@ export async function searchMedia(mediaType: MediaType, params: SearchQuery, ctx
       sensitivity: params.unstable__include_sensitive_results,
     }),
   );
-  // result_count is the engine's total, not reduced by dead links (§3.3).
-  return envelope(total, params.page, params.page_size, results);
+  // result_count is the engine's total, not reduced by dead links (§3.3); so are facet counts.
+  const body = envelope(total, params.page, params.page_size, results);
+  return params.facets?.length ? { ...body, facets: shapeFacets(facets, params.facets, params.facet_limit) } : body;
 }

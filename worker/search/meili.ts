@@ -20,6 +20,8 @@ export interface MeiliSearchRequest {
   limit?: number;
   showMatchesPosition?: boolean;
   attributesToRetrieve?: string[];
+  /** Index attributes to count values of over the whole result set (`facetDistribution`). */
+  facets?: string[];
 }
 
 export interface MeiliSearchResponse<T> {
@@ -28,6 +30,8 @@ export interface MeiliSearchResponse<T> {
   totalPages?: number;
   estimatedTotalHits?: number;
   processingTimeMs: number;
+  /** Per attribute of `facets`: documents per value (the index's most frequent 200). */
+  facetDistribution?: Record<string, Record<string, number>>;
 }
 
 /** One member of a union search and its weight in the merged ranking (default 1). */
@@ -42,9 +46,15 @@ export interface SearchEngine {
    * Several requests over one index as one ranked list (a federated multi-search): a
    * document matched by several members appears once, at its best weighted score; the
    * total is the estimated number of distinct documents. Paged with `offset`/`limit`
-   * only (federation has no exhaustive paging in Meilisearch 1.21).
+   * only (federation has no exhaustive paging in Meilisearch 1.21). `facets` are counted
+   * over the distinct documents of the union, as the total is.
    */
-  searchUnion<T>(index: string, members: UnionMember[], window: { offset: number; limit: number }): Promise<MeiliSearchResponse<T>>;
+  searchUnion<T>(
+    index: string,
+    members: UnionMember[],
+    window: { offset: number; limit: number },
+    facets?: string[],
+  ): Promise<MeiliSearchResponse<T>>;
   /** Whether the engine answers its health probe (within `HEALTH_TIMEOUT_MS`); never throws. */
   healthy(): Promise<boolean>;
   /**
@@ -83,10 +93,10 @@ export function createMeiliClient(opts: { url: string; apiKey: string; timeoutMs
         throw searchError(err);
       }
     },
-    async searchUnion<T>(index: string, members: UnionMember[], window: { offset: number; limit: number }) {
+    async searchUnion<T>(index: string, members: UnionMember[], window: { offset: number; limit: number }, facets?: string[]) {
       multi ??= new Meilisearch(config);
       try {
-        const response = await multi.multiSearch(unionSearchBody(index, members, window), { signal: AbortSignal.timeout(timeoutMs) });
+        const response = await multi.multiSearch(unionSearchBody(index, members, window, facets), { signal: AbortSignal.timeout(timeoutMs) });
         return response as unknown as MeiliSearchResponse<T>;
       } catch (err) {
         throw searchError(err);
@@ -100,13 +110,21 @@ export function createMeiliClient(opts: { url: string; apiKey: string; timeoutMs
 }
 
 /** The federated multi-search of a union (also what the benchmark's raw twin sends). */
-export function unionSearchBody(index: string, members: UnionMember[], window: { offset: number; limit: number }) {
+export function unionSearchBody(index: string, members: UnionMember[], window: { offset: number; limit: number }, facets?: string[]) {
   const queries = members.map(({ request, weight }) => {
-    // Paging belongs to the federation, not to its queries.
-    const { page: _p, hitsPerPage: _h, offset: _o, limit: _l, ...rest } = request;
+    // Paging and facets belong to the federation, not to its queries.
+    const { page: _p, hitsPerPage: _h, offset: _o, limit: _l, facets: _f, ...rest } = request;
     return { indexUid: index, ...(rest as SearchParams), federationOptions: { weight: weight ?? 1 } };
   });
-  return { federation: { offset: window.offset, limit: window.limit }, queries };
+  return { federation: { offset: window.offset, limit: window.limit, ...federationFacets(index, facets) }, queries };
+}
+
+/**
+ * Facets of a federated search over one index: counted over the union of its queries'
+ * documents (each document once), then merged (summed across a network's remotes).
+ */
+export function federationFacets(index: string, facets?: string[]) {
+  return facets?.length ? { facetsByIndex: { [index]: facets }, mergeFacets: {} } : {};
 }
 
 /** The client's failures as API errors; anything else (a bug) is rethrown as is. */

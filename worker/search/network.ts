@@ -18,6 +18,7 @@ import type { LivePointer } from './live-pointer.js';
 import {
   DEFAULT_SEARCH_TIMEOUT_MS,
   createMeiliClient,
+  federationFacets,
   searchError,
   type MeiliSearchRequest,
   type MeiliSearchResponse,
@@ -52,7 +53,7 @@ function windowOf(request: MeiliSearchRequest): Window {
 }
 
 /** The query of one member on one shard: paging and facets belong to the federation. */
-function shardQuery(index: string, request: MeiliSearchRequest & { facets?: string[] }, remote: string, weight?: number) {
+function shardQuery(index: string, request: MeiliSearchRequest, remote: string, weight?: number) {
   const { page: _p, hitsPerPage: _h, offset: _o, limit: _l, facets: _f, ...rest } = request;
   return { indexUid: index, ...(rest as SearchParams), federationOptions: { remote, ...(weight === undefined ? {} : { weight }) } };
 }
@@ -61,7 +62,7 @@ function shardQuery(index: string, request: MeiliSearchRequest & { facets?: stri
 export function networkSearchBody(index: string, members: UnionMember[], nodes: string[], window: Window, facets?: string[]) {
   const queries = members.flatMap(({ request, weight }) => nodes.map((node) => shardQuery(index, request, node, weight)));
   return {
-    federation: { ...window, ...(facets?.length ? { facetsByIndex: { [index]: facets }, mergeFacets: {} } : {}) },
+    federation: { ...window, ...federationFacets(index, facets) },
     queries,
   };
 }
@@ -123,7 +124,7 @@ export function createNetworkEngine(opts: {
 
   return {
     missing,
-    async search<T>(served: string, request: MeiliSearchRequest & { facets?: string[] }) {
+    async search<T>(served: string, request: MeiliSearchRequest) {
       const pointer = await opts.resolve(served);
       if (!pointer.shards) return oneNode.search<T>(pointer.index, request);
       const r = await run<T>(pointer, [{ request }], windowOf(request), request.facets);
@@ -136,11 +137,16 @@ export function createNetworkEngine(opts: {
         ...(r.facetDistribution ? { facetDistribution: r.facetDistribution } : {}),
       } as MeiliSearchResponse<T>;
     },
-    async searchUnion<T>(served: string, members: UnionMember[], window: Window) {
+    async searchUnion<T>(served: string, members: UnionMember[], window: Window, facets?: string[]) {
       const pointer = await opts.resolve(served);
-      if (!pointer.shards) return oneNode.searchUnion<T>(pointer.index, members, window);
-      const r = await run<T>(pointer, members, window);
-      return { hits: r.hits, estimatedTotalHits: r.estimatedTotalHits, processingTimeMs: r.processingTimeMs };
+      if (!pointer.shards) return oneNode.searchUnion<T>(pointer.index, members, window, facets);
+      const r = await run<T>(pointer, members, window, facets);
+      return {
+        hits: r.hits,
+        estimatedTotalHits: r.estimatedTotalHits,
+        processingTimeMs: r.processingTimeMs,
+        ...(r.facetDistribution ? { facetDistribution: r.facetDistribution } : {}),
+      };
     },
     async shardHealth(served: string) {
       const pointer = await opts.resolve(served);

@@ -8,6 +8,7 @@ import type { MediaType } from '../../model/record.js';
 import { RESULT_FIELDS } from '../../model/result.js';
 import { FIELD_SEARCH, TEXT_FIELDS } from '../../model/search-index.js';
 import type { SearchQuery } from '../routes/media/schema.js';
+import { engineFacets, type FacetCounts } from './facets.js';
 import type { MeiliSearchRequest, MeiliSearchResponse, SearchEngine, UnionMember } from './meili.js';
 
 /** A Meilisearch filter string literal: backslashes and quotes escaped. */
@@ -64,6 +65,8 @@ export function buildFilters(params: SearchQuery, collection?: Collection): stri
 export interface SearchPlan {
   request: MeiliSearchRequest;
   union?: UnionMember[];
+  /** Index attributes to count over the whole result set (`facets=`), asked of the engine once per answer. */
+  facets?: string[];
 }
 
 /** Most requests a field search sends in its one multi-search (term combinations). */
@@ -123,29 +126,39 @@ export function buildSearchPlan(mediaType: MediaType, params: SearchQuery, opts:
     // A collection without a query is browsed newest first.
     request.sort = ['indexed_on_ts:desc'];
   }
-  if (!alternatives) return { request };
+  const facets = params.facets?.length ? { facets: engineFacets(params.facets) } : {};
+  if (!alternatives) return { request, ...facets };
   const union: UnionMember[] = [
     { request, weight: ALL_TERMS_WEIGHT },
     ...alternatives.map((combo) => ({ request: { ...request, q: combo.join(' ') }, weight: SOME_TERMS_WEIGHT })),
   ];
-  return { request, union };
+  return { request, union, ...facets };
 }
 
 export type Window = { page: number; hitsPerPage: number } | { offset: number; limit: number };
 
-/** Runs a plan for one window of its ranking: the hits and the (capped by the engine) total. */
+/**
+ * Runs a plan for one window of its ranking: the hits, the (capped by the engine) total,
+ * and the plan's facet counts over the whole result set, in the same engine request.
+ */
 export async function runPlan<T>(
   engine: SearchEngine,
   index: string,
   plan: SearchPlan,
   window: Window,
-): Promise<{ hits: MeiliSearchResponse<T>['hits']; total: number }> {
+): Promise<{ hits: MeiliSearchResponse<T>['hits']; total: number; facets?: FacetCounts }> {
   const { page: _p, hitsPerPage: _h, offset: _o, limit: _l, ...rest } = plan.request;
+  const facets = plan.facets?.length ? plan.facets : undefined;
   if (!plan.union) {
-    const r = await engine.search<T>(index, { ...rest, ...window });
-    return { hits: r.hits, total: r.totalHits ?? r.estimatedTotalHits ?? r.hits.length };
+    const r = await engine.search<T>(index, { ...rest, ...window, ...(facets ? { facets } : {}) });
+    return { hits: r.hits, total: r.totalHits ?? r.estimatedTotalHits ?? r.hits.length, ...facetsOf(r, facets) };
   }
   const range = 'page' in window ? { offset: (window.page - 1) * window.hitsPerPage, limit: window.hitsPerPage } : window;
-  const r = await engine.searchUnion<T>(index, plan.union, range);
-  return { hits: r.hits, total: r.estimatedTotalHits ?? r.hits.length };
+  const r = await engine.searchUnion<T>(index, plan.union, range, facets);
+  return { hits: r.hits, total: r.estimatedTotalHits ?? r.hits.length, ...facetsOf(r, facets) };
+}
+
+/** The counts of an answer that asked for facets (`{}` when nothing matched). */
+function facetsOf(response: { facetDistribution?: FacetCounts }, facets: string[] | undefined): { facets?: FacetCounts } {
+  return facets ? { facets: response.facetDistribution ?? {} } : {};
 }

@@ -6,6 +6,7 @@ import { z } from '@hono/zod-openapi';
 import { IDENTIFIER_PATTERN, type MediaType } from '../../../model/record.js';
 import { LICENSE_SLUGS, LICENSE_TYPES } from '../../../model/licenses.js';
 import { ASPECT_RATIOS, AUDIO_CATEGORIES, IMAGE_CATEGORIES, LENGTHS, SIZES } from '../../../model/search-filters.js';
+import { AUDIO_FACETS, FACET_LIMIT, IMAGE_FACETS } from '../../search/facets.js';
 import { boolParam, choiceParam, enumError, intParam, listParam, textParam } from './params.js';
 
 /** Highest page anyone may request (`MAX_PAGINATION_DEPTH`). */
@@ -22,6 +23,16 @@ const fieldSearch = (field: string) =>
   textParam({
     max: MAX_QUERY_LENGTH,
     description: `Search the ${field} only. Ignored when \`q\` is given.`,
+  });
+
+/** `facets`: the facets a media type offers, each checked (an unknown name is a 400 naming `facets`). */
+const facetsParam = (allowed: readonly string[]) =>
+  listParam({
+    description:
+      'Add `facets` to the answer: for each facet listed, the number of matching works per value, over the whole result set (not the page), top `facet_limit` values by count.',
+    allowed,
+    invalid: enumError(allowed),
+    example: 'source,license_type',
   });
 
 const commonParams = {
@@ -73,6 +84,12 @@ const commonParams = {
     default: 'desc',
     description: 'Direction of the `indexed_on` sort. API keys only.',
   }),
+  facet_limit: intParam({
+    min: FACET_LIMIT.min,
+    max: FACET_LIMIT.max,
+    default: FACET_LIMIT.default,
+    description: `Values per facet in \`facets\`, 1 to ${FACET_LIMIT.max}: the most frequent first, ties by value. Used with \`facets\` only.`,
+  }),
 };
 
 export const ImageSearchQuerySchema = z.object({
@@ -80,6 +97,7 @@ export const ImageSearchQuerySchema = z.object({
   category: listParam({ description: 'Only these categories.', allowed: IMAGE_CATEGORIES, invalid: enumError(IMAGE_CATEGORIES) }),
   aspect_ratio: listParam({ description: 'Only these shapes.', allowed: ASPECT_RATIOS, invalid: enumError(ASPECT_RATIOS) }),
   size: listParam({ description: 'Only these sizes (by pixel count).', allowed: SIZES, invalid: enumError(SIZES) }),
+  facets: facetsParam(IMAGE_FACETS),
 });
 
 export const AudioSearchQuerySchema = z.object({
@@ -91,6 +109,7 @@ export const AudioSearchQuerySchema = z.object({
     invalid: enumError(LENGTHS),
   }),
   peaks: boolParam({ default: false, description: 'Add stored waveform peaks to each result.' }),
+  facets: facetsParam(AUDIO_FACETS),
 });
 
 /** Search parameters of a media type; every media route validates them (§2.3). */
@@ -110,6 +129,7 @@ export type SearchQuery = z.infer<typeof commonParamsSchema> & {
   size?: string[];
   length?: string[];
   peaks?: boolean;
+  facets?: string[];
 };
 const commonParamsSchema = z.object(commonParams);
 
@@ -210,6 +230,14 @@ export function searchResponseSchemaOf(mediaType: MediaType) {
       page_size: z.number().int(),
       page: z.number().int(),
       results: z.array(resultSchemaOf(mediaType)),
+      facets: z
+        .record(z.string(), z.record(z.string(), z.number().int()))
+        .optional()
+        .openapi({
+          description:
+            'Only with `facets`: per facet asked for, matching works per value over the whole result set (the same query and filters), the top `facet_limit` values by count (ties by value), in that order. A value\'s count is the `result_count` of the same search filtered to that value (below the 10000 cap). `license_type` counts each group a licence belongs to. On a sharded catalog each shard contributes its 200 most frequent values per facet.',
+          example: { source: { flickr: 1234, wikimedia: 321 }, license_type: { all: 1555, 'all-cc': 1400, commercial: 900 } },
+        }),
     })
     .openapi(mediaType === 'image' ? 'ImageSearch' : 'AudioSearch');
 }
