@@ -496,6 +496,25 @@ export interface components {
             page_size: number;
             page: number;
             results: components["schemas"]["Image"][];
+            /**
+             * @description Only with `facets`: per facet asked for, matching works per value over the whole result set (the same query and filters), the top `facet_limit` values by count (ties by value), in that order. A value's count is the `result_count` of the same search filtered to that value (below the 10000 cap). `license_type` counts each group a licence belongs to. On a sharded catalog each shard contributes its 200 most frequent values per facet.
+             * @example {
+             *       "source": {
+             *         "flickr": 1234,
+             *         "wikimedia": 321
+             *       },
+             *       "license_type": {
+             *         "all": 1555,
+             *         "all-cc": 1400,
+             *         "commercial": 900
+             *       }
+             *     }
+             */
+            facets?: {
+                [key: string]: {
+                    [key: string]: number;
+                };
+            };
         };
         Image: {
             /** @example 4bc43a04-ef46-4544-a0c1-63c63f56e276 */
@@ -595,6 +614,25 @@ export interface components {
             page_size: number;
             page: number;
             results: components["schemas"]["Audio"][];
+            /**
+             * @description Only with `facets`: per facet asked for, matching works per value over the whole result set (the same query and filters), the top `facet_limit` values by count (ties by value), in that order. A value's count is the `result_count` of the same search filtered to that value (below the 10000 cap). `license_type` counts each group a licence belongs to. On a sharded catalog each shard contributes its 200 most frequent values per facet.
+             * @example {
+             *       "source": {
+             *         "flickr": 1234,
+             *         "wikimedia": 321
+             *       },
+             *       "license_type": {
+             *         "all": 1555,
+             *         "all-cc": 1400,
+             *         "commercial": 900
+             *       }
+             *     }
+             */
+            facets?: {
+                [key: string]: {
+                    [key: string]: number;
+                };
+            };
         };
         Audio: {
             /** @example 4bc43a04-ef46-4544-a0c1-63c63f56e276 */
@@ -791,12 +829,16 @@ export interface operations {
                 unstable__sort_by?: "relevance" | "indexed_on";
                 /** @description Direction of the `indexed_on` sort. API keys only. */
                 unstable__sort_dir?: "desc" | "asc";
+                /** @description Values per facet in `facets`, 1 to 100: the most frequent first, ties by value. Used with `facets` only. */
+                facet_limit?: number;
                 /** @description Only these categories. Comma-separated; one or more of: digitized_artwork, illustration, photograph. */
                 category?: string;
                 /** @description Only these shapes. Comma-separated; one or more of: tall, wide, square. */
                 aspect_ratio?: string;
                 /** @description Only these sizes (by pixel count). Comma-separated; one or more of: small, medium, large. */
                 size?: string;
+                /** @description Add `facets` to the answer: for each facet listed, the number of matching works per value, over the whole result set (not the page), top `facet_limit` values by count. Comma-separated; one or more of: source, license, license_type, category, extension, creator, aspect_ratio, size. */
+                facets?: string;
             };
             header?: never;
             path?: never;
@@ -898,12 +940,16 @@ export interface operations {
                 unstable__sort_by?: "relevance" | "indexed_on";
                 /** @description Direction of the `indexed_on` sort. API keys only. */
                 unstable__sort_dir?: "desc" | "asc";
+                /** @description Values per facet in `facets`, 1 to 100: the most frequent first, ties by value. Used with `facets` only. */
+                facet_limit?: number;
                 /** @description Only these categories. Comma-separated; one or more of: digitized_artwork, illustration, photograph. */
                 category?: string;
                 /** @description Only these shapes. Comma-separated; one or more of: tall, wide, square. */
                 aspect_ratio?: string;
                 /** @description Only these sizes (by pixel count). Comma-separated; one or more of: small, medium, large. */
                 size?: string;
+                /** @description Add `facets` to the answer: for each facet listed, the number of matching works per value, over the whole result set (not the page), top `facet_limit` values by count. Comma-separated; one or more of: source, license, license_type, category, extension, creator, aspect_ratio, size. */
+                facets?: string;
             };
             header?: never;
             path: {
@@ -1008,12 +1054,16 @@ export interface operations {
                 unstable__sort_by?: "relevance" | "indexed_on";
                 /** @description Direction of the `indexed_on` sort. API keys only. */
                 unstable__sort_dir?: "desc" | "asc";
+                /** @description Values per facet in `facets`, 1 to 100: the most frequent first, ties by value. Used with `facets` only. */
+                facet_limit?: number;
                 /** @description Only these categories. Comma-separated; one or more of: digitized_artwork, illustration, photograph. */
                 category?: string;
                 /** @description Only these shapes. Comma-separated; one or more of: tall, wide, square. */
                 aspect_ratio?: string;
                 /** @description Only these sizes (by pixel count). Comma-separated; one or more of: small, medium, large. */
                 size?: string;
+                /** @description Add `facets` to the answer: for each facet listed, the number of matching works per value, over the whole result set (not the page), top `facet_limit` values by count. Comma-separated; one or more of: source, license, license_type, category, extension, creator, aspect_ratio, size. */
+                facets?: string;
             };
             header?: never;
             path: {
@@ -1118,12 +1168,16 @@ export interface operations {
                 unstable__sort_by?: "relevance" | "indexed_on";
                 /** @description Direction of the `indexed_on` sort. API keys only. */
                 unstable__sort_dir?: "desc" | "asc";
+                /** @description Values per facet in `facets`, 1 to 100: the most frequent first, ties by value. Used with `facets` only. */
+                facet_limit?: number;
                 /** @description Only these categories. Comma-separated; one or more of: digitized_artwork, illustration, photograph. */
                 category?: string;
                 /** @description Only these shapes. Comma-separated; one or more of: tall, wide, square. */
                 aspect_ratio?: string;
                 /** @description Only these sizes (by pixel count). Comma-separated; one or more of: small, medium, large. */
                 size?: string;
+                /** @description Add `facets` to the answer: for each facet listed, the number of matching works per value, over the whole result set (not the page), top `facet_limit` values by count. Comma-separated; one or more of: source, license, license_type, category, extension, creator, aspect_ratio, size. */
+                facets?: string;
             };
             header?: never;
             path: {
@@ -1230,12 +1284,16 @@ export interface operations {
                 unstable__sort_by?: "relevance" | "indexed_on";
                 /** @description Direction of the `indexed_on` sort. API keys only. */
                 unstable__sort_dir?: "desc" | "asc";
+                /** @description Values per facet in `facets`, 1 to 100: the most frequent first, ties by value. Used with `facets` only. */
+                facet_limit?: number;
                 /** @description Only these categories. Comma-separated; one or more of: digitized_artwork, illustration, photograph. */
                 category?: string;
                 /** @description Only these shapes. Comma-separated; one or more of: tall, wide, square. */
                 aspect_ratio?: string;
                 /** @description Only these sizes (by pixel count). Comma-separated; one or more of: small, medium, large. */
                 size?: string;
+                /** @description Add `facets` to the answer: for each facet listed, the number of matching works per value, over the whole result set (not the page), top `facet_limit` values by count. Comma-separated; one or more of: source, license, license_type, category, extension, creator, aspect_ratio, size. */
+                facets?: string;
             };
             header?: never;
             path?: never;
@@ -1355,12 +1413,16 @@ export interface operations {
                 unstable__sort_by?: "relevance" | "indexed_on";
                 /** @description Direction of the `indexed_on` sort. API keys only. */
                 unstable__sort_dir?: "desc" | "asc";
+                /** @description Values per facet in `facets`, 1 to 100: the most frequent first, ties by value. Used with `facets` only. */
+                facet_limit?: number;
                 /** @description Only these categories. Comma-separated; one or more of: digitized_artwork, illustration, photograph. */
                 category?: string;
                 /** @description Only these shapes. Comma-separated; one or more of: tall, wide, square. */
                 aspect_ratio?: string;
                 /** @description Only these sizes (by pixel count). Comma-separated; one or more of: small, medium, large. */
                 size?: string;
+                /** @description Add `facets` to the answer: for each facet listed, the number of matching works per value, over the whole result set (not the page), top `facet_limit` values by count. Comma-separated; one or more of: source, license, license_type, category, extension, creator, aspect_ratio, size. */
+                facets?: string;
                 /** @description The link to an image: its identifier, or any URL ending in it (`https://wordpress.org/openverse/photos/<id>`); the scheme and one trailing slash are optional. */
                 url: string;
                 /** @description Response format; without it the `Accept` header decides (JSON unless only XML is asked for). Any other value is a 404. */
@@ -1497,12 +1559,16 @@ export interface operations {
                 unstable__sort_by?: "relevance" | "indexed_on";
                 /** @description Direction of the `indexed_on` sort. API keys only. */
                 unstable__sort_dir?: "desc" | "asc";
+                /** @description Values per facet in `facets`, 1 to 100: the most frequent first, ties by value. Used with `facets` only. */
+                facet_limit?: number;
                 /** @description Only these categories. Comma-separated; one or more of: digitized_artwork, illustration, photograph. */
                 category?: string;
                 /** @description Only these shapes. Comma-separated; one or more of: tall, wide, square. */
                 aspect_ratio?: string;
                 /** @description Only these sizes (by pixel count). Comma-separated; one or more of: small, medium, large. */
                 size?: string;
+                /** @description Add `facets` to the answer: for each facet listed, the number of matching works per value, over the whole result set (not the page), top `facet_limit` values by count. Comma-separated; one or more of: source, license, license_type, category, extension, creator, aspect_ratio, size. */
+                facets?: string;
             };
             header?: never;
             path: {
@@ -1778,12 +1844,16 @@ export interface operations {
                 unstable__sort_by?: "relevance" | "indexed_on";
                 /** @description Direction of the `indexed_on` sort. API keys only. */
                 unstable__sort_dir?: "desc" | "asc";
+                /** @description Values per facet in `facets`, 1 to 100: the most frequent first, ties by value. Used with `facets` only. */
+                facet_limit?: number;
                 /** @description Only these categories. Comma-separated; one or more of: digitized_artwork, illustration, photograph. */
                 category?: string;
                 /** @description Only these shapes. Comma-separated; one or more of: tall, wide, square. */
                 aspect_ratio?: string;
                 /** @description Only these sizes (by pixel count). Comma-separated; one or more of: small, medium, large. */
                 size?: string;
+                /** @description Add `facets` to the answer: for each facet listed, the number of matching works per value, over the whole result set (not the page), top `facet_limit` values by count. Comma-separated; one or more of: source, license, license_type, category, extension, creator, aspect_ratio, size. */
+                facets?: string;
             };
             header?: never;
             path: {
@@ -1902,12 +1972,16 @@ export interface operations {
                 unstable__sort_by?: "relevance" | "indexed_on";
                 /** @description Direction of the `indexed_on` sort. API keys only. */
                 unstable__sort_dir?: "desc" | "asc";
+                /** @description Values per facet in `facets`, 1 to 100: the most frequent first, ties by value. Used with `facets` only. */
+                facet_limit?: number;
                 /** @description Only these categories. Comma-separated; one or more of: audiobook, music, news, podcast, pronunciation, sound_effect. */
                 category?: string;
                 /** @description Only these durations: shortest < 30 s, short < 2 min, medium < 10 min, long. Comma-separated; one or more of: shortest, short, medium, long. */
                 length?: string;
                 /** @description Add stored waveform peaks to each result. */
                 peaks?: boolean;
+                /** @description Add `facets` to the answer: for each facet listed, the number of matching works per value, over the whole result set (not the page), top `facet_limit` values by count. Comma-separated; one or more of: source, license, license_type, category, extension, creator, length. */
+                facets?: string;
             };
             header?: never;
             path?: never;
@@ -2009,12 +2083,16 @@ export interface operations {
                 unstable__sort_by?: "relevance" | "indexed_on";
                 /** @description Direction of the `indexed_on` sort. API keys only. */
                 unstable__sort_dir?: "desc" | "asc";
+                /** @description Values per facet in `facets`, 1 to 100: the most frequent first, ties by value. Used with `facets` only. */
+                facet_limit?: number;
                 /** @description Only these categories. Comma-separated; one or more of: audiobook, music, news, podcast, pronunciation, sound_effect. */
                 category?: string;
                 /** @description Only these durations: shortest < 30 s, short < 2 min, medium < 10 min, long. Comma-separated; one or more of: shortest, short, medium, long. */
                 length?: string;
                 /** @description Add stored waveform peaks to each result. */
                 peaks?: boolean;
+                /** @description Add `facets` to the answer: for each facet listed, the number of matching works per value, over the whole result set (not the page), top `facet_limit` values by count. Comma-separated; one or more of: source, license, license_type, category, extension, creator, length. */
+                facets?: string;
             };
             header?: never;
             path: {
@@ -2119,12 +2197,16 @@ export interface operations {
                 unstable__sort_by?: "relevance" | "indexed_on";
                 /** @description Direction of the `indexed_on` sort. API keys only. */
                 unstable__sort_dir?: "desc" | "asc";
+                /** @description Values per facet in `facets`, 1 to 100: the most frequent first, ties by value. Used with `facets` only. */
+                facet_limit?: number;
                 /** @description Only these categories. Comma-separated; one or more of: audiobook, music, news, podcast, pronunciation, sound_effect. */
                 category?: string;
                 /** @description Only these durations: shortest < 30 s, short < 2 min, medium < 10 min, long. Comma-separated; one or more of: shortest, short, medium, long. */
                 length?: string;
                 /** @description Add stored waveform peaks to each result. */
                 peaks?: boolean;
+                /** @description Add `facets` to the answer: for each facet listed, the number of matching works per value, over the whole result set (not the page), top `facet_limit` values by count. Comma-separated; one or more of: source, license, license_type, category, extension, creator, length. */
+                facets?: string;
             };
             header?: never;
             path: {
@@ -2229,12 +2311,16 @@ export interface operations {
                 unstable__sort_by?: "relevance" | "indexed_on";
                 /** @description Direction of the `indexed_on` sort. API keys only. */
                 unstable__sort_dir?: "desc" | "asc";
+                /** @description Values per facet in `facets`, 1 to 100: the most frequent first, ties by value. Used with `facets` only. */
+                facet_limit?: number;
                 /** @description Only these categories. Comma-separated; one or more of: audiobook, music, news, podcast, pronunciation, sound_effect. */
                 category?: string;
                 /** @description Only these durations: shortest < 30 s, short < 2 min, medium < 10 min, long. Comma-separated; one or more of: shortest, short, medium, long. */
                 length?: string;
                 /** @description Add stored waveform peaks to each result. */
                 peaks?: boolean;
+                /** @description Add `facets` to the answer: for each facet listed, the number of matching works per value, over the whole result set (not the page), top `facet_limit` values by count. Comma-separated; one or more of: source, license, license_type, category, extension, creator, length. */
+                facets?: string;
             };
             header?: never;
             path: {
@@ -2341,12 +2427,16 @@ export interface operations {
                 unstable__sort_by?: "relevance" | "indexed_on";
                 /** @description Direction of the `indexed_on` sort. API keys only. */
                 unstable__sort_dir?: "desc" | "asc";
+                /** @description Values per facet in `facets`, 1 to 100: the most frequent first, ties by value. Used with `facets` only. */
+                facet_limit?: number;
                 /** @description Only these categories. Comma-separated; one or more of: audiobook, music, news, podcast, pronunciation, sound_effect. */
                 category?: string;
                 /** @description Only these durations: shortest < 30 s, short < 2 min, medium < 10 min, long. Comma-separated; one or more of: shortest, short, medium, long. */
                 length?: string;
                 /** @description Add stored waveform peaks to each result. */
                 peaks?: boolean;
+                /** @description Add `facets` to the answer: for each facet listed, the number of matching works per value, over the whole result set (not the page), top `facet_limit` values by count. Comma-separated; one or more of: source, license, license_type, category, extension, creator, length. */
+                facets?: string;
             };
             header?: never;
             path?: never;
@@ -2466,12 +2556,16 @@ export interface operations {
                 unstable__sort_by?: "relevance" | "indexed_on";
                 /** @description Direction of the `indexed_on` sort. API keys only. */
                 unstable__sort_dir?: "desc" | "asc";
+                /** @description Values per facet in `facets`, 1 to 100: the most frequent first, ties by value. Used with `facets` only. */
+                facet_limit?: number;
                 /** @description Only these categories. Comma-separated; one or more of: audiobook, music, news, podcast, pronunciation, sound_effect. */
                 category?: string;
                 /** @description Only these durations: shortest < 30 s, short < 2 min, medium < 10 min, long. Comma-separated; one or more of: shortest, short, medium, long. */
                 length?: string;
                 /** @description Add stored waveform peaks to each result. */
                 peaks?: boolean;
+                /** @description Add `facets` to the answer: for each facet listed, the number of matching works per value, over the whole result set (not the page), top `facet_limit` values by count. Comma-separated; one or more of: source, license, license_type, category, extension, creator, length. */
+                facets?: string;
             };
             header?: never;
             path: {
@@ -2747,12 +2841,16 @@ export interface operations {
                 unstable__sort_by?: "relevance" | "indexed_on";
                 /** @description Direction of the `indexed_on` sort. API keys only. */
                 unstable__sort_dir?: "desc" | "asc";
+                /** @description Values per facet in `facets`, 1 to 100: the most frequent first, ties by value. Used with `facets` only. */
+                facet_limit?: number;
                 /** @description Only these categories. Comma-separated; one or more of: audiobook, music, news, podcast, pronunciation, sound_effect. */
                 category?: string;
                 /** @description Only these durations: shortest < 30 s, short < 2 min, medium < 10 min, long. Comma-separated; one or more of: shortest, short, medium, long. */
                 length?: string;
                 /** @description Add stored waveform peaks to each result. */
                 peaks?: boolean;
+                /** @description Add `facets` to the answer: for each facet listed, the number of matching works per value, over the whole result set (not the page), top `facet_limit` values by count. Comma-separated; one or more of: source, license, license_type, category, extension, creator, length. */
+                facets?: string;
             };
             header?: never;
             path: {
@@ -2857,12 +2955,16 @@ export interface operations {
                 unstable__sort_by?: "relevance" | "indexed_on";
                 /** @description Direction of the `indexed_on` sort. API keys only. */
                 unstable__sort_dir?: "desc" | "asc";
+                /** @description Values per facet in `facets`, 1 to 100: the most frequent first, ties by value. Used with `facets` only. */
+                facet_limit?: number;
                 /** @description Only these categories. Comma-separated; one or more of: audiobook, music, news, podcast, pronunciation, sound_effect. */
                 category?: string;
                 /** @description Only these durations: shortest < 30 s, short < 2 min, medium < 10 min, long. Comma-separated; one or more of: shortest, short, medium, long. */
                 length?: string;
                 /** @description Add stored waveform peaks to each result. */
                 peaks?: boolean;
+                /** @description Add `facets` to the answer: for each facet listed, the number of matching works per value, over the whole result set (not the page), top `facet_limit` values by count. Comma-separated; one or more of: source, license, license_type, category, extension, creator, length. */
+                facets?: string;
             };
             header?: never;
             path: {

@@ -96,7 +96,9 @@ export function createMeiliClient(opts: { url: string; apiKey: string; timeoutMs
     async searchUnion<T>(index: string, members: UnionMember[], window: { offset: number; limit: number }, facets?: string[]) {
       multi ??= new Meilisearch(config);
       try {
-        const response = await multi.multiSearch(unionSearchBody(index, members, window, facets), { signal: AbortSignal.timeout(timeoutMs) });
+        const response = await multi.multiSearch(unionSearchBody(index, members, window, facets), {
+          signal: AbortSignal.timeout(timeoutMs),
+        });
         return response as unknown as MeiliSearchResponse<T>;
       } catch (err) {
         throw searchError(err);

@@ -55,7 +55,10 @@ describe.each(['images', 'audio'] as const)('facets on /v1/%s/', (media) => {
         expectTopOrder(values, FACET_LIMIT.max);
         // Each work has one value (license_type groups overlap: counted per group).
         if (facet !== 'license_type' && facet !== 'creator') {
-          expect(Object.values(values).reduce((a, b) => a + b, 0), `${facet} ${query}`).toBeLessThanOrEqual(total);
+          expect(
+            Object.values(values).reduce((a, b) => a + b, 0),
+            `${facet} ${query}`,
+          ).toBeLessThanOrEqual(total);
         }
         if (facet === 'creator') continue; // exact per-creator counts are checked below (collection route)
         for (const [value, count] of Object.entries(values)) {
