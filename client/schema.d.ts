@@ -497,7 +497,7 @@ export interface components {
             page: number;
             results: components["schemas"]["Image"][];
             /**
-             * @description Only with `facets`: per facet asked for, matching works per value over the whole result set (the same query and filters), the top `facet_limit` values by count (ties by value), in that order. A value's count is the `result_count` of the same search filtered to that value (below the 10000 cap). `license_type` counts each group a licence belongs to. On a sharded catalog each shard contributes its 200 most frequent values per facet.
+             * @description Only with `facets`: per facet asked for, matching works per value over the whole result set (the same query and filters), the top `facet_limit` values by count (ties by value), in that order. A value's count is the `result_count` of the same search filtered to that value (below the 10000 cap). `license_type` counts each group a licence belongs to. The engine counts the 200 most frequent values of a facet: past that, values at the lowest count are left out (fewer than `facet_limit`). On a sharded catalog each shard contributes its 200 most frequent values, so a value rare on one shard may be under-counted.
              * @example {
              *       "source": {
              *         "flickr": 1234,
@@ -615,7 +615,7 @@ export interface components {
             page: number;
             results: components["schemas"]["Audio"][];
             /**
-             * @description Only with `facets`: per facet asked for, matching works per value over the whole result set (the same query and filters), the top `facet_limit` values by count (ties by value), in that order. A value's count is the `result_count` of the same search filtered to that value (below the 10000 cap). `license_type` counts each group a licence belongs to. On a sharded catalog each shard contributes its 200 most frequent values per facet.
+             * @description Only with `facets`: per facet asked for, matching works per value over the whole result set (the same query and filters), the top `facet_limit` values by count (ties by value), in that order. A value's count is the `result_count` of the same search filtered to that value (below the 10000 cap). `license_type` counts each group a licence belongs to. The engine counts the 200 most frequent values of a facet: past that, values at the lowest count are left out (fewer than `facet_limit`). On a sharded catalog each shard contributes its 200 most frequent values, so a value rare on one shard may be under-counted.
              * @example {
              *       "source": {
              *         "flickr": 1234,

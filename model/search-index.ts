@@ -34,6 +34,9 @@ export function filterAttributes(mediaType: MediaType): string[] {
   return mediaType === 'image' ? [...COMMON_FILTERS, 'aspect_ratio', 'size'] : [...COMMON_FILTERS, 'length'];
 }
 
+/** Values per attribute a facet count returns at most (the most frequent; ties unranked). */
+export const MAX_FACET_VALUES = 200;
+
 export function indexSettings(mediaType: MediaType) {
   return {
     searchableAttributes: [...TEXT_FIELDS, 'creator'],
@@ -54,7 +57,7 @@ export function indexSettings(mediaType: MediaType) {
     pagination: { maxTotalHits: MAX_RESULT_WINDOW },
     // Facet counts (`facets=`, `/stats/`): the 200 most frequent values per attribute, so
     // the API's top `facet_limit` (at most 100) are among them whatever the alphabet.
-    faceting: { maxValuesPerFacet: 200, sortFacetValuesBy: { '*': 'count' as const } },
+    faceting: { maxValuesPerFacet: MAX_FACET_VALUES, sortFacetValuesBy: { '*': 'count' as const } },
     // Facet *search* (typing into a facet) is never used; building it was the largest
     // single indexing step (bench/RESULTS.md: 370 s of 628 s at 1M documents).
     facetSearch: false,

@@ -5,6 +5,7 @@
  */
 import { LICENSE_GROUPS, LICENSE_TYPES } from '../../model/licenses.js';
 import type { MediaType } from '../../model/record.js';
+import { MAX_FACET_VALUES } from '../../model/search-index.js';
 
 const COMMON_FACETS = ['source', 'license', 'license_type', 'category', 'extension', 'creator'] as const;
 export const IMAGE_FACETS = [...COMMON_FACETS, 'aspect_ratio', 'size'] as const;
@@ -30,6 +31,10 @@ export type FacetCounts = Record<string, Record<string, number>>;
  * values by count, ties by value, as an object in that order. A work has one licence, so
  * a `license_type` count is the sum of its member licences' counts: the number of works
  * the same search with `license_type=<type>` finds.
+ *
+ * The engine returns an attribute's `MAX_FACET_VALUES` most frequent values, its ties
+ * unranked: when it returned that many, values at the lowest count may be missing, so
+ * they are left out rather than ranked wrongly (fewer than `limit` values then).
  */
 export function shapeFacets(distribution: FacetCounts | undefined, requested: readonly string[], limit: number): FacetCounts {
   const out: FacetCounts = {};
@@ -43,8 +48,10 @@ export function shapeFacets(distribution: FacetCounts | undefined, requested: re
         if (n > 0) counts[type] = n;
       }
     }
+    const all = Object.values(counts);
+    const floor = all.length >= MAX_FACET_VALUES ? Math.min(...all) : 0;
     const top = Object.entries(counts)
-      .filter(([, n]) => n > 0)
+      .filter(([, n]) => n > floor)
       .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0))
       .slice(0, limit);
     out[facet] = Object.fromEntries(top);

@@ -8,6 +8,7 @@
  */
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { fetchWith } from '../test-helpers.js';
+import { AUDIO_FACETS, IMAGE_FACETS } from './facets.js';
 
 const SECRET = 'test-ingest-secret-0123456789';
 /** Collections without `q` list newest first (`indexed_on_ts:desc`). */
@@ -36,6 +37,7 @@ interface Envelope {
     source: string;
     creator: string | null;
   }[];
+  facets?: Record<string, Record<string, number>>;
 }
 
 async function json<T>(path: string, overrides: Record<string, unknown>): Promise<{ status: number; body: T; res: Response }> {
@@ -81,6 +83,12 @@ async function difference(path: string): Promise<string | null> {
     for (const k of ['result_count', 'page_count', 'page_size', 'page'] as const) {
       if (one.body[k] !== net.body[k]) return `${path}: ${k} ${one.body[k]} on one node, ${net.body[k]} on the network`;
     }
+    // Facets: the shards' counts summed are the one node's, in the same order (values and counts).
+    const [fa, fb] = [
+      JSON.stringify(Object.entries(one.body.facets ?? {}).map(([k, v]) => [k, Object.entries(v)])),
+      JSON.stringify(Object.entries(net.body.facets ?? {}).map(([k, v]) => [k, Object.entries(v)])),
+    ];
+    if (fa !== fb) return `${path}: facets differ\n  one node: ${fa}\n  network:  ${fb}`;
     return null;
   }
   return JSON.stringify(one.body) === JSON.stringify(net.body) ? null : `${path}: bodies differ`;
@@ -131,6 +139,16 @@ describe('search over a three-shard Meilisearch network', () => {
       for (const tag of t) paths.push(`/v1/${plural}/tag/${encodeURIComponent(tag)}/`, `/v1/${plural}/?tags=${encodeURIComponent(tag)}`);
       for (const creator of c) paths.push(`/v1/${plural}/?creator=${encodeURIComponent(creator)}`);
       paths.push(`/v1/${plural}/?title=${encodeURIComponent(`${w[3]} ${w[4]}`)}`);
+      // Facet counts: a listing, a query, a union (field search with two terms), a filter, a collection.
+      const every = (plural === 'images' ? IMAGE_FACETS : AUDIO_FACETS).join(',');
+      paths.push(
+        `/v1/${plural}/?facets=${every}&facet_limit=100`,
+        `/v1/${plural}/?q=${encodeURIComponent(w[0])}&facets=${every}`,
+        `/v1/${plural}/?title=${encodeURIComponent(`${w[3]} ${w[4]}`)}&facets=${every}&page_size=5`,
+        `/v1/${plural}/?license_type=commercial&facets=license,license_type,source&facet_limit=3`,
+        `/v1/${plural}/?mature=true&facets=creator,extension&facet_limit=5`,
+        `/v1/${plural}/source/${encodeURIComponent(s[0])}/?facets=creator,license`,
+      );
     }
     paths.push(
       '/v1/images/?extension=jpg&page_size=20',
@@ -144,6 +162,7 @@ describe('search over a three-shard Meilisearch network', () => {
 
   it('answers every query of the mix as one node does: same ids, order, counts and pages', async () => {
     expect(paths.length).toBeGreaterThan(60);
+    expect(paths.filter((p) => p.includes('facets=')).length).toBeGreaterThanOrEqual(12);
     const differences: string[] = [];
     for (const path of paths) {
       const d = await difference(path);
