@@ -11,7 +11,9 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { AUDIO_FACETS, IMAGE_FACETS, engineFacets } from '../worker/search/facets.js';
 
-const { values } = parseArgs({ options: { url: { type: 'string' }, key: { type: 'string' }, rounds: { type: 'string', default: '5' }, facets: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { url: { type: 'string' }, key: { type: 'string' }, rounds: { type: 'string', default: '5' }, facets: { type: 'string' } },
+});
 if (!values.url || !values.key) throw new Error('--url and --key are required');
 const queries = JSON.parse(readFileSync(new URL('./queries.json', import.meta.url), 'utf8')) as {
   searches: { media: 'image' | 'audio'; meili?: Record<string, unknown> }[];
@@ -52,5 +54,7 @@ for (const media of ['image', 'audio'] as const) {
     `${k}: wall p50 ${pct(out[k].wall, 50).toFixed(1)} ms, p95 ${pct(out[k].wall, 95).toFixed(1)} ms; engine p50 ${pct(out[k].engine, 50)} ms, p95 ${pct(out[k].engine, 95)} ms`;
   console.log(`${media} (${mine.length} searches × ${values.rounds}, ${facets.length} facets: ${facets.join(', ')})`);
   console.log(`  ${line('without')}\n  ${line('with')}`);
-  console.log(`  ratio p50 wall ${(pct(out.with.wall, 50) / pct(out.without.wall, 50)).toFixed(2)}×, engine ${(pct(out.with.engine, 50) / Math.max(1, pct(out.without.engine, 50))).toFixed(2)}×`);
+  console.log(
+    `  ratio p50 wall ${(pct(out.with.wall, 50) / pct(out.without.wall, 50)).toFixed(2)}×, engine ${(pct(out.with.engine, 50) / Math.max(1, pct(out.without.engine, 50))).toFixed(2)}×`,
+  );
 }
