@@ -131,22 +131,28 @@ describe('a three-shard network with nodes failing, through the Worker', () => {
   });
 
   it('a shard killed during traffic: no 5xx, answers marked and uncached, full again when it returns', async () => {
+    // Each answer is labelled with the phase it started and ended in: on a loaded machine a
+    // request started while the node was down may reach the engine after its restart.
     const answers: { phase: string; a: Answer }[] = [];
     let phase = 'before';
     let stop = false;
     const traffic = async () => {
-      while (!stop) answers.push({ phase, a: await ask() });
+      while (!stop) {
+        const started = phase;
+        const a = await ask();
+        answers.push({ phase: started === phase ? started : `${started}→${phase}`, a });
+      }
     };
     const clients = [traffic(), traffic(), traffic()];
     await new Promise((r) => setTimeout(r, 1000));
     phase = 'killing';
     await kill(2);
     phase = 'down';
-    await new Promise((r) => setTimeout(r, 2000));
+    await new Promise((r) => setTimeout(r, 3000));
     phase = 'restarting';
     await restart(2);
     phase = 'back';
-    await new Promise((r) => setTimeout(r, 1500));
+    await new Promise((r) => setTimeout(r, 3000));
     stop = true;
     await Promise.all(clients);
 
@@ -155,7 +161,7 @@ describe('a three-shard network with nodes failing, through the Worker', () => {
       'no 5xx',
     ).toEqual([]);
     const down = answers.filter(({ phase }) => phase === 'down');
-    expect(down.length).toBeGreaterThan(3);
+    expect(down.length).toBeGreaterThan(1);
     for (const { a } of down) {
       expect(a.missing).toBe('s2');
       expect(a.cacheControl).toBe('no-store');
@@ -164,7 +170,7 @@ describe('a three-shard network with nodes failing, through the Worker', () => {
       expect(a.count).toBeLessThan(full);
     }
     const back = answers.filter(({ phase }) => phase === 'back');
-    expect(back.length).toBeGreaterThan(3);
+    expect(back.length).toBeGreaterThan(1);
     for (const { a } of back) expect([a.missing, a.count]).toEqual([null, full]);
   }, 120_000);
 
