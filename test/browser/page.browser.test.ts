@@ -362,7 +362,8 @@ describe(`search page under wrangler dev${hasChromium ? ', in Chromium' : ` (Chr
 
       await page.keyboard.press('Escape');
       await expect.poll(() => dialog.count(), SLOW).toBe(0);
-      expect(new URL(page.url()).searchParams.get('id')).toBeNull();
+      // Closing goes back in history (the detail's own entry): the URL follows asynchronously.
+      await expect.poll(() => new URL(page.url()).searchParams.get('id'), SLOW).toBeNull();
       expect(await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.id)).toBe(work.id);
       clean(watch);
       await context.close();
