@@ -9,6 +9,16 @@ export function liveIndexName(mediaType: MediaType, prefix = ''): string {
   return `${prefix}${mediaType === 'image' ? 'images' : 'audio'}`;
 }
 
+/**
+ * Where search finds a media type's live generation: its index, and on a Meilisearch
+ * network the node names of each shard (replicas after the first); `shards` null on one
+ * node. The ingest's switch records it (`search_generation`) and tells the Worker.
+ */
+export interface LivePointer {
+  index: string;
+  shards: string[][] | null;
+}
+
 export function generationIndexName(mediaType: MediaType, generation: number, prefix = ''): string {
   return `${liveIndexName(mediaType, prefix)}__${generation}`;
 }

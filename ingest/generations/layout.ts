@@ -10,10 +10,10 @@
  */
 import type pg from 'pg';
 import type { MediaType } from '../../model/record.js';
-import { generationIndexName, liveIndexName } from '../../model/search-index.js';
+import { generationIndexName, liveIndexName, type LivePointer } from '../../model/search-index.js';
 import { IngestError } from '../errors.js';
 import type { MeiliAdmin } from '../meili-admin.js';
-import { onNode, type LivePointer, type Placement } from '../shards/placement.js';
+import { onNode, type Placement } from '../shards/placement.js';
 import type { Topology } from '../shards/topology.js';
 import { pointerLayout } from './pointer.js';
 import { promote, rollbackAlias } from './promote.js';

@@ -16,7 +16,8 @@
 import { generationIndexName, liveIndexName } from '../../model/search-index.js';
 import { IngestError } from '../errors.js';
 import { dropStagingTables, exchangePrevious, stagingExists } from '../pipeline/load-postgres.js';
-import { countDocuments, onEveryNode, onNetwork, pointerOf, type LivePointer } from '../shards/placement.js';
+import type { LivePointer } from '../../model/search-index.js';
+import { countDocuments, onEveryNode, onNetwork, pointerOf } from '../shards/placement.js';
 import { adminsOf, type Topology } from '../shards/topology.js';
 import { withTransaction } from '../transaction.js';
 import type { GenerationLayout, LayoutOptions } from './layout.js';

@@ -8,6 +8,7 @@
  * exactly the one-node calls, and its errors are not relabelled. On a network
  * (`onNetwork`) every failure names the shard and node it came from.
  */
+import type { LivePointer } from '../../model/search-index.js';
 import { IngestError } from '../errors.js';
 import type { MeiliAdmin } from '../meili-admin.js';
 import { adminsOf, type Topology } from './topology.js';
@@ -38,11 +39,6 @@ export interface Placement {
  * A placement as the Worker is told it (the live generation after a switch): the index
  * and, on a network, the node names of each shard (null: the index on the one node).
  */
-export interface LivePointer {
-  index: string;
-  shards: string[][] | null;
-}
-
 export function pointerOf(p: Placement): LivePointer {
   return { index: p.index, shards: p.layout };
 }

@@ -7,7 +7,7 @@
 import type { MediaType } from '../../model/record.js';
 import type { IngestConfig } from '../config.js';
 import { IngestError } from '../errors.js';
-import type { LivePointer } from '../shards/placement.js';
+import type { LivePointer } from '../../model/search-index.js';
 
 export async function bumpCacheGeneration(
   config: IngestConfig,

@@ -7,7 +7,7 @@ import type { MediaType } from '../../model/record.js';
 import { topologyOf, type IngestConfig } from '../config.js';
 import { MeiliAdmin } from '../meili-admin.js';
 import { applyNetwork } from '../shards/network.js';
-import type { LivePointer } from '../shards/placement.js';
+import type { LivePointer } from '../../model/search-index.js';
 import { checkNodes } from '../shards/topology.js';
 import { bumpCacheGeneration } from './notify-worker.js';
 import type { ProgressListener } from './progress.js';

@@ -8,17 +8,10 @@
  * is searched and none of this runs.
  */
 import type { MediaType } from '../../model/record.js';
-import { liveIndexName } from '../../model/search-index.js';
+import { liveIndexName, type LivePointer } from '../../model/search-index.js';
 import { GENERATION_MEMO_MS } from '../cache/policy.js';
 import { readGenerationPointer } from '../db/generations.js';
 import type { Database } from '../db/media.js';
-
-export interface LivePointer {
-  /** The index to search (on every shard's node). */
-  index: string;
-  /** Node names per shard, replicas after the first; null: one node, no network. */
-  shards: string[][] | null;
-}
 
 /** The KV copy lives this long unless the ingest replaces it sooner (then it heals from Postgres). */
 const POINTER_TTL_SECONDS = 3600;

@@ -14,7 +14,7 @@
  */
 import { Meilisearch, MeilisearchApiError, MeilisearchRequestError, type SearchParams } from 'meilisearch';
 import { ApiError } from '../errors.js';
-import type { LivePointer } from './live-pointer.js';
+import type { LivePointer } from '../../model/search-index.js';
 import {
   DEFAULT_SEARCH_TIMEOUT_MS,
   createMeiliClient,
