@@ -3,7 +3,7 @@
  * Meilisearch network. Refresh, update and rollback run the same steps on either.
  *
  * - One node (no topology, or a topology of one node): a generation is built in
- *   `<live>__<n>` and swapped with the served index by `/swap-indexes` (promote.ts,
+ *   `<live>__<n>` and swapped with the served index (MeiliAdmin.swap; promote.ts,
  *   recover.ts); the row's `shards` stay null.
  * - A network: a generation is `<live>__<n>` on every node of its shards, and the
  *   `search_generation` row is the switch (pointer.ts): no alias, no index swap.

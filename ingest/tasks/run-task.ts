@@ -51,7 +51,7 @@ export async function runTask(config: IngestConfig, action: TaskAction, mediaTyp
   const topology = topologyOf(config);
   const meili = new MeiliAdmin(config.meiliUrl, config.meiliMasterKey);
   if (topology.networked) {
-    // Every node answers and takes its key; then the nodes' `/network` matches the topology.
+    // Every node answers and takes its key; then each node's network settings match the topology.
     await checkNodes(topology);
     await applyNetwork(topology);
   } else {
