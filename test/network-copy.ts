@@ -12,22 +12,13 @@ import { shardOf } from '../ingest/shards/partition.js';
 import { generationIndexName, indexSettings, liveIndexName } from '../model/search-index.js';
 import { startMeiliNodes } from '../scripts/stack/meilisearch.js';
 import { freePort } from '../scripts/stack/ports.js';
+import type { ProvidedContext } from 'vitest';
 import type { TestServices } from './services.js';
 
 export const NETWORK_SHARDS = 3;
 
-export interface NetworkCopy {
-  urls: string[];
-  masterKey: string;
-  searchKey: string;
-  /** Index prefix of the copy: its served names are `<prefix>images` and `<prefix>audio`. */
-  indexPrefix: string;
-  /** The generation index and the node names per shard (what the ingest's switch records). */
-  live: Record<'image' | 'audio', { index: string; shards: string[][] }>;
-  /** Documents per node and media type. */
-  counts: Record<string, Record<'image' | 'audio', number>>;
-  close(): Promise<void>;
-}
+/** The copy as tests see it (its shape has one home: test/provided-context.d.ts), and its stop. */
+export type NetworkCopy = ProvidedContext['network'] & { close(): Promise<void> };
 
 /**
  * Copies the one-node live indexes of `source` onto `nodes` (one shard per node) as

@@ -19,8 +19,11 @@ declare module 'vitest' {
       urls: string[];
       masterKey: string;
       searchKey: string;
+      /** Index prefix of the copy: its served names are `<prefix>images` and `<prefix>audio`. */
       indexPrefix: string;
+      /** The generation index and the node names per shard (what the ingest's switch records). */
       live: Record<'image' | 'audio', { index: string; shards: string[][] }>;
+      /** Documents per node and media type. */
       counts: Record<string, Record<'image' | 'audio', number>>;
     };
   }
