@@ -5,23 +5,15 @@
  * operation of the OpenAPI document is listed, and runs one image search through
  * Swagger UI's "Try it out".
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { freePort } from '../../scripts/stack/ports.js';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WorkerProcess } from '../../scripts/stack/wrangler.js';
 import { ASSET_CACHE_CONTROL, SWAGGER_UI_FILES, SWAGGER_UI_ROOT } from '../../worker/routes/docs-assets.js';
-import { startWorker, type WorkerProcess } from '../../scripts/stack/wrangler.js';
+import { hasChromium, launchChromium, SKIP_REASON, SLOW, serviceVars, workerPool } from './browser-harness.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SCREENSHOT = path.join(tmpdir(), 'docs-page.png');
-const hasChromium = existsSync(CHROMIUM);
-/** Polls wait as long as the page waits: CI runs this beside other suites on 2 cores, where 1 s (the default) was once too short for the title. */
-const SLOW = { timeout: 30_000 };
-const SKIP_REASON = `${CHROMIUM} is missing: run scripts/install-browser.sh (CI does) to install Debian's chromium`;
 if (!hasChromium) console.warn(`[docs browser test] skipped: ${SKIP_REASON}`);
 
 interface OpenApiDoc {
@@ -34,7 +26,7 @@ interface SearchResult {
 }
 
 describe(`docs page under wrangler dev${hasChromium ? ', in Chromium' : ` (Chromium skipped: ${SKIP_REASON})`}`, () => {
-  let stateDir: string | undefined;
+  const workers = workerPool('docs');
   let worker: WorkerProcess | undefined;
   let browser: Browser | undefined;
   let page: Page | undefined;
@@ -42,43 +34,7 @@ describe(`docs page under wrangler dev${hasChromium ? ', in Chromium' : ` (Chrom
   const offOrigin: string[] = [];
 
   beforeAll(async () => {
-    stateDir = mkdtempSync(path.join(tmpdir(), 'edgeverse-docs-'));
-    [worker, browser] = await Promise.all([
-      freePort().then((port) =>
-        startWorker({
-          root: ROOT,
-          stateDir: stateDir!,
-          port,
-          quiet: true,
-          vars: {
-            MEILI_URL: inject('meiliUrl'),
-            MEILI_SEARCH_KEY: inject('meiliSearchKey'),
-            DATABASE_URL: inject('databaseUrl'),
-            NEON_WS_PROXY: inject('bridgeUrl'),
-            INDEX_PREFIX: inject('indexPrefix'),
-            ENVIRONMENT: 'test',
-            // The fixture's media server is on loopback: without this every result is an
-            // unsafe URL that dead-link filtering drops.
-            ALLOW_PRIVATE_MEDIA: 'true',
-          },
-        }),
-      ),
-      hasChromium
-        ? chromium.launch({
-            executablePath: CHROMIUM,
-            args: [
-              '--headless',
-              '--no-sandbox',
-              '--disable-gpu',
-              '--disable-quic',
-              '--no-first-run',
-              '--disable-background-networking',
-              '--disable-component-update',
-              '--disable-sync',
-            ],
-          })
-        : undefined,
-    ]);
+    [worker, browser] = await Promise.all([workers.start(serviceVars()), hasChromium ? launchChromium() : undefined]);
     if (!browser) return;
     const context = await browser!.newContext({ viewport: { width: 1280, height: 900 } });
     page = await context.newPage();
@@ -97,8 +53,7 @@ describe(`docs page under wrangler dev${hasChromium ? ', in Chromium' : ` (Chrom
 
   afterAll(async () => {
     await browser?.close().catch(() => {});
-    await worker?.close();
-    if (stateDir) rmSync(stateDir, { recursive: true, force: true });
+    await workers.close();
   });
 
   /** A word of the first result's title that finds that result on the first page. */

@@ -9,32 +9,25 @@
  * rate-limited state (a real 429 from the real limiter). Screenshots go to
  * <tmpdir>/edgeverse-page/ (not committed).
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import pg from 'pg';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createEdgeverseClient, type EdgeverseClient, type ImageSearchQuery } from '../../client/index.js';
 import { attributionHtml } from '../../model/attribution.js';
 import { licenseDisplayName } from '../../model/licenses.js';
 import { PAGE_BUDGET_GZIP_BYTES, PAGE_CACHE_CONTROL, pageCsp } from '../../scripts/build-assets.js';
-import { freePort } from '../../scripts/stack/ports.js';
-import { startWorker, type WorkerProcess } from '../../scripts/stack/wrangler.js';
+import type { WorkerProcess } from '../../scripts/stack/wrangler.js';
 import { ASSET_CACHE_CONTROL } from '../../worker/routes/docs-assets.js';
 import { formatWait } from '../../web/format.js';
+import { hasChromium, launchChromium, SKIP_REASON, SLOW, serviceVars, workerPool } from './browser-harness.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SHOTS = path.join(tmpdir(), 'edgeverse-page');
-const hasChromium = existsSync(CHROMIUM);
-/** Polls wait as long as the page may take on a loaded 2-core CI machine. */
-const SLOW = { timeout: 30_000 };
 const LONG = 180_000;
-const SKIP_REASON = `${CHROMIUM} is missing: run scripts/install-browser.sh (CI does) to install Debian's chromium`;
 if (!hasChromium) console.warn(`[page browser test] Chromium skipped: ${SKIP_REASON}`);
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const REPORT_NOTE = `page browser test ${process.pid} ${Date.now()}`;
@@ -46,71 +39,40 @@ interface Watch {
 }
 
 describe(`search page under wrangler dev${hasChromium ? ', in Chromium' : ` (Chromium skipped: ${SKIP_REASON})`}`, () => {
-  const stateDirs: string[] = [];
+  const workers = workerPool('page');
   let worker: WorkerProcess | undefined;
   let throttled: WorkerProcess | undefined;
   let browser: Browser | undefined;
   let api: EdgeverseClient;
   const mediaUrl = inject('mediaUrl');
 
-  const serviceVars = () => ({
-    MEILI_URL: inject('meiliUrl'),
-    MEILI_SEARCH_KEY: inject('meiliSearchKey'),
-    DATABASE_URL: inject('databaseUrl'),
-    NEON_WS_PROXY: inject('bridgeUrl'),
-    INDEX_PREFIX: inject('indexPrefix'),
-    ENVIRONMENT: 'test',
-    // The fixture's media server is on loopback; it also resizes thumbnails as Photon would.
-    ALLOW_PRIVATE_MEDIA: 'true',
-    PHOTON_ENDPOINT: `${mediaUrl}/photon/`,
-  });
-
-  async function start(vars: Record<string, string>): Promise<WorkerProcess> {
-    const stateDir = mkdtempSync(path.join(tmpdir(), 'edgeverse-page-'));
-    stateDirs.push(stateDir);
-    return startWorker({ root: ROOT, stateDir, port: await freePort(), quiet: true, vars });
-  }
-
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
     // Each is kept as soon as it is up, and every start is waited for, so that afterAll
     // stops what did start even when another failed.
     const started = await Promise.allSettled([
-      start({
-        ...serviceVars(),
-        // A page load is a search, a thumbnail per result, related works…: not this suite's subject.
-        THROTTLE_ANON_BURST: '100000/min',
-        THROTTLE_ANON_SUSTAINED: '1000000/day',
-        THROTTLE_ANON_THUMBS: '100000/min',
-      }).then((w) => (worker = w)),
+      workers
+        .start({
+          ...serviceVars(),
+          // A page load is a search, a thumbnail per result, related works…: not this suite's subject.
+          THROTTLE_ANON_BURST: '100000/min',
+          THROTTLE_ANON_SUSTAINED: '1000000/day',
+          THROTTLE_ANON_THUMBS: '100000/min',
+        })
+        .then((w) => (worker = w)),
       hasChromium
-        ? start({
-            ...serviceVars(),
-            // Two searches a minute: the third is refused with a 429 and Retry-After.
-            THROTTLE_ANON_BURST: '2/min',
-            THROTTLE_ANON_SUSTAINED: '1000000/day',
-            THROTTLE_LEASE_MS: '0',
-          }).then((w) => (throttled = w))
-        : undefined,
-      hasChromium
-        ? chromium
-            .launch({
-              executablePath: CHROMIUM,
-              args: [
-                '--headless',
-                '--no-sandbox',
-                '--disable-gpu',
-                '--disable-quic',
-                '--no-first-run',
-                '--disable-background-networking',
-                '--disable-component-update',
-                '--disable-sync',
-                // The player test starts playback from script.
-                '--autoplay-policy=no-user-gesture-required',
-              ],
+        ? workers
+            .start({
+              ...serviceVars(),
+              // Two searches a minute: the third is refused with a 429 and Retry-After.
+              THROTTLE_ANON_BURST: '2/min',
+              THROTTLE_ANON_SUSTAINED: '1000000/day',
+              THROTTLE_LEASE_MS: '0',
             })
-            .then((b) => (browser = b))
+            .then((w) => (throttled = w))
         : undefined,
+      // The player test starts playback from script.
+      hasChromium ? launchChromium(['--autoplay-policy=no-user-gesture-required']).then((b) => (browser = b)) : undefined,
     ]);
     for (const result of started) if (result.status === 'rejected') throw result.reason;
     api = createEdgeverseClient({ baseUrl: worker!.url });
@@ -118,8 +80,7 @@ describe(`search page under wrangler dev${hasChromium ? ', in Chromium' : ` (Chr
 
   afterAll(async () => {
     await browser?.close().catch(() => {});
-    await Promise.all([worker?.close(), throttled?.close()]);
-    for (const dir of stateDirs) rmSync(dir, { recursive: true, force: true });
+    await workers.close();
     const client = new pg.Client({ connectionString: inject('databaseUrl') });
     await client.connect();
     await client.query('delete from content_report where description = $1', [REPORT_NOTE]).finally(() => client.end());
