@@ -19,7 +19,7 @@ import { toDocument } from '../../model/document.js';
 import { indexSettings } from '../../model/search-index.js';
 import { startMeilisearch } from '../../scripts/stack/meilisearch.js';
 import { freePort } from '../../scripts/stack/ports.js';
-import { createDatabase as createServerDatabase, startEmbeddedPostgres } from '../../scripts/stack/postgres.js';
+import { createDatabase as createServerDatabase, postgresAnswers, startEmbeddedPostgres } from '../../scripts/stack/postgres.js';
 
 export const MACHINE_POSTGRES = 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -86,20 +86,6 @@ export class Teardown {
 
 export const runId = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
 
-async function reachable(url: string): Promise<boolean> {
-  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
-  c.on('error', () => {});
-  try {
-    await c.connect();
-    await c.query('select 1');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await c.end().catch(() => {});
-  }
-}
-
 export interface BenchDatabase {
   url: string;
   kind: 'DATABASE_URL' | 'machine server' | 'embedded PGlite';
@@ -114,7 +100,7 @@ export interface BenchDatabase {
 /** Where the benchmark's Postgres comes from, decided once per run. */
 export async function pickPostgres(): Promise<{ adminUrl: string | null; kind: BenchDatabase['kind'] }> {
   if (process.env.DATABASE_URL) return { adminUrl: process.env.DATABASE_URL, kind: 'DATABASE_URL' };
-  if (await reachable(MACHINE_POSTGRES)) return { adminUrl: MACHINE_POSTGRES, kind: 'machine server' };
+  if (await postgresAnswers(MACHINE_POSTGRES)) return { adminUrl: MACHINE_POSTGRES, kind: 'machine server' };
   return { adminUrl: null, kind: 'embedded PGlite' };
 }
 

@@ -68,21 +68,34 @@ export async function startEmbeddedPostgres(opts: { dataDir?: string; port: numb
   };
 }
 
-/** Checks that DATABASE_URL answers, with an error line that says what to fix. */
-export async function checkDatabase(url: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+/** Connects and runs `select 1`: null when the server answers, else why not. */
+async function probe(url: string, timeoutMs: number): Promise<Error | null> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: timeoutMs });
   client.on('error', () => {});
   try {
     await client.connect();
     await client.query('select 1');
+    return null;
   } catch (err) {
-    const safe = url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
-    throw new StackError(
-      `cannot reach DATABASE_URL (${safe}): ${(err as Error).message}; check the server is up or unset DATABASE_URL to use the embedded one`,
-    );
+    return err as Error;
   } finally {
     await client.end().catch(() => {});
   }
+}
+
+/** Whether a PostgreSQL server answers at `url` (start-up waits, the benchmarks' choice of server). */
+export async function postgresAnswers(url: string, timeoutMs = 3000): Promise<boolean> {
+  return (await probe(url, timeoutMs)) === null;
+}
+
+/** Checks that DATABASE_URL answers, with an error line that says what to fix. */
+export async function checkDatabase(url: string): Promise<void> {
+  const err = await probe(url, 5000);
+  if (!err) return;
+  const safe = url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+  throw new StackError(
+    `cannot reach DATABASE_URL (${safe}): ${err.message}; check the server is up or unset DATABASE_URL to use the embedded one`,
+  );
 }
 
 /**

@@ -8,10 +8,10 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { startMeilisearch, type MeiliServer } from '../../scripts/stack/meilisearch.js';
 import { StackError, waitFor } from '../../scripts/stack/ports.js';
 import { exitOf, stopChild } from '../../scripts/stack/child.js';
+import { postgresAnswers } from '../../scripts/stack/postgres.js';
 
 /** A server process under test control. `pid()` is null while it is down. */
 export interface ControlledProcess {
@@ -111,18 +111,6 @@ function runAs(): { uid: number; gid: number } | null {
   if (!line) throw new StackError('running as root and there is no `postgres` user to own a PostgreSQL cluster');
   const [, , uid, gid] = line.split(':');
   return { uid: Number(uid), gid: Number(gid) };
-}
-
-async function pgAnswers(url: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    await client.query('select 1');
-    return true;
-  } finally {
-    await client.end().catch(() => {});
-  }
 }
 
 /**
@@ -249,7 +237,7 @@ function sqlServerProcess(label: string, url: string, spawnIt: () => ChildProces
           label,
           async () => {
             if (c.exitCode !== null) throw new StackError(`${label} exited at start: ${stderr.trim().split('\n').pop() ?? ''}`);
-            return pgAnswers(url);
+            return postgresAnswers(url, 2000);
           },
           60_000,
         );
