@@ -6,6 +6,7 @@
 import { cloudflareTest } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
 import { buildAssets } from './scripts/build-assets.js';
+import { testServiceVars } from './test/worker-vars.js';
 
 // wrangler.toml's [assets] folder must exist before the Worker's tests read that file
 // (wrangler dev and deploy build it themselves through [build]). It also bundles the
@@ -46,12 +47,7 @@ export default defineConfig({
             wrangler: { configPath: './wrangler.toml' },
             miniflare: {
               bindings: {
-                MEILI_URL: inject('meiliUrl'),
-                MEILI_SEARCH_KEY: inject('meiliSearchKey'),
-                DATABASE_URL: inject('databaseUrl'),
-                NEON_WS_PROXY: inject('bridgeUrl'),
-                INDEX_PREFIX: inject('indexPrefix'),
-                ENVIRONMENT: 'test',
+                ...testServiceVars(inject),
                 // Generous anonymous limits for the suite; the rate-limit tests set their own.
                 THROTTLE_ANON_BURST: '100000/min',
                 THROTTLE_ANON_SUSTAINED: '1000000/day',
@@ -67,8 +63,6 @@ export default defineConfig({
                 // A loaded 2-core CI machine can be slow: engine timeouts are tested with
                 // dead addresses, not by racing the clock.
                 MEILI_TIMEOUT_MS: '10000',
-                // The fixture's media server is on loopback.
-                ALLOW_PRIVATE_MEDIA: 'true',
               },
             },
           })),

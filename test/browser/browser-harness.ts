@@ -11,6 +11,7 @@ import { type Browser, chromium } from 'playwright-core';
 import { inject } from 'vitest';
 import { freePort } from '../../scripts/stack/ports.js';
 import { startWorker, type WorkerProcess } from '../../scripts/stack/wrangler.js';
+import { testServiceVars } from '../worker-vars.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -40,18 +41,8 @@ export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
 
 /** The Worker's variables for the test services and their fixture catalog. */
 export function serviceVars(): Record<string, string> {
-  return {
-    MEILI_URL: inject('meiliUrl'),
-    MEILI_SEARCH_KEY: inject('meiliSearchKey'),
-    DATABASE_URL: inject('databaseUrl'),
-    NEON_WS_PROXY: inject('bridgeUrl'),
-    INDEX_PREFIX: inject('indexPrefix'),
-    ENVIRONMENT: 'test',
-    // The fixture's media server is on loopback: without this every result is an unsafe
-    // URL that dead-link filtering drops. It also resizes thumbnails as Photon would.
-    ALLOW_PRIVATE_MEDIA: 'true',
-    PHOTON_ENDPOINT: `${inject('mediaUrl')}/photon/`,
-  };
+  // The media server also resizes thumbnails as Photon would.
+  return { ...testServiceVars(inject), PHOTON_ENDPOINT: `${inject('mediaUrl')}/photon/` };
 }
 
 /** `wrangler dev` Workers started by one test file; `close` stops them all and removes their state. */
