@@ -69,7 +69,9 @@ const base = median(without);
 const withIt = median(withDetection);
 console.log(`## language detection in the clean stage (\`bench/language-detection.ts\`)\n`);
 const m = machine();
-console.log(`machine: ${m.cpus} CPUs (${m.cpuModel}), load average at start ${loadAvg()}; ${ROWS.toLocaleString('en')} demo image rows, median of ${ROUNDS} alternating rounds\n`);
+console.log(
+  `machine: ${m.cpus} CPUs (${m.cpuModel}), load average at start ${loadAvg()}; ${ROWS.toLocaleString('en')} demo image rows, median of ${ROUNDS} alternating rounds\n`,
+);
 console.log('| clean stage (CPU part) | CPU µs/row | ratio |');
 console.log('|---|---:|---:|');
 console.log(`| without detection | ${base.toFixed(1)} | 1.00 |`);

@@ -24,11 +24,21 @@ export const LOCALIZED_IMAGES: readonly LocalizedText[] = [
     description: 'Verschneite Tannen am Ufer des Titisees im Januar',
   },
   { language: 'he', title: 'שקיעה מעל ים המלח', tags: ['ים', 'מדבר', 'שקיעה'], description: 'הרי מואב נשקפים מעבר למים' },
-  { language: 'ar', title: 'غروب الشمس فوق الأهرامات', tags: ['صحراء', 'مصر', 'أهرامات'], description: 'منظر الأهرامات في الجيزة عند المساء' },
+  {
+    language: 'ar',
+    title: 'غروب الشمس فوق الأهرامات',
+    tags: ['صحراء', 'مصر', 'أهرامات'],
+    description: 'منظر الأهرامات في الجيزة عند المساء',
+  },
   { language: 'ja', title: '京都の紅葉と清水寺', tags: ['紅葉', '寺', '秋'], description: '秋の清水寺の舞台から見た京都の街並み' },
   { language: 'zh', title: '长城日出', tags: ['长城', '日出', '山'], description: '清晨的阳光照在古老的长城上' },
   { language: 'de', title: 'Straßenbahn in der Münchner Altstadt', tags: ['Straßenbahn', 'Verkehr', 'Stadt'], description: null },
-  { language: 'fr', title: 'Le pont Neuf au coucher du soleil', tags: ['pont', 'Paris', 'Seine'], description: 'Vue depuis le quai des Grands Augustins' },
+  {
+    language: 'fr',
+    title: 'Le pont Neuf au coucher du soleil',
+    tags: ['pont', 'Paris', 'Seine'],
+    description: 'Vue depuis le quai des Grands Augustins',
+  },
   { language: 'ko', title: '서울의 밤거리', tags: ['서울', '야경', '도시'], description: null },
 ];
 

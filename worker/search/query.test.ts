@@ -82,7 +82,12 @@ describe('buildSearchRequest', () => {
     const plan = buildSearchPlan('image', parse({ tags: many, language: 'de' }), { authenticated: false });
     expect(plan.union).toHaveLength(MAX_UNION_MEMBERS);
     expect(plan.union?.filter((m) => m.request.locales?.[0] === 'deu')).toHaveLength(MAX_UNION_MEMBERS / 2);
-    expect(plan.union?.map((m) => m.weight)).toEqual([1, ...Array(7).fill(0.9), OTHER_LANGUAGES_WEIGHT, ...Array(7).fill(0.9 * OTHER_LANGUAGES_WEIGHT)]);
+    expect(plan.union?.map((m) => m.weight)).toEqual([
+      1,
+      ...Array(7).fill(0.9),
+      OTHER_LANGUAGES_WEIGHT,
+      ...Array(7).fill(0.9 * OTHER_LANGUAGES_WEIGHT),
+    ]);
   });
 
   it('language= without text changes nothing (placeholder hits merge by popularity, not weight)', () => {

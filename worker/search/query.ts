@@ -130,7 +130,10 @@ function preferLanguage(members: UnionMember[], language: SearchLanguage): Union
   const filter = `language = ${quote(language)}`;
   const locales = [SEARCH_LANGUAGES[language]];
   return [
-    ...members.map(({ request, weight = 1 }) => ({ request: { ...request, locales, filter: [request.filter ?? [], filter].flat() }, weight })),
+    ...members.map(({ request, weight = 1 }) => ({
+      request: { ...request, locales, filter: [request.filter ?? [], filter].flat() },
+      weight,
+    })),
     ...members.map(({ request, weight = 1 }) => ({ request, weight: weight * OTHER_LANGUAGES_WEIGHT })),
   ];
 }

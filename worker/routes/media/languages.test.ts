@@ -69,7 +69,10 @@ describe('search in other languages', () => {
 
   it('an English query answers the same with language=en as without, and audio takes the parameter', async () => {
     const { body: first } = await getJson<Envelope>('/v1/images/?page_size=5&filter_dead=false');
-    const word = (first.results.map((r) => r.title ?? '').join(' ').match(/[a-z]{5,}/i) ?? ['photo'])[0];
+    const word = (first.results
+      .map((r) => r.title ?? '')
+      .join(' ')
+      .match(/[a-z]{5,}/i) ?? ['photo'])[0];
     const plain = await search(`q=${word}`);
     const english = await search(`q=${word}&language=en`);
     expect(plain.result_count).toBeGreaterThan(0);

@@ -96,7 +96,7 @@ const commonParams = {
     default: undefined,
     example: 'ja',
     description:
-      'Prefer works in this language (ISO 639-1, detected from their title, tags and description): `q` is read as this language (so a Japanese or Chinese query without spaces is split into its words), and matching works in it rank before the others, which still follow. Works whose language could not be detected count as other languages.',
+      'Prefer works in this language (ISO 639-1, detected from their title, tags and description): the text query is read as this language (a kanji-only query is split as Japanese with `ja`), and matching works in it rank before the others, which still follow. Without a text query (`q`, `title`, `tags`, `creator`) the order is unchanged. Works whose language could not be detected count as other languages.',
   }),
 };
 
