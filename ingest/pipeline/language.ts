@@ -2,9 +2,10 @@
  * The language of a work, detected from its title, tags and the start of its description:
  * an ISO 639-1 code, or null when the text is too short or mixed to tell (camera file
  * names, single words). Detection is eld (n-grams, pure JS) with its small database,
- * chosen on short catalog texts (bench/RESULTS.md, "language detection"): the most
- * accurate of tinyld, eld and franc-min there and the fastest (~20 µs a row). Its large
- * database is a little more accurate but takes 139 MB of heap, over half the ingest's 256.
+ * chosen on short catalog texts (bench/RESULTS.md, languages, "which detector"): the most
+ * accurate of tinyld, eld and franc-min there and the fastest (~20 µs for a short title;
+ * 35–60 µs of CPU for a whole demo row). Its large database is a little more accurate
+ * but takes 139 MB of heap, over half the ingest's 256.
  */
 import type { MediaRecord } from '../../model/record.js';
 

@@ -78,9 +78,9 @@ const ALL_TERMS_WEIGHT = 1;
 const SOME_TERMS_WEIGHT = 0.9;
 /**
  * `language=`: works in other languages (or none detected) keep this share of their
- * score. Scores of matching works in the demo catalog go down to 0.138 (171 queries,
- * bench/RESULTS.md, "language preference"), so at 0.05 every work in the language asked
- * for ranks before the rest; uniform scaling keeps the order within each group.
+ * score. Scores of matching works in the demo catalog go down to 0.138 (171 queries;
+ * bench/RESULTS.md, languages, "how much to weigh"), so at 0.05 every work in the
+ * language asked for ranks before the rest; one factor for all keeps their own order.
  */
 export const OTHER_LANGUAGES_WEIGHT = 0.05;
 
@@ -163,7 +163,7 @@ export function buildSearchPlan(mediaType: MediaType, params: SearchQuery, opts:
   ];
   // Without text there is no score to weigh: a federated merge orders placeholder hits by
   // the custom ranking rule (popularity) or the sort before weights, so `language` would
-  // change nothing but the cost (bench/RESULTS.md, "language preference").
+  // change nothing but the cost (bench/RESULTS.md, languages, "how much to weigh").
   if (params.language && text.q) union = preferLanguage(union ?? [{ request, weight: ALL_TERMS_WEIGHT }], params.language);
   return union ? { request, union, ...facets } : { request, ...facets };
 }
