@@ -30,10 +30,14 @@ describe('search in other languages', () => {
     ['de', 'Straßenbahn', titleOf('de', 1)],
     ['he', 'ים המלח', titleOf('he')],
     ['ar', 'الأهرامات', titleOf('ar')],
-  ])('a %s query (%s) finds its work and no other', async (_language, q, title) => {
+  ])('a %s query (%s) finds its work and no other, with or without language=', async (language, q, title) => {
     const body = await search(`q=${encodeURIComponent(q)}`);
     expect(titles(body)).toEqual([title]);
     expect(body.result_count).toBe(1);
+    // Read as its own language (Meilisearch `locales`), the query finds the same work.
+    const inLanguage = await search(`q=${encodeURIComponent(q)}&language=${language}`);
+    expect(titles(inLanguage)).toEqual([title]);
+    expect(inLanguage.result_count).toBe(1);
   });
 
   it('a Japanese or Chinese query without spaces matches a word inside a title', async () => {
