@@ -831,6 +831,8 @@ export interface operations {
                 unstable__sort_dir?: "desc" | "asc";
                 /** @description Values per facet in `facets`, 1 to 100: the most frequent first, ties by value. Used with `facets` only. */
                 facet_limit?: number;
+                /** @description Prefer works in this language (ISO 639-1, detected from their title, tags and description): the text query is read as this language (a kanji-only query is split as Japanese with `ja`), and matching works in it rank before the others, which still follow. Without a text query (`q`, `title`, `tags`, `creator`) the order is unchanged. Works whose language could not be detected count as other languages. */
+                language?: "ar" | "bg" | "ca" | "cs" | "da" | "de" | "el" | "en" | "es" | "fi" | "fr" | "he" | "hi" | "hu" | "it" | "ja" | "ko" | "nl" | "no" | "pl" | "pt" | "ro" | "ru" | "sv" | "th" | "tr" | "uk" | "vi" | "zh";
                 /** @description Only these categories. Comma-separated; one or more of: digitized_artwork, illustration, photograph. */
                 category?: string;
                 /** @description Only these shapes. Comma-separated; one or more of: tall, wide, square. */
@@ -942,6 +944,8 @@ export interface operations {
                 unstable__sort_dir?: "desc" | "asc";
                 /** @description Values per facet in `facets`, 1 to 100: the most frequent first, ties by value. Used with `facets` only. */
                 facet_limit?: number;
+                /** @description Prefer works in this language (ISO 639-1, detected from their title, tags and description): the text query is read as this language (a kanji-only query is split as Japanese with `ja`), and matching works in it rank before the others, which still follow. Without a text query (`q`, `title`, `tags`, `creator`) the order is unchanged. Works whose language could not be detected count as other languages. */
+                language?: "ar" | "bg" | "ca" | "cs" | "da" | "de" | "el" | "en" | "es" | "fi" | "fr" | "he" | "hi" | "hu" | "it" | "ja" | "ko" | "nl" | "no" | "pl" | "pt" | "ro" | "ru" | "sv" | "th" | "tr" | "uk" | "vi" | "zh";
                 /** @description Only these categories. Comma-separated; one or more of: digitized_artwork, illustration, photograph. */
                 category?: string;
                 /** @description Only these shapes. Comma-separated; one or more of: tall, wide, square. */
@@ -1056,6 +1060,8 @@ export interface operations {
                 unstable__sort_dir?: "desc" | "asc";
                 /** @description Values per facet in `facets`, 1 to 100: the most frequent first, ties by value. Used with `facets` only. */
                 facet_limit?: number;
+                /** @description Prefer works in this language (ISO 639-1, detected from their title, tags and description): the text query is read as this language (a kanji-only query is split as Japanese with `ja`), and matching works in it rank before the others, which still follow. Without a text query (`q`, `title`, `tags`, `creator`) the order is unchanged. Works whose language could not be detected count as other languages. */
+                language?: "ar" | "bg" | "ca" | "cs" | "da" | "de" | "el" | "en" | "es" | "fi" | "fr" | "he" | "hi" | "hu" | "it" | "ja" | "ko" | "nl" | "no" | "pl" | "pt" | "ro" | "ru" | "sv" | "th" | "tr" | "uk" | "vi" | "zh";
                 /** @description Only these categories. Comma-separated; one or more of: digitized_artwork, illustration, photograph. */
                 category?: string;
                 /** @description Only these shapes. Comma-separated; one or more of: tall, wide, square. */
@@ -1170,6 +1176,8 @@ export interface operations {
                 unstable__sort_dir?: "desc" | "asc";
                 /** @description Values per facet in `facets`, 1 to 100: the most frequent first, ties by value. Used with `facets` only. */
                 facet_limit?: number;
+                /** @description Prefer works in this language (ISO 639-1, detected from their title, tags and description): the text query is read as this language (a kanji-only query is split as Japanese with `ja`), and matching works in it rank before the others, which still follow. Without a text query (`q`, `title`, `tags`, `creator`) the order is unchanged. Works whose language could not be detected count as other languages. */
+                language?: "ar" | "bg" | "ca" | "cs" | "da" | "de" | "el" | "en" | "es" | "fi" | "fr" | "he" | "hi" | "hu" | "it" | "ja" | "ko" | "nl" | "no" | "pl" | "pt" | "ro" | "ru" | "sv" | "th" | "tr" | "uk" | "vi" | "zh";
                 /** @description Only these categories. Comma-separated; one or more of: digitized_artwork, illustration, photograph. */
                 category?: string;
                 /** @description Only these shapes. Comma-separated; one or more of: tall, wide, square. */
@@ -1286,6 +1294,8 @@ export interface operations {
                 unstable__sort_dir?: "desc" | "asc";
                 /** @description Values per facet in `facets`, 1 to 100: the most frequent first, ties by value. Used with `facets` only. */
                 facet_limit?: number;
+                /** @description Prefer works in this language (ISO 639-1, detected from their title, tags and description): the text query is read as this language (a kanji-only query is split as Japanese with `ja`), and matching works in it rank before the others, which still follow. Without a text query (`q`, `title`, `tags`, `creator`) the order is unchanged. Works whose language could not be detected count as other languages. */
+                language?: "ar" | "bg" | "ca" | "cs" | "da" | "de" | "el" | "en" | "es" | "fi" | "fr" | "he" | "hi" | "hu" | "it" | "ja" | "ko" | "nl" | "no" | "pl" | "pt" | "ro" | "ru" | "sv" | "th" | "tr" | "uk" | "vi" | "zh";
                 /** @description Only these categories. Comma-separated; one or more of: digitized_artwork, illustration, photograph. */
                 category?: string;
                 /** @description Only these shapes. Comma-separated; one or more of: tall, wide, square. */
@@ -1415,6 +1425,8 @@ export interface operations {
                 unstable__sort_dir?: "desc" | "asc";
                 /** @description Values per facet in `facets`, 1 to 100: the most frequent first, ties by value. Used with `facets` only. */
                 facet_limit?: number;
+                /** @description Prefer works in this language (ISO 639-1, detected from their title, tags and description): the text query is read as this language (a kanji-only query is split as Japanese with `ja`), and matching works in it rank before the others, which still follow. Without a text query (`q`, `title`, `tags`, `creator`) the order is unchanged. Works whose language could not be detected count as other languages. */
+                language?: "ar" | "bg" | "ca" | "cs" | "da" | "de" | "el" | "en" | "es" | "fi" | "fr" | "he" | "hi" | "hu" | "it" | "ja" | "ko" | "nl" | "no" | "pl" | "pt" | "ro" | "ru" | "sv" | "th" | "tr" | "uk" | "vi" | "zh";
                 /** @description Only these categories. Comma-separated; one or more of: digitized_artwork, illustration, photograph. */
                 category?: string;
                 /** @description Only these shapes. Comma-separated; one or more of: tall, wide, square. */
@@ -1561,6 +1573,8 @@ export interface operations {
                 unstable__sort_dir?: "desc" | "asc";
                 /** @description Values per facet in `facets`, 1 to 100: the most frequent first, ties by value. Used with `facets` only. */
                 facet_limit?: number;
+                /** @description Prefer works in this language (ISO 639-1, detected from their title, tags and description): the text query is read as this language (a kanji-only query is split as Japanese with `ja`), and matching works in it rank before the others, which still follow. Without a text query (`q`, `title`, `tags`, `creator`) the order is unchanged. Works whose language could not be detected count as other languages. */
+                language?: "ar" | "bg" | "ca" | "cs" | "da" | "de" | "el" | "en" | "es" | "fi" | "fr" | "he" | "hi" | "hu" | "it" | "ja" | "ko" | "nl" | "no" | "pl" | "pt" | "ro" | "ru" | "sv" | "th" | "tr" | "uk" | "vi" | "zh";
                 /** @description Only these categories. Comma-separated; one or more of: digitized_artwork, illustration, photograph. */
                 category?: string;
                 /** @description Only these shapes. Comma-separated; one or more of: tall, wide, square. */
@@ -1846,6 +1860,8 @@ export interface operations {
                 unstable__sort_dir?: "desc" | "asc";
                 /** @description Values per facet in `facets`, 1 to 100: the most frequent first, ties by value. Used with `facets` only. */
                 facet_limit?: number;
+                /** @description Prefer works in this language (ISO 639-1, detected from their title, tags and description): the text query is read as this language (a kanji-only query is split as Japanese with `ja`), and matching works in it rank before the others, which still follow. Without a text query (`q`, `title`, `tags`, `creator`) the order is unchanged. Works whose language could not be detected count as other languages. */
+                language?: "ar" | "bg" | "ca" | "cs" | "da" | "de" | "el" | "en" | "es" | "fi" | "fr" | "he" | "hi" | "hu" | "it" | "ja" | "ko" | "nl" | "no" | "pl" | "pt" | "ro" | "ru" | "sv" | "th" | "tr" | "uk" | "vi" | "zh";
                 /** @description Only these categories. Comma-separated; one or more of: digitized_artwork, illustration, photograph. */
                 category?: string;
                 /** @description Only these shapes. Comma-separated; one or more of: tall, wide, square. */
@@ -1974,6 +1990,8 @@ export interface operations {
                 unstable__sort_dir?: "desc" | "asc";
                 /** @description Values per facet in `facets`, 1 to 100: the most frequent first, ties by value. Used with `facets` only. */
                 facet_limit?: number;
+                /** @description Prefer works in this language (ISO 639-1, detected from their title, tags and description): the text query is read as this language (a kanji-only query is split as Japanese with `ja`), and matching works in it rank before the others, which still follow. Without a text query (`q`, `title`, `tags`, `creator`) the order is unchanged. Works whose language could not be detected count as other languages. */
+                language?: "ar" | "bg" | "ca" | "cs" | "da" | "de" | "el" | "en" | "es" | "fi" | "fr" | "he" | "hi" | "hu" | "it" | "ja" | "ko" | "nl" | "no" | "pl" | "pt" | "ro" | "ru" | "sv" | "th" | "tr" | "uk" | "vi" | "zh";
                 /** @description Only these categories. Comma-separated; one or more of: audiobook, music, news, podcast, pronunciation, sound_effect. */
                 category?: string;
                 /** @description Only these durations: shortest < 30 s, short < 2 min, medium < 10 min, long. Comma-separated; one or more of: shortest, short, medium, long. */
@@ -2085,6 +2103,8 @@ export interface operations {
                 unstable__sort_dir?: "desc" | "asc";
                 /** @description Values per facet in `facets`, 1 to 100: the most frequent first, ties by value. Used with `facets` only. */
                 facet_limit?: number;
+                /** @description Prefer works in this language (ISO 639-1, detected from their title, tags and description): the text query is read as this language (a kanji-only query is split as Japanese with `ja`), and matching works in it rank before the others, which still follow. Without a text query (`q`, `title`, `tags`, `creator`) the order is unchanged. Works whose language could not be detected count as other languages. */
+                language?: "ar" | "bg" | "ca" | "cs" | "da" | "de" | "el" | "en" | "es" | "fi" | "fr" | "he" | "hi" | "hu" | "it" | "ja" | "ko" | "nl" | "no" | "pl" | "pt" | "ro" | "ru" | "sv" | "th" | "tr" | "uk" | "vi" | "zh";
                 /** @description Only these categories. Comma-separated; one or more of: audiobook, music, news, podcast, pronunciation, sound_effect. */
                 category?: string;
                 /** @description Only these durations: shortest < 30 s, short < 2 min, medium < 10 min, long. Comma-separated; one or more of: shortest, short, medium, long. */
@@ -2199,6 +2219,8 @@ export interface operations {
                 unstable__sort_dir?: "desc" | "asc";
                 /** @description Values per facet in `facets`, 1 to 100: the most frequent first, ties by value. Used with `facets` only. */
                 facet_limit?: number;
+                /** @description Prefer works in this language (ISO 639-1, detected from their title, tags and description): the text query is read as this language (a kanji-only query is split as Japanese with `ja`), and matching works in it rank before the others, which still follow. Without a text query (`q`, `title`, `tags`, `creator`) the order is unchanged. Works whose language could not be detected count as other languages. */
+                language?: "ar" | "bg" | "ca" | "cs" | "da" | "de" | "el" | "en" | "es" | "fi" | "fr" | "he" | "hi" | "hu" | "it" | "ja" | "ko" | "nl" | "no" | "pl" | "pt" | "ro" | "ru" | "sv" | "th" | "tr" | "uk" | "vi" | "zh";
                 /** @description Only these categories. Comma-separated; one or more of: audiobook, music, news, podcast, pronunciation, sound_effect. */
                 category?: string;
                 /** @description Only these durations: shortest < 30 s, short < 2 min, medium < 10 min, long. Comma-separated; one or more of: shortest, short, medium, long. */
@@ -2313,6 +2335,8 @@ export interface operations {
                 unstable__sort_dir?: "desc" | "asc";
                 /** @description Values per facet in `facets`, 1 to 100: the most frequent first, ties by value. Used with `facets` only. */
                 facet_limit?: number;
+                /** @description Prefer works in this language (ISO 639-1, detected from their title, tags and description): the text query is read as this language (a kanji-only query is split as Japanese with `ja`), and matching works in it rank before the others, which still follow. Without a text query (`q`, `title`, `tags`, `creator`) the order is unchanged. Works whose language could not be detected count as other languages. */
+                language?: "ar" | "bg" | "ca" | "cs" | "da" | "de" | "el" | "en" | "es" | "fi" | "fr" | "he" | "hi" | "hu" | "it" | "ja" | "ko" | "nl" | "no" | "pl" | "pt" | "ro" | "ru" | "sv" | "th" | "tr" | "uk" | "vi" | "zh";
                 /** @description Only these categories. Comma-separated; one or more of: audiobook, music, news, podcast, pronunciation, sound_effect. */
                 category?: string;
                 /** @description Only these durations: shortest < 30 s, short < 2 min, medium < 10 min, long. Comma-separated; one or more of: shortest, short, medium, long. */
@@ -2429,6 +2453,8 @@ export interface operations {
                 unstable__sort_dir?: "desc" | "asc";
                 /** @description Values per facet in `facets`, 1 to 100: the most frequent first, ties by value. Used with `facets` only. */
                 facet_limit?: number;
+                /** @description Prefer works in this language (ISO 639-1, detected from their title, tags and description): the text query is read as this language (a kanji-only query is split as Japanese with `ja`), and matching works in it rank before the others, which still follow. Without a text query (`q`, `title`, `tags`, `creator`) the order is unchanged. Works whose language could not be detected count as other languages. */
+                language?: "ar" | "bg" | "ca" | "cs" | "da" | "de" | "el" | "en" | "es" | "fi" | "fr" | "he" | "hi" | "hu" | "it" | "ja" | "ko" | "nl" | "no" | "pl" | "pt" | "ro" | "ru" | "sv" | "th" | "tr" | "uk" | "vi" | "zh";
                 /** @description Only these categories. Comma-separated; one or more of: audiobook, music, news, podcast, pronunciation, sound_effect. */
                 category?: string;
                 /** @description Only these durations: shortest < 30 s, short < 2 min, medium < 10 min, long. Comma-separated; one or more of: shortest, short, medium, long. */
@@ -2558,6 +2584,8 @@ export interface operations {
                 unstable__sort_dir?: "desc" | "asc";
                 /** @description Values per facet in `facets`, 1 to 100: the most frequent first, ties by value. Used with `facets` only. */
                 facet_limit?: number;
+                /** @description Prefer works in this language (ISO 639-1, detected from their title, tags and description): the text query is read as this language (a kanji-only query is split as Japanese with `ja`), and matching works in it rank before the others, which still follow. Without a text query (`q`, `title`, `tags`, `creator`) the order is unchanged. Works whose language could not be detected count as other languages. */
+                language?: "ar" | "bg" | "ca" | "cs" | "da" | "de" | "el" | "en" | "es" | "fi" | "fr" | "he" | "hi" | "hu" | "it" | "ja" | "ko" | "nl" | "no" | "pl" | "pt" | "ro" | "ru" | "sv" | "th" | "tr" | "uk" | "vi" | "zh";
                 /** @description Only these categories. Comma-separated; one or more of: audiobook, music, news, podcast, pronunciation, sound_effect. */
                 category?: string;
                 /** @description Only these durations: shortest < 30 s, short < 2 min, medium < 10 min, long. Comma-separated; one or more of: shortest, short, medium, long. */
@@ -2843,6 +2871,8 @@ export interface operations {
                 unstable__sort_dir?: "desc" | "asc";
                 /** @description Values per facet in `facets`, 1 to 100: the most frequent first, ties by value. Used with `facets` only. */
                 facet_limit?: number;
+                /** @description Prefer works in this language (ISO 639-1, detected from their title, tags and description): the text query is read as this language (a kanji-only query is split as Japanese with `ja`), and matching works in it rank before the others, which still follow. Without a text query (`q`, `title`, `tags`, `creator`) the order is unchanged. Works whose language could not be detected count as other languages. */
+                language?: "ar" | "bg" | "ca" | "cs" | "da" | "de" | "el" | "en" | "es" | "fi" | "fr" | "he" | "hi" | "hu" | "it" | "ja" | "ko" | "nl" | "no" | "pl" | "pt" | "ro" | "ru" | "sv" | "th" | "tr" | "uk" | "vi" | "zh";
                 /** @description Only these categories. Comma-separated; one or more of: audiobook, music, news, podcast, pronunciation, sound_effect. */
                 category?: string;
                 /** @description Only these durations: shortest < 30 s, short < 2 min, medium < 10 min, long. Comma-separated; one or more of: shortest, short, medium, long. */
@@ -2957,6 +2987,8 @@ export interface operations {
                 unstable__sort_dir?: "desc" | "asc";
                 /** @description Values per facet in `facets`, 1 to 100: the most frequent first, ties by value. Used with `facets` only. */
                 facet_limit?: number;
+                /** @description Prefer works in this language (ISO 639-1, detected from their title, tags and description): the text query is read as this language (a kanji-only query is split as Japanese with `ja`), and matching works in it rank before the others, which still follow. Without a text query (`q`, `title`, `tags`, `creator`) the order is unchanged. Works whose language could not be detected count as other languages. */
+                language?: "ar" | "bg" | "ca" | "cs" | "da" | "de" | "el" | "en" | "es" | "fi" | "fr" | "he" | "hi" | "hu" | "it" | "ja" | "ko" | "nl" | "no" | "pl" | "pt" | "ro" | "ru" | "sv" | "th" | "tr" | "uk" | "vi" | "zh";
                 /** @description Only these categories. Comma-separated; one or more of: audiobook, music, news, podcast, pronunciation, sound_effect. */
                 category?: string;
                 /** @description Only these durations: shortest < 30 s, short < 2 min, medium < 10 min, long. Comma-separated; one or more of: shortest, short, medium, long. */

@@ -48,6 +48,8 @@ const mediaColumns = {
   user_reported_sensitive: boolean('user_reported_sensitive').notNull().default(false),
   sensitive_text: boolean('sensitive_text').notNull().default(false),
   standardized_popularity: doublePrecision('standardized_popularity'),
+  /** Detected by the ingest (ISO 639-1), null when unsure (issue #20). */
+  language: varchar('language', { length: 8 }),
 };
 
 export const image = pgTable(

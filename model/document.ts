@@ -19,6 +19,8 @@ interface DerivedFields {
   /** Popularity scaled to [0, 100]; 0 when unknown so the ranking rule sees a number. */
   popularity: number;
   extension: string | string[] | null;
+  /** The detected language (ISO 639-1), filterable; null when unknown (`language=` prefers one). */
+  language: string | null;
 }
 
 export type ImageDocument = ImageRecord & DerivedFields & { aspect_ratio: AspectRatio | null; size: ImageSize | null };
@@ -77,6 +79,7 @@ function derived(record: MediaRecord): DerivedFields {
     indexed_on_ts: Number.isNaN(ts) ? 0 : Math.floor(ts / 1000),
     popularity: Math.min(100, Math.max(0, popularity * 100)),
     extension: null,
+    language: record.language ?? null,
   };
 }
 

@@ -54,6 +54,8 @@ interface CommonRecord {
   sensitive_text: boolean;
   /** Upstream popularity in [0, 1]. */
   standardized_popularity: number | null;
+  /** Detected by the ingest (ISO 639-1; null when unsure); absent on records built elsewhere. */
+  language?: string | null;
 }
 
 export interface ImageRecord extends CommonRecord {

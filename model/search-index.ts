@@ -34,7 +34,19 @@ export const MATCHED_FIELD_NAME: Record<string, string> = {
   description: 'description',
 };
 
-const COMMON_FILTERS = ['license', 'source', 'provider', 'category', 'extension', 'mature', 'sensitive_text', 'tag_names', 'creator', 'id'];
+const COMMON_FILTERS = [
+  'license',
+  'source',
+  'provider',
+  'category',
+  'extension',
+  'mature',
+  'sensitive_text',
+  'tag_names',
+  'creator',
+  'id',
+  'language',
+];
 
 /** Highest `page * page_size` the API serves (20 pages of 500). */
 export const MAX_RESULT_WINDOW = 10_000;

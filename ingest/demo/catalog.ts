@@ -13,15 +13,17 @@
  *
  * This module holds the entry points; the generator's parts are `random.ts` (seeded
  * PRNG), `words.ts` (vocabularies), `text.ts` (titles, descriptions, tags), `rows.ts`
- * (what both media types share), `images.ts` and `audio.ts`.
+ * (what both media types share), `images.ts`, `audio.ts` and `languages.ts` (works in
+ * other languages than English).
  */
 import type { UpstreamAudioRow, UpstreamImageRow } from '../sources/upstream-schema.js';
 import { demoAudioAt } from './audio.js';
 import { demoImageAt } from './images.js';
+import { localizeImageRow } from './languages.js';
 import type { Ctx } from './rows.js';
 
 /** Bump whenever the generator's output changes, so stacks reload their demo catalog. */
-export const DEMO_CATALOG_VERSION = '2026-12-02.1';
+export const DEMO_CATALOG_VERSION = '2026-12-07.lang';
 
 export const DEFAULT_DEMO_SEED = 20240521;
 
@@ -52,7 +54,7 @@ export function demoCatalogFingerprint(opts: DemoFingerprintOptions): string {
 
 export function* demoImages(count: number, opts: DemoCatalogOptions): Generator<UpstreamImageRow> {
   const ctx = context(opts);
-  for (let i = 0; i < count; i++) yield demoImageAt(i, ctx);
+  for (let i = 0; i < count; i++) yield localizeImageRow(i, demoImageAt(i, ctx));
 }
 
 export function* demoAudio(count: number, opts: DemoCatalogOptions): Generator<UpstreamAudioRow> {

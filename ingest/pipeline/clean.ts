@@ -9,6 +9,7 @@ import { cleanRow, type CatalogRow, type SkipReason } from '../../model/catalog-
 import type { MediaRecord, MediaType } from '../../model/record.js';
 import { DEFAULT_SENSITIVE_TERMS, parseTermList, termMatcher, type TermMatcher } from '../../model/sensitive-terms.js';
 import { IngestError } from '../errors.js';
+import { detectLanguage, languageText, loadLanguageDetector } from './language.js';
 
 export interface SkippedRow {
   id: string;
@@ -29,6 +30,7 @@ export async function cleanBatch(
   isSensitiveText: TermMatcher,
 ): Promise<CleanBatch> {
   const cleaned = rows.map((row) => cleanRow(mediaType, row));
+  const detector = await loadLanguageDetector();
   const ids = cleaned.flatMap((r) => (r.ok ? [r.record.identifier] : []));
   const deleted = await deletedAmong(api, mediaType, ids);
   // Moderators' marks outlive every refresh.
@@ -44,6 +46,7 @@ export async function cleanBatch(
     } else {
       if (sensitive.has(r.record.identifier)) r.record.mature = r.record.user_reported_sensitive = true;
       r.record.sensitive_text = isSensitiveText(r.record);
+      r.record.language = detectLanguage(detector, languageText(r.record));
       batch.records.push(r.record);
     }
   }

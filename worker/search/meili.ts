@@ -22,6 +22,8 @@ export interface MeiliSearchRequest {
   attributesToRetrieve?: string[];
   /** Index attributes to count values of over the whole result set (`facetDistribution`). */
   facets?: string[];
+  /** Meilisearch locales the query is tokenized as (`language=`); the engine guesses without. */
+  locales?: string[];
 }
 
 export interface MeiliSearchResponse<T> {

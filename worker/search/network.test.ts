@@ -150,6 +150,18 @@ describe('search over a three-shard Meilisearch network', () => {
         `/v1/${plural}/source/${encodeURIComponent(s[0])}/?facets=creator,license`,
       );
     }
+    // Languages (issue #20 item 4): the query read as the language and its works first, in
+    // a plain search, a field-search union and with facets; CJK queries without spaces.
+    const cjk = (q: string) => encodeURIComponent(q);
+    paths.push(
+      `/v1/images/?q=${cjk('山')}&language=ja`,
+      `/v1/images/?q=${cjk('山')}&language=zh&facets=source,license`,
+      `/v1/images/?q=${cjk('清水寺')}&language=ja`,
+      `/v1/images/?q=${cjk('富士山')}`,
+      `/v1/images/?title=${cjk('Schwarzwald Altstadt')}&language=de`,
+      `/v1/images/?q=${encodeURIComponent(w[0])}&language=en`,
+      '/v1/images/?language=de&page_size=20',
+    );
     paths.push(
       '/v1/images/?extension=jpg&page_size=20',
       '/v1/images/?aspect_ratio=wide',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ImageSearchQuerySchema } from '../routes/media/schema.js';
-import { buildSearchPlan, fieldTerms, MAX_UNION_MEMBERS, quote } from './query.js';
+import { buildSearchPlan, fieldTerms, MAX_UNION_MEMBERS, OTHER_LANGUAGES_WEIGHT, quote } from './query.js';
 
 const parse = (query: Record<string, string>) => ImageSearchQuerySchema.parse(query);
 
@@ -66,5 +66,32 @@ describe('buildSearchRequest', () => {
     const req = buildSearchRequest('image', parse({}), { authenticated: false, collection: { source: 'flickr', creator: 'Jo "J" Lee' } });
     expect(req.filter).toEqual(['mature = false AND sensitive_text = false', 'source = "flickr"', 'creator = "Jo \\"J\\" Lee"']);
     expect(req.sort).toEqual(['indexed_on_ts:desc']);
+  });
+
+  it('language= doubles each member: narrowed to the language and read as it (full weight), then as it was', () => {
+    const plan = buildSearchPlan('image', parse({ q: '清水寺', language: 'ja', license: 'by' }), { authenticated: false });
+    const base = ['mature = false AND sensitive_text = false', 'license IN ["by"]'];
+    expect(plan.union?.map((m) => [m.request.q, m.request.locales, m.request.filter, m.weight])).toEqual([
+      ['清水寺', ['jpn'], [...base, 'language = "ja"'], 1],
+      ['清水寺', undefined, base, OTHER_LANGUAGES_WEIGHT],
+    ]);
+  });
+
+  it('language= with a field-search union keeps the cap: half the term combinations, each twice', () => {
+    const many = Array.from({ length: 40 }, (_, i) => `w${i}`).join(' ');
+    const plan = buildSearchPlan('image', parse({ tags: many, language: 'de' }), { authenticated: false });
+    expect(plan.union).toHaveLength(MAX_UNION_MEMBERS);
+    expect(plan.union?.filter((m) => m.request.locales?.[0] === 'deu')).toHaveLength(MAX_UNION_MEMBERS / 2);
+    expect(plan.union?.map((m) => m.weight)).toEqual([
+      1,
+      ...Array(7).fill(0.9),
+      OTHER_LANGUAGES_WEIGHT,
+      ...Array(7).fill(0.9 * OTHER_LANGUAGES_WEIGHT),
+    ]);
+  });
+
+  it('language= without text changes nothing (placeholder hits merge by popularity, not weight)', () => {
+    const plain = buildSearchPlan('image', parse({}), { authenticated: false });
+    expect(buildSearchPlan('image', parse({ language: 'de' }), { authenticated: false })).toEqual(plain);
   });
 });

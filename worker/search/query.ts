@@ -3,6 +3,7 @@
  * expressions are built only from validated values; every user-supplied string goes
  * through `quote`, so no input can change the expression's structure.
  */
+import { SEARCH_LANGUAGES, type SearchLanguage } from '../../model/languages.js';
 import { LICENSE_SLUGS, licensesForTypes, type LicenseType } from '../../model/licenses.js';
 import type { MediaType } from '../../model/record.js';
 import { RESULT_FIELDS } from '../../model/result.js';
@@ -75,6 +76,13 @@ export const MAX_UNION_MEMBERS = 16;
 // terms match); federation scales each member's ranking score by its weight.
 const ALL_TERMS_WEIGHT = 1;
 const SOME_TERMS_WEIGHT = 0.9;
+/**
+ * `language=`: works in other languages (or none detected) keep this share of their
+ * score. Scores of matching works in the demo catalog go down to 0.138 (171 queries;
+ * bench/RESULTS.md, languages, "how much to weigh"), so at 0.05 every work in the
+ * language asked for ranks before the rest; one factor for all keeps their own order.
+ */
+export const OTHER_LANGUAGES_WEIGHT = 0.05;
 
 /** The words and "quoted phrases" of a field-search value, each once, in order. */
 export function fieldTerms(value: string): string[] {
@@ -97,7 +105,10 @@ function combinations(lists: string[][], max: number): string[][] {
  * field given must match (AND). Meilisearch has no OR, so that is a union: one request
  * with every term (ranked first), and one per combination of one term from each field.
  */
-function textPlan(params: SearchQuery): {
+function textPlan(
+  params: SearchQuery,
+  maxMembers: number,
+): {
   text: Pick<MeiliSearchRequest, 'q' | 'attributesToSearchOn' | 'matchingStrategy'>;
   alternatives?: string[][];
 } {
@@ -107,11 +118,30 @@ function textPlan(params: SearchQuery): {
   const terms = fields.map((f) => fieldTerms(params[f]!));
   const text = { q: terms.flat().join(' '), attributesToSearchOn: fields.map((f) => FIELD_SEARCH[f]), matchingStrategy: 'all' as const };
   if (terms.every((t) => t.length <= 1)) return { text };
-  return { text, alternatives: combinations(terms, MAX_UNION_MEMBERS - 1) };
+  return { text, alternatives: combinations(terms, maxMembers - 1) };
+}
+
+/**
+ * `language=`: each member twice, once narrowed to works in the language with `q` read
+ * as that language (full weight), once as it was (`OTHER_LANGUAGES_WEIGHT`). A work in
+ * both keeps its best score; the total counts each work once.
+ */
+function preferLanguage(members: UnionMember[], language: SearchLanguage): UnionMember[] {
+  const filter = `language = ${quote(language)}`;
+  const locales = [SEARCH_LANGUAGES[language]];
+  return [
+    ...members.map(({ request, weight = 1 }) => ({
+      request: { ...request, locales, filter: [request.filter ?? [], filter].flat() },
+      weight,
+    })),
+    ...members.map(({ request, weight = 1 }) => ({ request, weight: weight * OTHER_LANGUAGES_WEIGHT })),
+  ];
 }
 
 export function buildSearchPlan(mediaType: MediaType, params: SearchQuery, opts: QueryOptions): SearchPlan {
-  const { text, alternatives } = textPlan(params);
+  // `language` doubles the members, so the term combinations get half the room.
+  const maxMembers = params.language ? MAX_UNION_MEMBERS / 2 : MAX_UNION_MEMBERS;
+  const { text, alternatives } = textPlan(params, maxMembers);
   const request: MeiliSearchRequest = {
     ...text,
     filter: buildFilters(params, opts.collection),
@@ -127,12 +157,15 @@ export function buildSearchPlan(mediaType: MediaType, params: SearchQuery, opts:
     request.sort = ['indexed_on_ts:desc'];
   }
   const facets = params.facets?.length ? { facets: engineFacets(params.facets) } : {};
-  if (!alternatives) return { request, ...facets };
-  const union: UnionMember[] = [
+  let union: UnionMember[] | undefined = alternatives && [
     { request, weight: ALL_TERMS_WEIGHT },
     ...alternatives.map((combo) => ({ request: { ...request, q: combo.join(' ') }, weight: SOME_TERMS_WEIGHT })),
   ];
-  return { request, union, ...facets };
+  // Without text there is no score to weigh: a federated merge orders placeholder hits by
+  // the custom ranking rule (popularity) or the sort before weights, so `language` would
+  // change nothing but the cost (bench/RESULTS.md, languages, "how much to weigh").
+  if (params.language && text.q) union = preferLanguage(union ?? [{ request, weight: ALL_TERMS_WEIGHT }], params.language);
+  return union ? { request, union, ...facets } : { request, ...facets };
 }
 
 export type Window = { page: number; hitsPerPage: number } | { offset: number; limit: number };

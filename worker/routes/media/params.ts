@@ -148,11 +148,16 @@ export function enumError(allowed: readonly string[]) {
   return (item: string) => `Invalid value: ${item}. Allowed values: {${allowed.map((a) => `'${a}'`).join(', ')}}`;
 }
 
-/** A single choice (`unstable__sort_by`): DRF's `"x" is not a valid choice.` */
-export function choiceParam<T extends string>(opts: { allowed: readonly T[]; default: T; description: string }) {
+/** A single choice (`unstable__sort_by`): DRF's `"x" is not a valid choice.` A `default` of undefined leaves it optional. */
+export function choiceParam<T extends string, D extends T | undefined = T>(opts: {
+  allowed: readonly T[];
+  default: D;
+  description: string;
+  example?: T;
+}) {
   return z
     .preprocess((v) => absentIfEmpty(lastValue(v)), z.string().optional())
-    .transform((value, ctx) => {
+    .transform((value, ctx): T | D => {
       if (value === undefined) return opts.default;
       if (!withinLength(value, ctx)) return z.NEVER;
       const v = value.trim();
@@ -162,5 +167,11 @@ export function choiceParam<T extends string>(opts: { allowed: readonly T[]; def
       }
       return v as T;
     })
-    .openapi({ type: 'string', enum: [...opts.allowed], default: opts.default, description: opts.description });
+    .openapi({
+      type: 'string',
+      enum: [...opts.allowed],
+      ...(opts.default === undefined ? {} : { default: opts.default }),
+      ...(opts.example === undefined ? {} : { example: opts.example }),
+      description: opts.description,
+    });
 }

@@ -4,6 +4,7 @@
  */
 import { z } from '@hono/zod-openapi';
 import { IDENTIFIER_PATTERN, type MediaType } from '../../../model/record.js';
+import { SEARCH_LANGUAGE_CODES } from '../../../model/languages.js';
 import { LICENSE_SLUGS, LICENSE_TYPES } from '../../../model/licenses.js';
 import { ASPECT_RATIOS, AUDIO_CATEGORIES, IMAGE_CATEGORIES, LENGTHS, SIZES } from '../../../model/search-filters.js';
 import { AUDIO_FACETS, FACET_LIMIT, IMAGE_FACETS } from '../../search/facets.js';
@@ -89,6 +90,13 @@ const commonParams = {
     max: FACET_LIMIT.max,
     default: FACET_LIMIT.default,
     description: `Values per facet in \`facets\`, 1 to ${FACET_LIMIT.max}: the most frequent first, ties by value. Used with \`facets\` only.`,
+  }),
+  language: choiceParam({
+    allowed: SEARCH_LANGUAGE_CODES,
+    default: undefined,
+    example: 'ja',
+    description:
+      'Prefer works in this language (ISO 639-1, detected from their title, tags and description): the text query is read as this language (a kanji-only query is split as Japanese with `ja`), and matching works in it rank before the others, which still follow. Without a text query (`q`, `title`, `tags`, `creator`) the order is unchanged. Works whose language could not be detected count as other languages.',
   }),
 };
 
