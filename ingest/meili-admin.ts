@@ -124,6 +124,16 @@ export class MeiliAdmin {
     return this.enqueue(`update documents of ${uid}`, () => this.client.index(uid).updateDocuments(documents));
   }
 
+  /**
+   * Enqueues a partial update of documents that exist already (`skipCreation`: an id the
+   * index does not hold is left out, never created with only these fields); returns its task uid.
+   */
+  async updateExistingDocuments(uid: string, documents: RecordAny[]): Promise<number> {
+    return this.enqueue(`update existing documents of ${uid}`, () =>
+      this.client.index(uid).updateDocuments(documents, { skipCreation: true }),
+    );
+  }
+
   /** Enqueues the deletion of documents by id; returns its task uid. */
   async deleteDocuments(uid: string, ids: string[]): Promise<number> {
     return this.enqueue(`delete documents of ${uid}`, () => this.client.index(uid).deleteDocuments(ids));

@@ -156,13 +156,21 @@ async function routed<T>(
   );
 }
 
-/** Partial updates (`{id, …fields}`), each on the nodes of its document's shard. */
-export async function updateDocuments(p: Placement, documents: ({ id: string } & Record<string, unknown>)[]): Promise<void> {
+/**
+ * Partial updates (`{id, …fields}`), each on the nodes of its document's shard. With
+ * `existingOnly`, an id the index does not hold is skipped rather than created with only
+ * these fields (a background job's update racing a deletion).
+ */
+export async function updateDocuments(
+  p: Placement,
+  documents: ({ id: string } & Record<string, unknown>)[],
+  opts: { existingOnly?: boolean } = {},
+): Promise<void> {
   await routed(
     p,
     documents,
     (d) => d.id,
-    (admin, docs) => admin.updateDocuments(p.index, docs),
+    (admin, docs) => (opts.existingOnly ? admin.updateExistingDocuments(p.index, docs) : admin.updateDocuments(p.index, docs)),
   );
 }
 
