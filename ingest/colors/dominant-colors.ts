@@ -6,7 +6,7 @@
  * Labelling by the palette directly is a quantisation to the twelve names: the answer
  * depends on the pixels only, so a re-run gives the same colours.
  */
-import { convertIndexedToRgb, decode as decodePng } from 'fast-png';
+import { decode as decodePng } from 'fast-png';
 import jpeg from 'jpeg-js';
 import { GifReader } from 'omggif';
 import { type ColorName, type DominantColor, nearestName, type Rgb, toHex } from '../../model/colors.js';
@@ -23,13 +23,53 @@ export const MIN_SHARE = 0.08;
 /** Names kept at most. */
 export const MAX_COLORS = 4;
 
-/** Decoded pixels: `channels` values per pixel (1 gray, 2 gray+alpha, 3 RGB, 4 RGBA), `max` the full scale. */
+/** A decoded picture: its size and the colour of a pixel (null when mostly transparent: it shows none). */
 interface Pixels {
   width: number;
   height: number;
-  channels: number;
-  data: ArrayLike<number>;
-  max: number;
+  rgbAt(x: number, y: number): Rgb | null;
+}
+
+/** Interleaved 8-bit pixels (1 gray, 2 gray+alpha, 3 RGB, 4 RGBA channels) read in place. */
+function interleaved(width: number, height: number, channels: number, data: ArrayLike<number>, max = 255): Pixels {
+  const scale = 255 / max;
+  return {
+    width,
+    height,
+    rgbAt(x, y) {
+      const i = (y * width + x) * channels;
+      const v = (k: number) => data[i + k] * scale;
+      if (channels <= 2) return channels === 2 && v(1) < 128 ? null : [v(0), v(0), v(0)];
+      return channels === 4 && v(3) < 128 ? null : [v(0), v(1), v(2)];
+    },
+  };
+}
+
+/** A PNG's pixels without expanding the whole picture: sub-byte rows and palettes are read at each sampled pixel. */
+function pngPixels(png: ReturnType<typeof decodePng>): Pixels {
+  const { width, height, depth, data } = png;
+  if (!png.palette && depth >= 8) return interleaved(width, height, png.channels, data, depth === 16 ? 65_535 : 255);
+  // Packed rows (1, 2, 4 bits a sample, each row starting on a byte), or one byte an index.
+  const rowBytes = Math.ceil((width * depth) / 8);
+  const sample = (x: number, y: number): number => {
+    if (depth === 8) return data[y * width + x];
+    const bit = x * depth;
+    return (data[y * rowBytes + (bit >> 3)] >> (8 - depth - (bit & 7))) & ((1 << depth) - 1);
+  };
+  const palette = png.palette;
+  if (!palette) {
+    const scale = 255 / ((1 << depth) - 1);
+    return { width, height, rgbAt: (x, y) => Array(3).fill(sample(x, y) * scale) as unknown as Rgb };
+  }
+  return {
+    width,
+    height,
+    rgbAt(x, y) {
+      const c = palette[sample(x, y)];
+      if (!c || (c.length > 3 && c[3] < 128)) return null;
+      return [c[0], c[1], c[2]];
+    },
+  };
 }
 
 function sniff(bytes: Buffer): 'jpeg' | 'png' | 'gif' | string {
@@ -47,45 +87,25 @@ export function decodeImage(bytes: Buffer): Pixels {
   try {
     if (kind === 'jpeg') {
       const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: MAX_MEGAPIXELS, maxMemoryUsageInMB: 1024 });
-      return { width: img.width, height: img.height, channels: 4, data: img.data, max: 255 };
+      return interleaved(img.width, img.height, 4, img.data);
     }
     if (kind === 'png') {
       const png = decodePng(bytes);
       if (png.width * png.height > MAX_MEGAPIXELS * 1e6) throw new IngestError(`image too large (${png.width} × ${png.height})`);
-      if (png.palette) {
-        return { width: png.width, height: png.height, channels: png.palette[0]?.length ?? 3, data: convertIndexedToRgb(png), max: 255 };
-      }
-      return { width: png.width, height: png.height, channels: png.channels, data: png.data, max: png.depth === 16 ? 65_535 : 2 ** png.depth - 1 };
+      return pngPixels(png);
     }
     if (kind === 'gif') {
       const gif = new GifReader(bytes);
       if (gif.width * gif.height > MAX_MEGAPIXELS * 1e6) throw new IngestError(`image too large (${gif.width} × ${gif.height})`);
       const data = new Uint8Array(gif.width * gif.height * 4);
       gif.decodeAndBlitFrameRGBA(0, data);
-      return { width: gif.width, height: gif.height, channels: 4, data, max: 255 };
+      return interleaved(gif.width, gif.height, 4, data);
     }
   } catch (err) {
     if (err instanceof IngestError) throw err;
     throw new IngestError(`cannot decode the ${kind.toUpperCase()} image: ${(err as Error).message}`);
   }
   throw new IngestError(`not a JPEG, PNG or GIF image (${kind})`);
-}
-
-/** The pixel at (x, y) as 0–255 RGB, or null when mostly transparent (it shows no colour). */
-function rgbAt(p: Pixels, x: number, y: number): Rgb | null {
-  const i = (y * p.width + x) * p.channels;
-  const scale = 255 / p.max;
-  const v = (k: number) => p.data[i + k] * scale;
-  switch (p.channels) {
-    case 1:
-      return [v(0), v(0), v(0)];
-    case 2:
-      return v(1) < 128 ? null : [v(0), v(0), v(0)];
-    case 3:
-      return [v(0), v(1), v(2)];
-    default:
-      return v(3) < 128 ? null : [v(0), v(1), v(2)];
-  }
 }
 
 /** Dominant colours of decoded pixels (see the module comment); `[]` when every pixel is transparent. */
@@ -97,7 +117,7 @@ export function dominantColorsOf(p: Pixels): DominantColor[] {
   let total = 0;
   for (let fy = step / 2; fy < p.height; fy += step) {
     for (let fx = step / 2; fx < p.width; fx += step) {
-      const rgb = rgbAt(p, Math.floor(fx), Math.floor(fy));
+      const rgb = p.rgbAt(Math.floor(fx), Math.floor(fy));
       if (!rgb) continue;
       const key = (Math.round(rgb[0]) << 16) | (Math.round(rgb[1]) << 8) | Math.round(rgb[2]);
       let name = labels.get(key);
