@@ -8,7 +8,7 @@ import { IngestError } from '../errors.js';
 import { dominantColors, MIN_SHARE } from './dominant-colors.js';
 
 /** A PNG of `width` × `height` whose pixel colour (RGBA) `paint` gives. */
-function png(width: number, height: number, paint: (x: number, y: number) => number[], depth: 8 | 16 = 8): Buffer {
+function png(width: number, height: number, paint: (x: number, y: number) => readonly number[], depth: 8 | 16 = 8): Buffer {
   const channels = paint(0, 0).length;
   const data = depth === 16 ? new Uint16Array(width * height * channels) : new Uint8Array(width * height * channels);
   for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) data.set(paint(x, y), (y * width + x) * channels);
