@@ -135,10 +135,10 @@ describe('colour job', () => {
   it('never creates a document for a work the live index does not hold', async () => {
     const stray = '00000000-0000-4000-8000-00000000c010';
     const [sample] = (await storedRows()).values();
-    await client.query(
-      `insert into image (identifier, created_on, updated_on, url, license) values ($1, now(), now(), $2, 'by')`,
-      [stray, sample.source_url],
-    );
+    await client.query(`insert into image (identifier, created_on, updated_on, url, license) values ($1, now(), now(), $2, 'by')`, [
+      stray,
+      sample.source_url,
+    ]);
     const documents = await meili.documentCount(`${prefix}images`);
     const stats = await computeColors(client, { allowPrivate: true, live });
     expect(stats.done).toBe(1);

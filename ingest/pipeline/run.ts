@@ -102,7 +102,8 @@ async function pushAll(
     stats.loaded += await loadRecords(api, mediaType, batch.records, { live: opts.live });
     // Images carry the dominant colours the colour job stored (one query per batch).
     const colors = mediaType === 'image' ? await storedColors(api, batch.records as ImageRecord[]) : null;
-    for (const record of batch.records) await pusher.add(record.identifier, documentLine(mediaType, record, colors?.get(record.identifier)));
+    for (const record of batch.records)
+      await pusher.add(record.identifier, documentLine(mediaType, record, colors?.get(record.identifier)));
     if (opts.live && batch.removals.length) {
       await api.query(`delete from ${mediaType} where identifier = any($1::uuid[])`, [batch.removals]);
       await pusher.remove(batch.removals);
