@@ -7,6 +7,7 @@ import { loadDemoCatalog } from '../demo/load-demo.js';
 import { refresh } from '../generations/refresh.js';
 import { MeiliAdmin } from '../meili-admin.js';
 import { onNode, type Placement } from '../shards/placement.js';
+import type { CatalogSource } from '../sources/source.js';
 import { upstreamPostgresSource } from '../sources/upstream-postgres.js';
 import { computeColors } from './color-job.js';
 
@@ -18,14 +19,18 @@ let meili: MeiliAdmin;
 let live: Placement;
 let deadId: string;
 
-const refreshImages = () =>
-  refresh({
-    mediaType: 'image',
-    api: client,
-    meili,
-    indexPrefix: prefix,
-    source: upstreamPostgresSource(client, 'image', { schema: 'upstream' }),
-  });
+/** A refresh of the demo images; `meanwhile` runs once every row was read, before the checks and the promotion. */
+const refreshImages = (meanwhile?: () => Promise<unknown>) => {
+  const upstream = upstreamPostgresSource(client, 'image', { schema: 'upstream' });
+  const source: CatalogSource = {
+    ...upstream,
+    async *batches() {
+      yield* upstream.batches();
+      await meanwhile?.();
+    },
+  };
+  return refresh({ mediaType: 'image', api: client, meili, indexPrefix: prefix, source });
+};
 
 async function storedRows(): Promise<Map<string, { source_url: string; colors: DominantColor[] }>> {
   const { rows } = await client.query<{ identifier: string; source_url: string; colors: DominantColor[] }>(
@@ -157,5 +162,27 @@ describe('colour job', () => {
     );
     expect(rows.length).toBeGreaterThan(0);
     expect(await idsWhere('color_names = "green"')).toEqual(rows.map((r) => r.identifier).sort());
+  });
+
+  it('colours computed while a refresh runs reach the generation it promotes', async () => {
+    const { rows } = await client.query<{ identifier: string }>(
+      'select identifier::text from image_color join image using (identifier) order by identifier limit 1',
+    );
+    const id = rows[0].identifier;
+    await client.query('delete from image_color where identifier = $1', [id]);
+    const { field } = demoImageColors(id);
+    await refreshImages(async () => {
+      // The job on its own connection, while the new generation is being built: its live
+      // update goes to the generation about to be replaced.
+      const other = new pg.Client({ connectionString: database.url });
+      await other.connect();
+      try {
+        expect((await computeColors(other, { allowPrivate: true, live })).done).toBeGreaterThanOrEqual(1);
+        expect((await storedRows()).has(id)).toBe(true);
+      } finally {
+        await other.end();
+      }
+    });
+    expect(await idsWhere(`id = "${id}" AND color_names = "${field}"`)).toEqual([id]);
   });
 });

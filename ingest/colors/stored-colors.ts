@@ -5,7 +5,9 @@
  */
 import type pg from 'pg';
 import type { DominantColor } from '../../model/colors.js';
+import { colorFields } from '../../model/document.js';
 import type { ImageRecord } from '../../model/record.js';
+import { type Placement, updateDocuments } from '../shards/placement.js';
 
 /** The picture an image's colours are computed from: its thumbnail, else the image itself. */
 export const COLOR_SOURCE_SQL = 'coalesce(i.thumbnail, i.url)';
@@ -33,5 +35,23 @@ export async function storeColors(client: pg.ClientBase, identifier: string, sou
     `insert into image_color (identifier, source_url, colors) values ($1, $2, $3::jsonb)
      on conflict (identifier) do update set source_url = excluded.source_url, colors = excluded.colors, created_on = now()`,
     [identifier, sourceUrl, JSON.stringify(colors)],
+  );
+}
+
+/**
+ * Colours the job stored since `since` (while a refresh ran: their live update went to
+ * the generation being replaced), set on the generation being built, for the works of
+ * its staging table that still show the same picture.
+ */
+export async function reapplyColors(api: pg.ClientBase, target: Placement, since: string): Promise<void> {
+  const { rows } = await api.query<{ identifier: string; colors: DominantColor[] }>(
+    `select c.identifier::text, c.colors from image_color c join image_new i using (identifier)
+      where c.created_on >= $1 and c.source_url = ${COLOR_SOURCE_SQL}`,
+    [since],
+  );
+  await updateDocuments(
+    target,
+    rows.map((r) => ({ id: r.identifier, ...colorFields(r.colors) })),
+    { existingOnly: true },
   );
 }
