@@ -174,4 +174,10 @@ describe('search over a three-shard Meilisearch network', () => {
     }
     expect(differences).toEqual([]);
   });
+
+  it('finds works by colour on every shard (the colour paths of the mix are not empty)', async () => {
+    const { body } = await json<Envelope>('/v1/images/?color=red&page_size=20&filter_dead=false', NETWORK);
+    expect(body.result_count).toBe(inject('fixture').colors.red.length);
+    expect(body.result_count).toBeGreaterThan(0);
+  });
 });
