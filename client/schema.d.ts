@@ -545,10 +545,43 @@ export interface components {
             detail_url: string;
             related_url: string;
             unstable__sensitivity?: ("user_reported_sensitive" | "sensitive_text")[];
+            /**
+             * @description Only with `colors=true` (searches): the dominant colours, largest share first; `[]` until they are computed. An extension (issue #20).
+             * @example [
+             *       {
+             *         "name": "blue",
+             *         "hex": "#2b4cd5",
+             *         "share": 0.72
+             *       },
+             *       {
+             *         "name": "yellow",
+             *         "hex": "#fcd836",
+             *         "share": 0.28
+             *       }
+             *     ]
+             */
+            colors?: components["schemas"]["DominantColor"][];
         };
         Tag: {
             name: string;
             accuracy: number | null;
+        };
+        DominantColor: {
+            /**
+             * @description The palette name (what `color=` filters on).
+             * @enum {string}
+             */
+            name: "red" | "orange" | "yellow" | "green" | "teal" | "blue" | "purple" | "pink" | "brown" | "black" | "gray" | "white";
+            /**
+             * @description The mean colour of the pixels given this name.
+             * @example #2b4cd5
+             */
+            hex: string;
+            /**
+             * @description Fraction of the picture, 0 to 1 (two decimals).
+             * @example 0.72
+             */
+            share: number;
         };
         /**
          * @example {
@@ -841,6 +874,10 @@ export interface operations {
                 size?: string;
                 /** @description Add `facets` to the answer: for each facet listed, the number of matching works per value, over the whole result set (not the page), top `facet_limit` values by count. Comma-separated; one or more of: source, license, license_type, category, extension, creator, aspect_ratio, size. */
                 facets?: string;
+                /** @description Only works whose dominant colours include one of these: palette names (red, orange, yellow, green, teal, blue, purple, pink, brown, black, gray, white) or hex colours (`#336699` or `#369`, the `#` sent as `%23`), each standing for its nearest palette name (CIEDE2000; two when nearly equidistant). Comma-separated. Works whose colours are not computed yet match no colour. */
+                color?: string;
+                /** @description Add each result's dominant colours (`colors`). */
+                colors?: boolean;
             };
             header?: never;
             path?: never;
@@ -954,6 +991,10 @@ export interface operations {
                 size?: string;
                 /** @description Add `facets` to the answer: for each facet listed, the number of matching works per value, over the whole result set (not the page), top `facet_limit` values by count. Comma-separated; one or more of: source, license, license_type, category, extension, creator, aspect_ratio, size. */
                 facets?: string;
+                /** @description Only works whose dominant colours include one of these: palette names (red, orange, yellow, green, teal, blue, purple, pink, brown, black, gray, white) or hex colours (`#336699` or `#369`, the `#` sent as `%23`), each standing for its nearest palette name (CIEDE2000; two when nearly equidistant). Comma-separated. Works whose colours are not computed yet match no colour. */
+                color?: string;
+                /** @description Add each result's dominant colours (`colors`). */
+                colors?: boolean;
             };
             header?: never;
             path: {
@@ -1070,6 +1111,10 @@ export interface operations {
                 size?: string;
                 /** @description Add `facets` to the answer: for each facet listed, the number of matching works per value, over the whole result set (not the page), top `facet_limit` values by count. Comma-separated; one or more of: source, license, license_type, category, extension, creator, aspect_ratio, size. */
                 facets?: string;
+                /** @description Only works whose dominant colours include one of these: palette names (red, orange, yellow, green, teal, blue, purple, pink, brown, black, gray, white) or hex colours (`#336699` or `#369`, the `#` sent as `%23`), each standing for its nearest palette name (CIEDE2000; two when nearly equidistant). Comma-separated. Works whose colours are not computed yet match no colour. */
+                color?: string;
+                /** @description Add each result's dominant colours (`colors`). */
+                colors?: boolean;
             };
             header?: never;
             path: {
@@ -1186,6 +1231,10 @@ export interface operations {
                 size?: string;
                 /** @description Add `facets` to the answer: for each facet listed, the number of matching works per value, over the whole result set (not the page), top `facet_limit` values by count. Comma-separated; one or more of: source, license, license_type, category, extension, creator, aspect_ratio, size. */
                 facets?: string;
+                /** @description Only works whose dominant colours include one of these: palette names (red, orange, yellow, green, teal, blue, purple, pink, brown, black, gray, white) or hex colours (`#336699` or `#369`, the `#` sent as `%23`), each standing for its nearest palette name (CIEDE2000; two when nearly equidistant). Comma-separated. Works whose colours are not computed yet match no colour. */
+                color?: string;
+                /** @description Add each result's dominant colours (`colors`). */
+                colors?: boolean;
             };
             header?: never;
             path: {
@@ -1304,6 +1353,10 @@ export interface operations {
                 size?: string;
                 /** @description Add `facets` to the answer: for each facet listed, the number of matching works per value, over the whole result set (not the page), top `facet_limit` values by count. Comma-separated; one or more of: source, license, license_type, category, extension, creator, aspect_ratio, size. */
                 facets?: string;
+                /** @description Only works whose dominant colours include one of these: palette names (red, orange, yellow, green, teal, blue, purple, pink, brown, black, gray, white) or hex colours (`#336699` or `#369`, the `#` sent as `%23`), each standing for its nearest palette name (CIEDE2000; two when nearly equidistant). Comma-separated. Works whose colours are not computed yet match no colour. */
+                color?: string;
+                /** @description Add each result's dominant colours (`colors`). */
+                colors?: boolean;
             };
             header?: never;
             path?: never;
@@ -1435,6 +1488,10 @@ export interface operations {
                 size?: string;
                 /** @description Add `facets` to the answer: for each facet listed, the number of matching works per value, over the whole result set (not the page), top `facet_limit` values by count. Comma-separated; one or more of: source, license, license_type, category, extension, creator, aspect_ratio, size. */
                 facets?: string;
+                /** @description Only works whose dominant colours include one of these: palette names (red, orange, yellow, green, teal, blue, purple, pink, brown, black, gray, white) or hex colours (`#336699` or `#369`, the `#` sent as `%23`), each standing for its nearest palette name (CIEDE2000; two when nearly equidistant). Comma-separated. Works whose colours are not computed yet match no colour. */
+                color?: string;
+                /** @description Add each result's dominant colours (`colors`). */
+                colors?: boolean;
                 /** @description The link to an image: its identifier, or any URL ending in it (`https://wordpress.org/openverse/photos/<id>`); the scheme and one trailing slash are optional. */
                 url: string;
                 /** @description Response format; without it the `Accept` header decides (JSON unless only XML is asked for). Any other value is a 404. */
@@ -1583,6 +1640,10 @@ export interface operations {
                 size?: string;
                 /** @description Add `facets` to the answer: for each facet listed, the number of matching works per value, over the whole result set (not the page), top `facet_limit` values by count. Comma-separated; one or more of: source, license, license_type, category, extension, creator, aspect_ratio, size. */
                 facets?: string;
+                /** @description Only works whose dominant colours include one of these: palette names (red, orange, yellow, green, teal, blue, purple, pink, brown, black, gray, white) or hex colours (`#336699` or `#369`, the `#` sent as `%23`), each standing for its nearest palette name (CIEDE2000; two when nearly equidistant). Comma-separated. Works whose colours are not computed yet match no colour. */
+                color?: string;
+                /** @description Add each result's dominant colours (`colors`). */
+                colors?: boolean;
             };
             header?: never;
             path: {
@@ -1870,6 +1931,10 @@ export interface operations {
                 size?: string;
                 /** @description Add `facets` to the answer: for each facet listed, the number of matching works per value, over the whole result set (not the page), top `facet_limit` values by count. Comma-separated; one or more of: source, license, license_type, category, extension, creator, aspect_ratio, size. */
                 facets?: string;
+                /** @description Only works whose dominant colours include one of these: palette names (red, orange, yellow, green, teal, blue, purple, pink, brown, black, gray, white) or hex colours (`#336699` or `#369`, the `#` sent as `%23`), each standing for its nearest palette name (CIEDE2000; two when nearly equidistant). Comma-separated. Works whose colours are not computed yet match no colour. */
+                color?: string;
+                /** @description Add each result's dominant colours (`colors`). */
+                colors?: boolean;
             };
             header?: never;
             path: {

@@ -231,3 +231,15 @@ export const audioWaveform = pgTable('audio_waveform', {
   peaks: jsonb('peaks').$type<number[]>().notNull(),
   created_on: ts('created_on').notNull().defaultNow(),
 });
+
+/**
+ * Dominant colours of images (`color=`, `colors=true`), computed by `npm run colors` from
+ * `source_url` (the thumbnail, else the image): a row whose work now points elsewhere
+ * is stale and computed again. Kept apart from `image`, so a refresh's table swap keeps it.
+ */
+export const imageColor = pgTable('image_color', {
+  identifier: uuid('identifier').primaryKey(),
+  source_url: varchar('source_url', { length: 1000 }).notNull(),
+  colors: jsonb('colors').$type<{ name: string; hex: string; share: number }[]>().notNull(),
+  created_on: ts('created_on').notNull().defaultNow(),
+});

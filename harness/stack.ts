@@ -73,6 +73,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     // Waveforms play no part in search; computing them for every demo track would keep
     // the machine busy for up to an hour at 1M documents.
     WAVEFORM_BACKFILL: 'off',
+    // Colours neither: an hour of CPU at 20,000 images, which waitUntilIdle would wait for.
+    COLOR_BACKFILL: 'off',
     SHARDS: String(opts.shards ?? 1),
   };
   for (const [k, v] of Object.entries(ports)) env[k] = String(v);
@@ -250,8 +252,8 @@ export function snapshotSource(root: string): { dir: string; describe: string; r
  * Waits until `npm start`'s work after "ready" is over: three 2-second windows in a row
  * with the stack's processes under 0.1 CPUs and no query running in its database (when
  * it is the machine's server; PGlite runs inside start.ts, so its work shows as CPU).
- * Returns the seconds waited. (The stack runs with WAVEFORM_BACKFILL=off, so there is no
- * hour-long background job to wait for.)
+ * Returns the seconds waited. (The stack runs with WAVEFORM_BACKFILL=off and
+ * COLOR_BACKFILL=off, so there is no hour-long background job to wait for.)
  */
 export async function waitUntilIdle(
   s: Stack,

@@ -124,6 +124,24 @@ export class MeiliAdmin {
     return this.enqueue(`update documents of ${uid}`, () => this.client.index(uid).updateDocuments(documents));
   }
 
+  /**
+   * Enqueues a partial update of the documents the index holds now; ids it does not hold
+   * are left out rather than created with only these fields (Meilisearch 1.21 has no
+   * `skipCreation`: a document deleted between the look-up and the update comes back as
+   * a stub, a window of milliseconds). Returns its task uid, null when none is held.
+   */
+  async updateExistingDocuments(uid: string, documents: ({ id: string } & RecordAny)[]): Promise<number | null> {
+    if (documents.length === 0) return null;
+    // A filter string literal: backslashes and quotes escaped (ids are UUIDs; still never spliced raw).
+    const filter = `id IN [${documents.map((d) => `"${d.id.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(', ')}]`;
+    const held = await this.call(`documents of ${uid}`, () =>
+      this.client.index(uid).getDocuments({ filter, fields: ['id'], limit: documents.length }),
+    );
+    const ids = new Set(held.results.map((d) => String(d.id)));
+    const present = documents.filter((d) => ids.has(d.id));
+    return present.length ? this.updateDocuments(uid, present) : null;
+  }
+
   /** Enqueues the deletion of documents by id; returns its task uid. */
   async deleteDocuments(uid: string, ids: string[]): Promise<number> {
     return this.enqueue(`delete documents of ${uid}`, () => this.client.index(uid).deleteDocuments(ids));

@@ -3,6 +3,7 @@
  * search results from (no Postgres round trip on the search path). A document is the
  * record plus the derived fields the engine filters and ranks on (§10.6).
  */
+import type { ColorName, DominantColor } from './colors.js';
 import type { AudioRecord, ImageRecord, MediaRecord, MediaType } from './record.js';
 
 export type AspectRatio = 'tall' | 'wide' | 'square';
@@ -23,7 +24,22 @@ interface DerivedFields {
   language: string | null;
 }
 
-export type ImageDocument = ImageRecord & DerivedFields & { aspect_ratio: AspectRatio | null; size: ImageSize | null };
+export type ImageDocument = ImageRecord &
+  DerivedFields & { aspect_ratio: AspectRatio | null; size: ImageSize | null } & Partial<ColorFields>;
+
+/**
+ * An image's dominant colours in its document (absent until the colour job computed
+ * them): `colors` as results show them, `color_names` what `color=` filters on.
+ */
+export interface ColorFields {
+  colors: DominantColor[];
+  color_names: ColorName[];
+}
+
+/** The colour fields a refresh serialises and the colour job's live update sets: one shape for both. */
+export function colorFields(colors: DominantColor[]): ColorFields {
+  return { colors, color_names: colors.map((c) => c.name) };
+}
 export type AudioDocument = AudioRecord & DerivedFields & { length: AudioLength | null };
 export type SearchDocument = ImageDocument | AudioDocument;
 
@@ -83,7 +99,7 @@ function derived(record: MediaRecord): DerivedFields {
   };
 }
 
-export function imageDocument(record: ImageRecord): ImageDocument {
+export function imageDocument(record: ImageRecord, colors?: DominantColor[]): ImageDocument {
   const base = derived(record);
   return {
     ...record,
@@ -91,6 +107,7 @@ export function imageDocument(record: ImageRecord): ImageDocument {
     extension: record.filetype?.toLowerCase() || extensionOf(record.url),
     aspect_ratio: aspectRatioOf(record.width, record.height),
     size: sizeOf(record.width, record.height),
+    ...(colors?.length ? colorFields(colors) : {}),
   };
 }
 
@@ -111,6 +128,7 @@ export function audioDocument(record: AudioRecord): AudioDocument {
   };
 }
 
-export function toDocument(mediaType: MediaType, record: MediaRecord): SearchDocument {
-  return mediaType === 'image' ? imageDocument(record as ImageRecord) : audioDocument(record as AudioRecord);
+/** `colors`: an image's stored dominant colours, when the colour job has computed them. */
+export function toDocument(mediaType: MediaType, record: MediaRecord, colors?: DominantColor[]): SearchDocument {
+  return mediaType === 'image' ? imageDocument(record as ImageRecord, colors) : audioDocument(record as AudioRecord);
 }

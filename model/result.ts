@@ -3,6 +3,7 @@
  * order. The search path and the detail path both serialize through here.
  */
 import { attributionText } from './attribution.js';
+import type { DominantColor } from './colors.js';
 import { buildLicenseUrl } from './licenses.js';
 import { MEDIA_PATH, formatTimestamp } from './record.js';
 import type { AudioRecord, AudioSet, ImageRecord, MediaRecord, MediaType, Tag } from './record.js';
@@ -17,6 +18,8 @@ export interface ResultContext {
   peaks?: number[];
   /** Add `unstable__sensitivity` (asked for with `unstable__include_sensitive_results`). */
   sensitivity?: boolean;
+  /** An image's dominant colours; present only when the caller asked with `colors=true`. */
+  colors?: DominantColor[];
 }
 
 /** A value JSON can hold (what catalog JSON columns parse to). */
@@ -58,6 +61,7 @@ export interface ImageResult {
   detail_url: string;
   related_url: string;
   unstable__sensitivity?: SensitivityReason[];
+  colors?: DominantColor[];
 }
 
 export interface AudioResult {
@@ -183,6 +187,7 @@ export function imageResult(record: ImageRecord, ctx: ResultContext): ImageResul
     related_url: `${base}/related/`,
   };
   if (ctx.sensitivity) result.unstable__sensitivity = sensitivityOf(record);
+  if (ctx.colors) result.colors = ctx.colors;
   return result;
 }
 

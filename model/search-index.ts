@@ -53,7 +53,7 @@ export const MAX_RESULT_WINDOW = 10_000;
 
 /** Attributes the API filters on: every filter is `=`/`IN`, none compares (`>`, `TO`). */
 export function filterAttributes(mediaType: MediaType): string[] {
-  return mediaType === 'image' ? [...COMMON_FILTERS, 'aspect_ratio', 'size'] : [...COMMON_FILTERS, 'length'];
+  return mediaType === 'image' ? [...COMMON_FILTERS, 'aspect_ratio', 'size', 'color_names'] : [...COMMON_FILTERS, 'length'];
 }
 
 /** Values per attribute a facet count returns at most (the most frequent; ties unranked). */

@@ -13,6 +13,8 @@ import { STACK_FILE, STATE_DIR, readStackInfo, type IngestConfig, type StackInfo
 import { serve } from '@hono/node-server';
 import pg from 'pg';
 import { createTaskService } from '../ingest/tasks/service.js';
+import { computeColors, liveColorTarget } from '../ingest/colors/color-job.js';
+import type { MediaJobStats } from '../ingest/media-job.js';
 import { computeWaveforms } from '../ingest/waveforms/waveform-job.js';
 import { ensureDemoData } from './stack/demo-data.js';
 import { startMediaServer } from './stack/media-server.js';
@@ -251,7 +253,8 @@ async function main(): Promise<void> {
   writeFileSync(STACK_FILE, JSON.stringify({ ...info, apiUrl, ingestSecret }, null, 2), { mode: 0o600 });
 
   log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  void backfillWaveforms(databaseUrl);
+  // One after the other: each keeps a core busy for a while on a fresh demo catalog.
+  void backfillWaveforms(databaseUrl).then(() => backfillColors(ingest));
   log(`search   ${apiUrl}/   (the search page; open it in a browser)`);
   log(`API      ${apiUrl}/v1/   (its documentation, Swagger UI)`);
   log(`OpenAPI  ${apiUrl}/v1/openapi.json`);
@@ -286,21 +289,43 @@ async function backfillWaveforms(databaseUrl: string): Promise<void> {
     log('waveforms: skipped (WAVEFORM_BACKFILL=off; `npm run waveforms` computes them)');
     return;
   }
+  await backgroundJob('waveforms', databaseUrl, (client) => computeWaveforms(client, { concurrency: 4, allowPrivate: true }));
+}
+
+/**
+ * Then demo images get their dominant colours (`color=`), set on the live documents as
+ * they come (idempotent: a restart computes only what is missing).
+ */
+async function backfillColors(ingest: IngestConfig): Promise<void> {
+  if (process.env.COLOR_BACKFILL === 'off') {
+    log('colors: skipped (COLOR_BACKFILL=off; `npm run colors` computes them)');
+    return;
+  }
+  await backgroundJob('colors', ingest.databaseUrl, async (client) =>
+    computeColors(client, { concurrency: 4, allowPrivate: true, ...(await liveColorTarget(client, ingest)) }),
+  );
+}
+
+/** Runs a media job on its own connection (closed by Ctrl-C) and prints its summary line. */
+async function backgroundJob(name: string, databaseUrl: string, run: (client: pg.Client) => Promise<MediaJobStats>): Promise<void> {
   const client = new pg.Client({ connectionString: databaseUrl });
   client.on('error', () => {});
-  stops.push({ name: 'waveform job', stop: () => client.end().catch(() => {}) });
+  stops.push({ name: `${name} job`, stop: () => client.end().catch(() => {}) });
   try {
     await client.connect();
-    const stats = await computeWaveforms(client, { concurrency: 4, allowPrivate: true });
-    // The demo points some tracks at dead links on purpose (404/410): not a failure to fix.
+    const stats = await run(client);
+    // The demo points some works at dead links on purpose (404/410): not a failure to fix.
     const dead = stats.failed.filter((f) => /^HTTP (404|410)\b/.test(f.error)).length;
-    const failed = stats.failed.length - dead;
+    // SVG pictures are not decoded (no pure-JS rasteriser): they have no colours.
+    const svg = stats.failed.filter((f) => f.error.endsWith('(SVG)')).length;
+    const failed = stats.failed.length - dead - svg;
     const parts = [`${stats.done} computed`];
     if (dead) parts.push(`${dead} skipped (their links are dead: the demo has some on purpose)`);
-    if (failed) parts.push(`${failed} failed (\`npm run waveforms\` retries them)`);
-    if (stats.done || stats.failed.length) log(`waveforms: ${parts.join(', ')}`);
+    if (svg) parts.push(`${svg} skipped (SVG pictures are not decoded)`);
+    if (failed) parts.push(`${failed} failed (\`npm run ${name}\` retries them)`);
+    if (stats.done || stats.failed.length) log(`${name}: ${parts.join(', ')}`);
   } catch (err) {
-    if (!stopping) log(`waveforms: stopped (${(err as Error).message})`);
+    if (!stopping) log(`${name}: stopped (${(err as Error).message})`);
   }
 }
 

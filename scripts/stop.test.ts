@@ -1,6 +1,6 @@
 /**
  * `npm start` always stops: every way a person or a supervisor ends it, at every stage
- * (start-up, ingest, waveform backfill, idle), leaves no process, port or state file.
+ * (start-up, ingest, waveform and colour backfills, idle), leaves no process, port or state file.
  * Each stop is timed and printed; the launcher's own budget is 8 s before it kills what
  * is left (scripts/start.ts), so a stop that takes 30 s is a hang, and fails.
  */
@@ -241,6 +241,15 @@ describe('npm start stops everything, every way', () => {
     const run = await launch();
     await run.waitFor('ready in');
     await expectStopped(run, 'SIGTERM to the group, backfill', signalGroup(run, 'SIGTERM'));
+  });
+
+  it('SIGINT to the group during the colour backfill', async () => {
+    // Without waveforms the colour job starts as soon as the API is up (400 images: a minute of work).
+    const run = await launch({ env: { WAVEFORM_BACKFILL: 'off' } });
+    await run.waitFor('waveforms: skipped');
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(run.output()).not.toMatch(/colors: \d+ computed/);
+    await expectStopped(run, 'SIGINT to the group, colour backfill', signalGroup(run, 'SIGINT'));
   });
 
   it('SIGINT during start-up, before the Worker runs', async () => {

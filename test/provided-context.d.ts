@@ -10,7 +10,8 @@ declare module 'vitest' {
     meiliSearchKey: string;
     indexPrefix: string;
     bridgeUrl: string;
-    fixture: { images: number; audio: number; realRows: number; deadImageId: string | null };
+    /** `colors`: per palette name, the images a default search shows whose dominant colours include it (sorted ids). */
+    fixture: { images: number; audio: number; realRows: number; deadImageId: string | null; colors: Record<string, string[]> };
     mediaUrl: string;
     /** A port that accepts connections and never answers (link-check timeouts). */
     silentUrl: string;

@@ -7,7 +7,12 @@
  * URLs carry what the server needs to render the file without a database:
  *   images  `<base>/images/<id>.<ext>?w=<px>&h=<px>`
  *   audio   `<base>/audio/<id>.wav?d=<ms>[&sr=<Hz>]`
+ *
+ * A demo image is a flat field of one palette colour with a disc of another in its centre
+ * (`demoImageColors`), so its dominant colours are known without looking at it.
  */
+import { COLOR_NAMES, type ColorName } from '../../model/colors.js';
+import { fnv1a } from '../../model/hash.js';
 
 /** Image extensions the server renders, each in its real format (JPEG, PNG, GIF, SVG). */
 export const DEMO_IMAGE_TYPES = ['jpg', 'png', 'gif', 'svg'] as const;
@@ -33,6 +38,21 @@ export const MAX_DEMO_AUDIO_MS = 15 * 60_000;
 
 /** Openverse's thumbnails are 600 px wide at most; the demo's are 600 px on the long side at most. */
 export const THUMBNAIL_MAX_SIDE = 600;
+
+/**
+ * The two colours of demo image `id`: the field and the disc (another name), both
+ * palette anchors. The field covers the larger share: the disc's radius is
+ * `DEMO_DISC_RADIUS` of the short side, under 29 % of any picture.
+ */
+export function demoImageColors(id: string): { field: ColorName; disc: ColorName } {
+  const h = fnv1a(id);
+  const field = COLOR_NAMES[h % COLOR_NAMES.length];
+  const others = COLOR_NAMES.filter((n) => n !== field);
+  return { field, disc: others[(h >>> 8) % others.length] };
+}
+
+/** The disc's radius as a fraction of the picture's short side. */
+export const DEMO_DISC_RADIUS = 0.3;
 
 export function imageUrl(prefix: string, id: string, ext: string, width: number, height: number): string {
   return `${prefix}/images/${id}.${ext}?w=${width}&h=${height}`;

@@ -8,6 +8,7 @@ import type pg from 'pg';
 import type { SkipReason } from '../../model/catalog-row.js';
 import type { MediaType } from '../../model/record.js';
 import { indexSettings } from '../../model/search-index.js';
+import { reapplyColors } from '../colors/stored-colors.js';
 import { reapplyModeration } from '../moderation/moderation.js';
 import { sensitiveTextMatcher, type SkippedRow } from '../pipeline/clean.js';
 import { createStagingTables } from '../pipeline/load-postgres.js';
@@ -104,6 +105,8 @@ export async function refresh(opts: RefreshOptions): Promise<RefreshStats> {
 
     // Moderation decided while this refresh ran applies to the new generation too.
     await reapplyModeration(api, target, mediaType, startedAt);
+    // So do colours the colour job stored meanwhile (its live update went to the old one).
+    if (mediaType === 'image') await reapplyColors(api, target, startedAt);
 
     progress.update({ phase: 'promoting' }, true);
     const live = await layout.promote(api, {

@@ -8,8 +8,9 @@
  */
 import type pg from 'pg';
 import type { CatalogRow, SkipReason } from '../../model/catalog-row.js';
-import type { MediaType } from '../../model/record.js';
+import type { ImageRecord, MediaType } from '../../model/record.js';
 import type { TermMatcher } from '../../model/sensitive-terms.js';
+import { storedColors } from '../colors/stored-colors.js';
 import { IngestError } from '../errors.js';
 import type { Placement } from '../shards/placement.js';
 import { PlacementPusher } from '../shards/pushers.js';
@@ -99,7 +100,10 @@ async function pushAll(
     }
     stats.read += rows.length;
     stats.loaded += await loadRecords(api, mediaType, batch.records, { live: opts.live });
-    for (const record of batch.records) await pusher.add(record.identifier, documentLine(mediaType, record));
+    // Images carry the dominant colours the colour job stored (one query per batch).
+    const colors = mediaType === 'image' ? await storedColors(api, batch.records as ImageRecord[]) : null;
+    for (const record of batch.records)
+      await pusher.add(record.identifier, documentLine(mediaType, record, colors?.get(record.identifier)));
     if (opts.live && batch.removals.length) {
       await api.query(`delete from ${mediaType} where identifier = any($1::uuid[])`, [batch.removals]);
       await pusher.remove(batch.removals);

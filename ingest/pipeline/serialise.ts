@@ -2,12 +2,13 @@
  * Records → search documents as NDJSON lines, and lines → payloads cut by bytes: the
  * stage between the Postgres load and the push.
  */
+import type { DominantColor } from '../../model/colors.js';
 import { toDocument } from '../../model/document.js';
 import type { MediaRecord, MediaType } from '../../model/record.js';
 
-/** One record as the JSON line of its search document. */
-export function documentLine(mediaType: MediaType, record: MediaRecord): string {
-  return JSON.stringify(toDocument(mediaType, record));
+/** One record as the JSON line of its search document (with its stored colours, images only). */
+export function documentLine(mediaType: MediaType, record: MediaRecord, colors?: DominantColor[]): string {
+  return JSON.stringify(toDocument(mediaType, record, colors));
 }
 
 /**

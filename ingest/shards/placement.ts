@@ -127,13 +127,14 @@ export async function shardCounts(p: Placement, shard: PlacedShard): Promise<num
 
 /**
  * Runs a write for the ids of each shard on every node of that shard and waits for its
- * tasks; one node receives every id at once, in the given order.
+ * tasks (a write with nothing to do enqueues none: null); one node receives every id at
+ * once, in the given order.
  */
 async function routed<T>(
   p: Placement,
   items: T[],
   idOf: (item: T) => string,
-  write: (admin: MeiliAdmin, items: T[]) => Promise<number>,
+  write: (admin: MeiliAdmin, items: T[]) => Promise<number | null>,
 ): Promise<void> {
   if (items.length === 0) return;
   const byShard = new Map<number, T[]>();
@@ -147,7 +148,8 @@ async function routed<T>(
     [...byShard].flatMap(([s, list]) =>
       p.shards[s].nodes.map(async (node) => {
         try {
-          await node.admin.waitTask(await write(node.admin, list));
+          const task = await write(node.admin, list);
+          if (task !== null) await node.admin.waitTask(task);
         } catch (err) {
           throw labelled(p, p.shards[s], node, err);
         }
@@ -156,13 +158,21 @@ async function routed<T>(
   );
 }
 
-/** Partial updates (`{id, …fields}`), each on the nodes of its document's shard. */
-export async function updateDocuments(p: Placement, documents: ({ id: string } & Record<string, unknown>)[]): Promise<void> {
+/**
+ * Partial updates (`{id, …fields}`), each on the nodes of its document's shard. With
+ * `existingOnly`, an id the index does not hold is skipped rather than created with only
+ * these fields (a background job's update racing a deletion).
+ */
+export async function updateDocuments(
+  p: Placement,
+  documents: ({ id: string } & Record<string, unknown>)[],
+  opts: { existingOnly?: boolean } = {},
+): Promise<void> {
   await routed(
     p,
     documents,
     (d) => d.id,
-    (admin, docs) => admin.updateDocuments(p.index, docs),
+    (admin, docs) => (opts.existingOnly ? admin.updateExistingDocuments(p.index, docs) : admin.updateDocuments(p.index, docs)),
   );
 }
 

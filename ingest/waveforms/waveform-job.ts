@@ -3,13 +3,11 @@
  * audio tracks that have none. Each failure is reported by id; the job goes on.
  */
 import type pg from 'pg';
+import { type MediaJobStats, runMediaJob } from '../media-job.js';
 import { downloadMedia } from './media-download.js';
 import { MAX_AUDIO_BYTES, waveformOf } from './waveform.js';
 
-export interface WaveformJobStats {
-  done: number;
-  failed: { id: string; error: string }[];
-}
+export type WaveformJobStats = MediaJobStats;
 
 export async function computeWaveforms(
   client: pg.ClientBase,
@@ -26,40 +24,23 @@ export async function computeWaveforms(
       where w.identifier is null order by a.identifier limit $1`,
     [opts.limit ?? 1_000_000],
   );
-  const stats: WaveformJobStats = { done: 0, failed: [] };
-  // One connection runs one query at a time: downloads overlap, inserts queue here (pg's
-  // own queue for overlapping client.query calls is deprecated and goes in pg 9).
-  let last: Promise<unknown> = Promise.resolve();
-  const serially = <T>(f: () => Promise<T>): Promise<T> => {
-    const run = last.then(f, f);
-    last = run.catch(() => {});
-    return run;
-  };
-  let next = 0;
-  const worker = async () => {
-    while (next < rows.length) {
-      const row = rows[next++];
-      try {
-        const audio = await downloadMedia(row.url, {
-          maxBytes: MAX_AUDIO_BYTES,
-          allowPrivate: opts.allowPrivate,
-          userAgent: 'EdgeverseWaveform/0.1',
-        });
-        const peaks = await waveformOf(audio);
-        await serially(() =>
-          client.query(
-            `insert into audio_waveform (identifier, peaks) values ($1, $2::jsonb)
-             on conflict (identifier) do update set peaks = excluded.peaks, created_on = now()`,
-            [row.identifier, JSON.stringify(peaks)],
-          ),
-        );
-        stats.done++;
-      } catch (err) {
-        stats.failed.push({ id: row.identifier, error: (err as Error).message });
-      }
-      opts.onProgress?.(stats.done + stats.failed.length, rows.length);
-    }
-  };
-  await Promise.all(Array.from({ length: opts.concurrency ?? 4 }, worker));
-  return stats;
+  return runMediaJob(
+    rows,
+    async (row, serially) => {
+      const audio = await downloadMedia(row.url, {
+        maxBytes: MAX_AUDIO_BYTES,
+        allowPrivate: opts.allowPrivate,
+        userAgent: 'EdgeverseWaveform/0.1',
+      });
+      const peaks = await waveformOf(audio);
+      await serially(() =>
+        client.query(
+          `insert into audio_waveform (identifier, peaks) values ($1, $2::jsonb)
+           on conflict (identifier) do update set peaks = excluded.peaks, created_on = now()`,
+          [row.identifier, JSON.stringify(peaks)],
+        ),
+      );
+    },
+    opts,
+  );
 }

@@ -2,7 +2,7 @@
  * Search for one media type: validated parameters → one Meilisearch query → the
  * Openverse envelope (§3.3). No Postgres round trip: results come from the documents.
  */
-import type { SearchDocument } from '../../model/document.js';
+import type { ImageDocument, SearchDocument } from '../../model/document.js';
 import type { MediaRecord, MediaType } from '../../model/record.js';
 import { mediaResult, type AudioResult, type ImageResult } from '../../model/result.js';
 import { MATCHED_FIELD_NAME, MAX_RESULT_WINDOW, liveIndexName } from '../../model/search-index.js';
@@ -73,6 +73,8 @@ export async function searchMedia(mediaType: MediaType, params: SearchQuery, ctx
       fieldsMatched: fieldsMatched(hit._matchesPosition),
       peaks: stored ? (stored.get(hit.id) ?? []) : undefined,
       sensitivity: params.unstable__include_sensitive_results,
+      // `[]` for an image the colour job has not done yet.
+      colors: mediaType === 'image' && params.colors ? ((hit as ImageDocument).colors ?? []) : undefined,
     }),
   );
   // result_count is the engine's total, not reduced by dead links (§3.3); so are facet counts.

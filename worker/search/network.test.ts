@@ -167,6 +167,10 @@ describe('search over a three-shard Meilisearch network', () => {
       '/v1/images/?aspect_ratio=wide',
       '/v1/images/?size=large&page_size=10',
       '/v1/audio/?length=short',
+      // Colour (issue #20): the same filter on every shard.
+      '/v1/images/?color=red&page_size=20',
+      '/v1/images/?color=%23336699,green&colors=true&page_size=5&page=2',
+      `/v1/images/?q=${encodeURIComponent(w[0])}&color=blue,white,black`,
     );
     paths.push(...ids);
     paths = [...new Set(paths)];
@@ -181,5 +185,11 @@ describe('search over a three-shard Meilisearch network', () => {
       if (d) differences.push(d);
     }
     expect(differences).toEqual([]);
+  });
+
+  it('finds works by colour on every shard (the colour paths of the mix are not empty)', async () => {
+    const { body } = await json<Envelope>('/v1/images/?color=red&page_size=20&filter_dead=false', NETWORK);
+    expect(body.result_count).toBe(inject('fixture').colors.red.length);
+    expect(body.result_count).toBeGreaterThan(0);
   });
 });

@@ -56,6 +56,8 @@ export function buildFilters(params: SearchQuery, collection?: Collection): stri
   if (params.aspect_ratio) filters.push(anyOf('aspect_ratio', params.aspect_ratio));
   if (params.size) filters.push(anyOf('size', params.size));
   if (params.length) filters.push(anyOf('length', params.length));
+  // Palette names only (the schema maps hex colours to names): a dominant colour of the work.
+  if (params.color) filters.push(anyOf('color_names', params.color));
   if (collection?.tag !== undefined) filters.push(`tag_names = ${quote(collection.tag)}`);
   if (collection?.source !== undefined) filters.push(`source = ${quote(collection.source)}`);
   if (collection?.creator !== undefined) filters.push(`creator = ${quote(collection.creator)}`);
@@ -148,7 +150,8 @@ export function buildSearchPlan(mediaType: MediaType, params: SearchQuery, opts:
     page: params.page,
     hitsPerPage: params.page_size,
     showMatchesPosition: params.q !== undefined,
-    attributesToRetrieve: [...RESULT_FIELDS[mediaType]],
+    // `colors` is read only when asked for (`colors=true`): other answers stay as they were.
+    attributesToRetrieve: [...RESULT_FIELDS[mediaType], ...(params.colors ? ['colors'] : [])],
   };
   if (opts.authenticated && params.unstable__sort_by === 'indexed_on') {
     request.sort = [`indexed_on_ts:${params.unstable__sort_dir}`];

@@ -1,12 +1,13 @@
 /**
- * The media server's pictures: one image per identifier (a diagonal two-colour gradient
- * with a light centre disc), encoded in the format its extension names: JPEG (jpeg-js),
+ * The media server's pictures: one image per identifier (a field of one palette colour
+ * with a centred disc of another, ingest/demo/media.ts `demoImageColors`), encoded in the format its extension names: JPEG (jpeg-js),
  * PNG (palette, deflated by zlib), GIF (omggif) or SVG.
  */
 import jpeg from 'jpeg-js';
 import { GifWriter } from 'omggif';
 import { deflateSync } from 'node:zlib';
-import { fnv1a } from '../../../model/hash.js';
+import { PALETTE, parseHex, type Rgb } from '../../../model/colors.js';
+import { DEMO_DISC_RADIUS, demoImageColors } from '../../../ingest/demo/media.js';
 
 export interface RenderedImage {
   body: Buffer;
@@ -42,25 +43,7 @@ export function renderImage(id: string, ext: string, width: number, height: numb
   }
 }
 
-type Rgb = [number, number, number];
-
-function hsl(h: number, s: number, l: number): Rgb {
-  const k = (n: number): number => (n + h / 30) % 12;
-  const a = s * Math.min(l, 1 - l);
-  const f = (n: number): number => l - a * Math.max(-1, Math.min(k(n) - 3, Math.min(9 - k(n), 1)));
-  return [Math.round(f(0) * 255), Math.round(f(8) * 255), Math.round(f(4) * 255)];
-}
-
-function colours(id: string): [Rgb, Rgb] {
-  const h = fnv1a(id);
-  const hue = h % 360;
-  return [hsl(hue, 0.65, 0.55), hsl((hue + 60 + ((h >>> 9) % 120)) % 360, 0.7, 0.35)];
-}
-
-/** Steps of the gradient; the disc repeats them lightened, so 256 palette entries in all. */
-const STEPS = 128;
-
-/** A 256-colour picture: the palette (RGB triplets) and one palette index per pixel. */
+/** A two-colour picture: the palette (RGB triplets) and one palette index per pixel. */
 interface Picture {
   width: number;
   height: number;
@@ -68,28 +51,23 @@ interface Picture {
   indexes: Uint8Array;
 }
 
+/** The field's and the disc's colours as RGB (palette anchors: the colour job names them back). */
+function colours(id: string): [Rgb, Rgb] {
+  const { field, disc } = demoImageColors(id);
+  return [parseHex(PALETTE[field])!, parseHex(PALETTE[disc])!];
+}
+
+/** A field of one colour, a centred disc of another (index 1). */
 function picture(id: string, width: number, height: number): Picture {
-  const [a, b] = colours(id);
-  const palette = new Uint8Array(2 * STEPS * 3);
-  for (let k = 0; k < STEPS; k++) {
-    const t = k / (STEPS - 1);
-    for (let c = 0; c < 3; c++) {
-      const v = a[c] + (b[c] - a[c]) * t;
-      palette[k * 3 + c] = v | 0;
-      palette[(STEPS + k) * 3 + c] = (255 - v * 0.5) | 0;
-    }
-  }
+  const [field, disc] = colours(id);
+  const palette = Uint8Array.from([...field, ...disc]);
   const indexes = new Uint8Array(width * height);
   const cx = width / 2;
   const cy = height / 2;
-  const r2 = (Math.min(width, height) * 0.3) ** 2;
-  const span = width + height - 2 || 1;
+  const r2 = (Math.min(width, height) * DEMO_DISC_RADIUS) ** 2;
   for (let y = 0; y < height; y++) {
-    const dy2 = (y - cy) ** 2;
-    for (let x = 0; x < width; x++) {
-      const k = Math.round(((x + y) / span) * (STEPS - 1));
-      indexes[y * width + x] = (x - cx) ** 2 + dy2 < r2 ? STEPS + k : k;
-    }
+    const dy2 = (y + 0.5 - cy) ** 2;
+    for (let x = 0; x < width; x++) if ((x + 0.5 - cx) ** 2 + dy2 < r2) indexes[y * width + x] = 1;
   }
   return { width, height, palette, indexes };
 }
@@ -165,12 +143,10 @@ function renderPng(p: Picture): Buffer {
 function renderSvg(id: string, width: number, height: number): Buffer {
   const [a, b] = colours(id);
   const rgb = (c: Rgb): string => `rgb(${c[0]},${c[1]},${c[2]})`;
-  const r = Math.round(Math.min(width, height) * 0.3);
+  const r = Math.round(Math.min(width, height) * DEMO_DISC_RADIUS);
   return Buffer.from(
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">` +
-      `<defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="${rgb(a)}"/>` +
-      `<stop offset="1" stop-color="${rgb(b)}"/></linearGradient></defs>` +
-      `<rect width="100%" height="100%" fill="url(#g)"/>` +
-      `<circle cx="${width / 2}" cy="${height / 2}" r="${r}" fill="#fff" fill-opacity="0.5"/></svg>`,
+      `<rect width="100%" height="100%" fill="${rgb(a)}"/>` +
+      `<circle cx="${width / 2}" cy="${height / 2}" r="${r}" fill="${rgb(b)}"/></svg>`,
   );
 }

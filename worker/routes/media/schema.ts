@@ -3,6 +3,7 @@
  * the route definitions, the OpenAPI document and the tests.
  */
 import { z } from '@hono/zod-openapi';
+import { COLOR_NAMES, colorNamesOf, type ColorName } from '../../../model/colors.js';
 import { IDENTIFIER_PATTERN, type MediaType } from '../../../model/record.js';
 import { SEARCH_LANGUAGE_CODES } from '../../../model/languages.js';
 import { LICENSE_SLUGS, LICENSE_TYPES } from '../../../model/licenses.js';
@@ -35,6 +36,35 @@ const facetsParam = (allowed: readonly string[]) =>
     invalid: enumError(allowed),
     example: 'source,license_type',
   });
+
+/**
+ * `color` (images, issue #20): palette names or hex colours (`#369`, `#336699`; `#` sent
+ * as `%23`), comma-separated; a hex colour stands for its nearest palette names. Parsed
+ * to the names filtered on, so equal filters share a cache entry.
+ */
+const colorParam = () =>
+  listParam({ description: '' })
+    .transform((items, ctx) => {
+      if (!items) return undefined;
+      const names = new Set<ColorName>();
+      for (const item of items) {
+        const mapped = colorNamesOf(item);
+        if (!mapped) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `Invalid value: ${item}. Use a colour name ({${COLOR_NAMES.map((n) => `'${n}'`).join(', ')}}) or a hex colour such as #336699.`,
+          });
+          return z.NEVER;
+        }
+        for (const n of mapped) names.add(n);
+      }
+      return [...names];
+    })
+    .openapi({
+      type: 'string',
+      description: `Only works whose dominant colours include one of these: palette names (${COLOR_NAMES.join(', ')}) or hex colours (\`#336699\` or \`#369\`, the \`#\` sent as \`%23\`), each standing for its nearest palette name (CIEDE2000; two when nearly equidistant). Comma-separated. Works whose colours are not computed yet match no colour.`,
+      example: 'red',
+    });
 
 const commonParams = {
   q: textParam({
@@ -106,6 +136,8 @@ export const ImageSearchQuerySchema = z.object({
   aspect_ratio: listParam({ description: 'Only these shapes.', allowed: ASPECT_RATIOS, invalid: enumError(ASPECT_RATIOS) }),
   size: listParam({ description: 'Only these sizes (by pixel count).', allowed: SIZES, invalid: enumError(SIZES) }),
   facets: facetsParam(IMAGE_FACETS),
+  color: colorParam(),
+  colors: boolParam({ default: false, description: "Add each result's dominant colours (`colors`)." }),
 });
 
 export const AudioSearchQuerySchema = z.object({
@@ -138,6 +170,8 @@ export type SearchQuery = z.infer<typeof commonParamsSchema> & {
   length?: string[];
   peaks?: boolean;
   facets?: string[];
+  color?: ColorName[];
+  colors?: boolean;
 };
 const commonParamsSchema = z.object(commonParams);
 
@@ -170,6 +204,14 @@ const common = {
   category: z.string().nullable(),
 };
 
+export const DominantColorSchema = z
+  .object({
+    name: z.enum(COLOR_NAMES as [ColorName, ...ColorName[]]).openapi({ description: 'The palette name (what `color=` filters on).' }),
+    hex: z.string().openapi({ description: 'The mean colour of the pixels given this name.', example: '#2b4cd5' }),
+    share: z.number().openapi({ description: 'Fraction of the picture, 0 to 1 (two decimals).', example: 0.72 }),
+  })
+  .openapi('DominantColor');
+
 export const ImageResultSchema = z
   .object({
     ...common,
@@ -185,6 +227,17 @@ export const ImageResultSchema = z
     detail_url: z.string(),
     related_url: z.string(),
     unstable__sensitivity: z.array(z.enum(['user_reported_sensitive', 'sensitive_text'])).optional(),
+    colors: z
+      .array(DominantColorSchema)
+      .optional()
+      .openapi({
+        description:
+          'Only with `colors=true` (searches): the dominant colours, largest share first; `[]` until they are computed. An extension (issue #20).',
+        example: [
+          { name: 'blue', hex: '#2b4cd5', share: 0.72 },
+          { name: 'yellow', hex: '#fcd836', share: 0.28 },
+        ],
+      }),
   })
   .strict()
   .openapi('Image');
