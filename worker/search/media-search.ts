@@ -63,7 +63,12 @@ export async function searchMedia(mediaType: MediaType, params: SearchQuery, ctx
   const index = liveIndexName(mediaType, ctx.indexPrefix);
   const { hits, total, facets } =
     params.filter_dead && ctx.links
-      ? await liveWindow(ctx.engine, index, plan, params.page, params.page_size, ctx.links)
+      ? await liveWindow(
+          (window, withFacets) => runPlan<SearchDocument>(ctx.engine, index, withFacets ? plan : { ...plan, facets: undefined }, window),
+          params.page,
+          params.page_size,
+          ctx.links,
+        )
       : await runPlan<SearchDocument>(ctx.engine, index, plan, { page: params.page, hitsPerPage: params.page_size });
   // Stored peaks when asked for; `[]` for a track the waveform job has not done yet.
   const stored = mediaType === 'audio' && params.peaks && ctx.peaksFor ? await ctx.peaksFor(hits.map((h) => h.id)) : null;
