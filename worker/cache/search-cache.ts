@@ -97,12 +97,7 @@ export async function cachedJson<T>(
   let key: string;
   try {
     // Answers hold absolute links, so the origin they were built for is part of the key.
-    key = await cacheKey(
-      `${new URL(c.req.url).origin} ${opts.route}`,
-      opts.mediaType,
-      await generationOf(kv, opts.mediaType),
-      opts.params,
-    );
+    key = await cacheKey(`${new URL(c.req.url).origin} ${opts.route}`, opts.mediaType, await generationOf(kv, opts.mediaType), opts.params);
   } catch (err) {
     c.get('log').warn('cache unavailable', { error: (err as Error).message });
     return respond(JSON.stringify(await compute()), 'BYPASS');

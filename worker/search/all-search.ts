@@ -62,7 +62,12 @@ export function buildAllMediaPlan(params: AllSearchQuery, opts: QueryOptions, in
 type Hit = MeiliSearchResponse<SearchDocument & FederationOf>['hits'][number];
 
 /** One window of the merged ranking: hits of both media, the total of both, merged facet counts. */
-export async function runAllMediaPlan(engine: SearchEngine, plan: AllMediaPlan, window: Window, withFacets = true): Promise<RankedWindow<Hit>> {
+export async function runAllMediaPlan(
+  engine: SearchEngine,
+  plan: AllMediaPlan,
+  window: Window,
+  withFacets = true,
+): Promise<RankedWindow<Hit>> {
   const facets = withFacets ? plan.facets : undefined;
   const r = await engine.searchFederated<SearchDocument>(plan.members, rangeOf(window), facets);
   return { hits: r.hits, total: r.estimatedTotalHits ?? r.hits.length, ...facetsOf(r, facets && Object.values(facets).flat()) };
@@ -84,7 +89,13 @@ export async function searchAllMedia(params: AllSearchQuery, ctx: SearchContext)
     engine: ctx.engine,
     indexes: ALL_MEDIA.map((m) => liveIndexName(m, ctx.indexPrefix)),
     finds: async (q) =>
-      (await runAllMediaPlan(ctx.engine, buildAllMediaPlan({ ...params, q, facets: undefined }, opts, ctx.indexPrefix), { offset: 0, limit: 0 }, false))
-        .total > 0,
+      (
+        await runAllMediaPlan(
+          ctx.engine,
+          buildAllMediaPlan({ ...params, q, facets: undefined }, opts, ctx.indexPrefix),
+          { offset: 0, limit: 0 },
+          false,
+        )
+      ).total > 0,
   });
 }

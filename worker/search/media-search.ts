@@ -73,7 +73,8 @@ export async function searchMedia(mediaType: MediaType, params: SearchQuery, ctx
     engine: ctx.engine,
     indexes: [index],
     // The same search (filters and all) with the corrected query: a count only.
-    finds: async (q) => (await runPlan(ctx.engine, index, buildSearchPlan(mediaType, { ...params, q }, opts), { offset: 0, limit: 0 })).total > 0,
+    finds: async (q) =>
+      (await runPlan(ctx.engine, index, buildSearchPlan(mediaType, { ...params, q }, opts), { offset: 0, limit: 0 })).total > 0,
   });
 }
 

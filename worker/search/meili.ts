@@ -130,8 +130,15 @@ export function federatedQuery(index: string, request: MeiliSearchRequest) {
 }
 
 /** The federated multi-search of `members` on one node, one query each. */
-export function federatedSearchBody(members: FederatedMember[], window: { offset: number; limit: number }, facets?: Record<string, string[]>) {
-  const queries = members.map(({ index, request, weight }) => ({ ...federatedQuery(index, request), federationOptions: { weight: weight ?? 1 } }));
+export function federatedSearchBody(
+  members: FederatedMember[],
+  window: { offset: number; limit: number },
+  facets?: Record<string, string[]>,
+) {
+  const queries = members.map(({ index, request, weight }) => ({
+    ...federatedQuery(index, request),
+    federationOptions: { weight: weight ?? 1 },
+  }));
   return { federation: { offset: window.offset, limit: window.limit, ...federationFacets(facets) }, queries };
 }
 

@@ -91,7 +91,8 @@ async function difference(path: string): Promise<string | null> {
       JSON.stringify(Object.entries(net.body.facets ?? {}).map(([k, v]) => [k, Object.entries(v)])),
     ];
     if (fa !== fb) return `${path}: facets differ\n  one node: ${fa}\n  network:  ${fb}`;
-    if (one.body.suggestion !== net.body.suggestion) return `${path}: suggestion ${one.body.suggestion} on one node, ${net.body.suggestion} on the network`;
+    if (one.body.suggestion !== net.body.suggestion)
+      return `${path}: suggestion ${one.body.suggestion} on one node, ${net.body.suggestion} on the network`;
     if (one.body.results.some((r, i) => r.media_type !== net.body.results[i].media_type)) return `${path}: media types differ`;
     return null;
   }

@@ -68,7 +68,12 @@ export interface Placement {
  * The federated body of `members` over every shard of their indexes, each shard on its
  * chosen node; `memberOf[i]` is the member of query `i` (a member has one query per shard).
  */
-export function networkSearchBody(members: FederatedMember[], placement: Map<string, Placement>, window: Window, facets?: Record<string, string[]>) {
+export function networkSearchBody(
+  members: FederatedMember[],
+  placement: Map<string, Placement>,
+  window: Window,
+  facets?: Record<string, string[]>,
+) {
   const queries: Record<string, unknown>[] = [];
   const memberOf: number[] = [];
   members.forEach(({ index, request, weight }, member) => {
@@ -133,8 +138,10 @@ export function createNetworkEngine(opts: {
     const choice = shards.map(() => 0);
     for (;;) {
       const nodes = shards.map((s, i) => s.replicas[choice[i]]);
-      const placement = new Map<string, Placement>([...pointers].map(([served, p]) => [served, { index: p.index, nodes: p.shards ? [] : null }]));
-      shards.forEach((s, i) => placement.get(s.served)!.nodes!.push(nodes[i]));
+      const placement = new Map<string, Placement>(
+        [...pointers].map(([served, p]) => [served, { index: p.index, nodes: p.shards ? [] : null }]),
+      );
+      for (const [i, s] of shards.entries()) placement.get(s.served)!.nodes!.push(nodes[i]);
       const { body, memberOf } = networkSearchBody(members, placement, window, facets);
       const response = byMember(await federated<T>(body), members, memberOf);
       const failed = new Set(Object.keys(response.remoteErrors ?? {}));

@@ -146,9 +146,7 @@ export function rankCandidates(hits: readonly SuggestHit[], tokens: readonly str
       else score.set(c, { count: 1, first: rank });
     }
   });
-  return [...score]
-    .sort(([a, x], [b, y]) => y.count - x.count || x.first - y.first || (a < b ? -1 : a > b ? 1 : 0))
-    .map(([c]) => c);
+  return [...score].sort(([a, x], [b, y]) => y.count - x.count || x.first - y.first || (a < b ? -1 : a > b ? 1 : 0)).map(([c]) => c);
 }
 
 /** The suggestion query: titles and tags, match positions, the two attributes only. */

@@ -286,8 +286,12 @@ export function searchResponseSchemaOf(mediaType: MediaType) {
 /** A result of `/v1/search/`: `media_type`, then the fields of an image or audio result. */
 export const AllSearchResultSchema = z
   .discriminatedUnion('media_type', [
-    ImageResultSchema.extend({ media_type: z.literal('image').openapi({ description: 'What the result is.', example: 'image' }) }).openapi('ImageHit'),
-    AudioResultSchema.extend({ media_type: z.literal('audio').openapi({ description: 'What the result is.', example: 'audio' }) }).openapi('AudioHit'),
+    ImageResultSchema.extend({ media_type: z.literal('image').openapi({ description: 'What the result is.', example: 'image' }) }).openapi(
+      'ImageHit',
+    ),
+    AudioResultSchema.extend({ media_type: z.literal('audio').openapi({ description: 'What the result is.', example: 'audio' }) }).openapi(
+      'AudioHit',
+    ),
   ])
   .openapi({ description: 'An image or audio result, by `media_type`; the fields of its kind, as in `/v1/images/` and `/v1/audio/`.' });
 

@@ -28,7 +28,8 @@ async function fixtureWords(media: Media): Promise<{ words: string[]; pair: [str
     for (const r of body.results) {
       const ws = (r.title ?? '').toLowerCase().split(/\s+/);
       for (const w of ws) if (/^[a-z]{6,}$/.test(w)) counts.set(w, (counts.get(w) ?? 0) + 1);
-      for (let i = 0; !pair && i + 1 < ws.length; i++) if (/^[a-z]{4,}$/.test(ws[i]) && /^[a-z]{5,}$/.test(ws[i + 1])) pair = [ws[i], ws[i + 1]];
+      for (let i = 0; !pair && i + 1 < ws.length; i++)
+        if (/^[a-z]{4,}$/.test(ws[i]) && /^[a-z]{5,}$/.test(ws[i + 1])) pair = [ws[i], ws[i + 1]];
     }
   }
   const words = [...counts].sort((a, b) => b[1] - a[1]).map(([w]) => w);
@@ -54,7 +55,11 @@ describe.each(['images', 'audio'] as const)('/v1/%s/suggest/', (media) => {
     expect(got.length).toBeLessThanOrEqual(10);
     expect(new Set(got).size).toBe(got.length);
     // Each is a word completing the prefix, or a whole tag holding one.
-    for (const s of got) expect(s.split(/\s+/).some((w) => w.startsWith(prefix)), s).toBe(true);
+    for (const s of got)
+      expect(
+        s.split(/\s+/).some((w) => w.startsWith(prefix)),
+        s,
+      ).toBe(true);
     // The fixture's most frequent word with a longer prefix is among them.
     expect(await suggestions(media, word.slice(0, word.length - 2))).toContain(word);
   });

@@ -85,9 +85,15 @@ describe('/v1/search/', () => {
       ['length=short,shortest', images + (await count(`/v1/audio/?${q}&length=short,shortest`))],
       ['category=photograph', (await count(`/v1/images/?${q}&category=photograph`)) + audio],
       ['category=music', images + (await count(`/v1/audio/?${q}&category=music`))],
-      ['category=photograph,music', (await count(`/v1/images/?${q}&category=photograph`)) + (await count(`/v1/audio/?${q}&category=music`))],
+      [
+        'category=photograph,music',
+        (await count(`/v1/images/?${q}&category=photograph`)) + (await count(`/v1/audio/?${q}&category=music`)),
+      ],
       ['license=by', (await count(`/v1/images/?${q}&license=by`)) + (await count(`/v1/audio/?${q}&license=by`))],
-      ['license_type=commercial', (await count(`/v1/images/?${q}&license_type=commercial`)) + (await count(`/v1/audio/?${q}&license_type=commercial`))],
+      [
+        'license_type=commercial',
+        (await count(`/v1/images/?${q}&license_type=commercial`)) + (await count(`/v1/audio/?${q}&license_type=commercial`)),
+      ],
     ];
     for (const [filter, expected] of cases) {
       expect(await count(`/v1/search/?${q}&${filter}`), filter).toBe(expected);
