@@ -4,14 +4,12 @@
  * size, `source` with `excluded_source`, deprecated names).
  */
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
-import { isAuthenticated } from '../../auth/caller.js';
 import { cachedJson } from '../../cache/search-cache.js';
-import { peaksFor } from '../../db/waveforms.js';
 import { searchAllMedia } from '../../search/all-search.js';
 import type { AppEnv } from '../../types.js';
 import { mediaValidationHook } from '../../validation.js';
 import { deadLinkFilter } from '../media/dead-links.js';
-import { baseUrlOf } from '../media/request.js';
+import { searchContextOf } from '../media/request.js';
 import { AllSearchQuerySchema, AllSearchResponseSchema, ERRORS } from '../media/schema.js';
 
 export function createAllSearchApp() {
@@ -37,17 +35,9 @@ export function createAllSearchApp() {
   });
   app.openapi(route, async (c) => {
     const params = c.req.valid('query');
-    const config = c.get('config');
     const deadLinks = deadLinkFilter(c, `all search ${JSON.stringify(params)}`, params.filter_dead);
     return cachedJson(c, { mediaType: 'all', route: 'search', params, kind: 'search' }, async () => {
-      const body = await searchAllMedia(params, {
-        engine: c.get('engine'),
-        indexPrefix: config.INDEX_PREFIX,
-        baseUrl: baseUrlOf(c.req.url),
-        authenticated: isAuthenticated(c.get('caller')),
-        peaksFor: (ids) => peaksFor(c.get('db')(), ids),
-        links: deadLinks.links,
-      });
+      const body = await searchAllMedia(params, searchContextOf(c, deadLinks.links));
       deadLinks.done();
       return body;
     });
