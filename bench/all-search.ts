@@ -1,5 +1,5 @@
 /**
- * `node --import tsx bench/all-search.ts [--docs 100000] [--rounds 3] [--no-record]`
+ * `npm run bench:all-search -- [--docs 100000] [--rounds 3] [--no-record]`
  *
  * Issue #20: the cost of one search over all media and of suggestions, in one run.
  * `npm start` on a state folder of its own (`--docs` demo images, a quarter as many
@@ -36,7 +36,7 @@ import { AllSearchQuerySchema, ImageSearchQuerySchema, type SearchQuery } from '
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const RESULTS_FILE = path.join(ROOT, 'bench', 'RESULTS.md');
 const MACHINE_POSTGRES = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const USAGE = `usage: node --import tsx bench/all-search.ts [--docs N] [--rounds N] [--no-record]
+const USAGE = `usage: npm run bench:all-search -- [--docs N] [--rounds N] [--no-record]
   --docs      images in the demo catalog (default 100000; audio is a quarter of it)
   --rounds    rounds over the query mix (default 3)
   --no-record print only, do not append to bench/RESULTS.md`;
@@ -186,7 +186,7 @@ async function main(): Promise<void> {
   const lines = [
     `## ${startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC — one search over all media and suggestions (issue #20), ${docs.toLocaleString('en')} images + ${Math.floor(docs / 4).toLocaleString('en')} tracks`,
     '',
-    `\`${commandLine('bench/all-search.ts')}\`; ${mach.cpus} × ${mach.cpuModel}; load average ${loadAtStart} → ${loadAvg()} (the machine was shared with other work); Meilisearch 1.21.0, one node; the Worker of \`npm start\` (wrangler dev). ${searches.length} \`q\` image searches of bench/queries.json × ${rounds} rounds at concurrency 1, each as \`/v1/images/\` and \`/v1/search/\` with the same parameters, alternated; a new variant of each query every round (no cache answers).`,
+    `\`${commandLine('bench:all-search')}\`; ${mach.cpus} × ${mach.cpuModel}; load average ${loadAtStart} → ${loadAvg()} (the machine was shared with other work); Meilisearch 1.21.0, one node; the Worker of \`npm start\` (wrangler dev). ${searches.length} \`q\` image searches of bench/queries.json × ${rounds} rounds at concurrency 1, each as \`/v1/images/\` and \`/v1/search/\` with the same parameters, alternated; a new variant of each query every round (no cache answers).`,
     '',
     '| form | Worker p50 / p95 ms | raw engine wall p50 / p95 ms | engine processingTimeMs p50 / p95 |',
     '|---|---|---|---|',

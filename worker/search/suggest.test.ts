@@ -56,8 +56,8 @@ describe('rankCandidates', () => {
   ];
 
   it('counts hits per candidate, then the best rank; words and whole tags', () => {
-    expect(rankCandidates(hits, tokensOf('mou'), 'complete')).toEqual(['mountain', 'mouse', 'mountain lake', 'mountains']);
-    expect(rankCandidates(hits, tokensOf('mou'), 'word')).toEqual(['mountain', 'mouse', 'mountains']);
+    expect(rankCandidates(hits, tokensOf('mou'), 'complete')).toEqual(['mountain', 'mountain lake', 'mountains', 'mouse']);
+    expect(rankCandidates(hits, tokensOf('mou'), 'word')).toEqual(['mountain', 'mountains', 'mouse']);
   });
 
   it('keeps the words before the last as typed', () => {
