@@ -4,7 +4,7 @@
  * only their kind, consistent paging, facets, peaks, the empty-result suggestion, 400s.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { get, getJson } from '../../test-helpers.js';
+import { fetchWith, get, getJson, uniqueIp } from '../../test-helpers.js';
 import { AllSearchResponseSchema } from '../media/schema.js';
 
 // Dead-link filtering would shorten pages; these tests are about ranking and counts.
@@ -160,5 +160,20 @@ describe('/v1/search/', () => {
       if (cache !== 'HIT') await new Promise((r) => setTimeout(r, 1100));
     }
     expect(cache).toBe('HIT');
+  });
+
+  it('draws on the anonymous search budget, as suggestions do', async () => {
+    const headers = { 'CF-Connecting-IP': uniqueIp() };
+    const status = async (path: string) => {
+      const res = await fetchWith(path, { headers }, { THROTTLE_ANON_BURST: '3/min' });
+      await res.body?.cancel();
+      return res.status;
+    };
+    // One budget for the media search, the search over all media and suggestions.
+    expect(await status(`/v1/images/?q=${word}&filter_dead=false`)).toBe(200);
+    expect(await status(`/v1/search/?q=${word}&filter_dead=false`)).toBe(200);
+    expect(await status(`/v1/images/suggest/?q=${word.slice(0, 3)}`)).toBe(200);
+    expect(await status(`/v1/search/?q=${word}&filter_dead=false&page=2`)).toBe(429);
+    expect(await status(`/v1/audio/suggest/?q=${word.slice(0, 3)}`)).toBe(429);
   });
 });
