@@ -189,9 +189,11 @@ export async function correctedQuery(
   q: string,
   finds: (corrected: string) => Promise<boolean>,
 ): Promise<string | undefined> {
-  const tokens = tokensOf(q).slice(0, MAX_CORRECTED_WORDS);
+  const tokens = tokensOf(q);
   const words = await Promise.all(
-    tokens.map(async (token) => {
+    tokens.map(async (token, i) => {
+      // Past the first words, a word is kept as typed (each costs an engine query).
+      if (i >= MAX_CORRECTED_WORDS) return token;
       const candidates = rankCandidates(await suggestHits(engine, indexes, token), [token], 'word');
       return candidates.includes(token) ? token : candidates[0];
     }),
