@@ -113,6 +113,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/images/suggest/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Suggest images searches
+         * @description Up to 10 completions of `q` drawn from the titles and tags of images every caller may see: the last word completed (typos tolerated: `montain` finds mountain), whole tags too. An extension of Edgeverse.
+         */
+        get: operations["image_suggest"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/images/oembed/": {
         parameters: {
             query?: never;
@@ -301,6 +321,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/audio/suggest/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Suggest audio searches
+         * @description Up to 10 completions of `q` drawn from the titles and tags of audio every caller may see: the last word completed (typos tolerated: `montain` finds mountain), whole tags too. An extension of Edgeverse.
+         */
+        get: operations["audio_suggest"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/audio/{identifier}/related/": {
         parameters: {
             query?: never;
@@ -387,6 +427,26 @@ export interface paths {
          * @description The record as stored, including mature works. Search parameters are validated here too (§2.3).
          */
         get: operations["audio_detail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/search/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search images and audio together
+         * @description One ranking over images and audio (an extension of Edgeverse): each result carries `media_type` and the fields of its kind, as in `/v1/images/` and `/v1/audio/`. The shared parameters apply to both; `aspect_ratio`, `size` and image categories narrow the images only, `length` and audio categories the audio only; `peaks` adds waveforms to audio results. `result_count` counts both.
+         */
+        get: operations["search"];
         put?: never;
         post?: never;
         delete?: never;
@@ -515,6 +575,11 @@ export interface components {
                     [key: string]: number;
                 };
             };
+            /**
+             * @description Only when a `q` search found nothing: a corrected query that finds works with the same filters (each word replaced by its best suggestion from titles and tags, words that match nothing dropped). Absent when there is none.
+             * @example mountain lake
+             */
+            suggestion?: string;
         };
         Image: {
             /** @example 4bc43a04-ef46-4544-a0c1-63c63f56e276 */
@@ -606,6 +671,18 @@ export interface components {
             /** @description Works from this source in the index, mature ones included; null when there are none. */
             media_count: number | null;
         };
+        Suggestions: {
+            /**
+             * @description Up to 10 completions, most likely first, lowercase: words of titles completing the last word (after the words before it) and whole tags, drawn from works every caller may see.
+             * @example [
+             *       "mountain",
+             *       "mountains",
+             *       "mountain lake",
+             *       "mouse"
+             *     ]
+             */
+            suggestions: string[];
+        };
         Oembed: {
             /** @enum {string} */
             version: "1.0";
@@ -666,6 +743,11 @@ export interface components {
                     [key: string]: number;
                 };
             };
+            /**
+             * @description Only when a `q` search found nothing: a corrected query that finds works with the same filters (each word replaced by its best suggestion from titles and tags, words that match nothing dropped). Absent when there is none.
+             * @example mountain lake
+             */
+            suggestion?: string;
         };
         Audio: {
             /** @example 4bc43a04-ef46-4544-a0c1-63c63f56e276 */
@@ -727,6 +809,67 @@ export interface components {
         Waveform: {
             len: number;
             points: number[];
+        };
+        AllSearch: {
+            /** @description Matching works, capped at 10000. */
+            result_count: number;
+            /** @description Pages available, capped at 20. */
+            page_count: number;
+            page_size: number;
+            page: number;
+            results: (components["schemas"]["ImageHit"] | components["schemas"]["AudioHit"])[];
+            /**
+             * @description Only with `facets`: per facet asked for, matching works per value over the whole result set (the same query and filters), the top `facet_limit` values by count (ties by value), in that order. A value's count is the `result_count` of the same search filtered to that value (below the 10000 cap). `license_type` counts each group a licence belongs to. The engine counts the 200 most frequent values of a facet: past that, values at the lowest count are left out (fewer than `facet_limit`). On a sharded catalog each shard contributes its 200 most frequent values, so a value rare on one shard may be under-counted.
+             * @example {
+             *       "source": {
+             *         "flickr": 1234,
+             *         "wikimedia": 321
+             *       },
+             *       "license_type": {
+             *         "all": 1555,
+             *         "all-cc": 1400,
+             *         "commercial": 900
+             *       }
+             *     }
+             */
+            facets?: {
+                [key: string]: {
+                    [key: string]: number;
+                };
+            };
+            /**
+             * @description Only when a `q` search found nothing: a corrected query that finds works with the same filters (each word replaced by its best suggestion from titles and tags, words that match nothing dropped). Absent when there is none.
+             * @example mountain lake
+             */
+            suggestion?: string;
+        };
+        ImageHit: components["schemas"]["Image"] & {
+            /**
+             * @description What the result is.
+             * @example image
+             * @enum {string}
+             */
+            media_type: "image";
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            media_type: "image";
+        };
+        AudioHit: components["schemas"]["Audio"] & {
+            /**
+             * @description What the result is.
+             * @example audio
+             * @enum {string}
+             */
+            media_type: "audio";
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            media_type: "audio";
         };
         Registered: {
             client_id: string;
@@ -872,12 +1015,12 @@ export interface operations {
                 aspect_ratio?: string;
                 /** @description Only these sizes (by pixel count). Comma-separated; one or more of: small, medium, large. */
                 size?: string;
-                /** @description Add `facets` to the answer: for each facet listed, the number of matching works per value, over the whole result set (not the page), top `facet_limit` values by count. Comma-separated; one or more of: source, license, license_type, category, extension, creator, aspect_ratio, size. */
-                facets?: string;
                 /** @description Only works whose dominant colours include one of these: palette names (red, orange, yellow, green, teal, blue, purple, pink, brown, black, gray, white) or hex colours (`#336699` or `#369`, the `#` sent as `%23`), each standing for its nearest palette name (CIEDE2000; two when nearly equidistant). Comma-separated. Works whose colours are not computed yet match no colour. */
                 color?: string;
                 /** @description Add each result's dominant colours (`colors`). */
                 colors?: boolean;
+                /** @description Add `facets` to the answer: for each facet listed, the number of matching works per value, over the whole result set (not the page), top `facet_limit` values by count. Comma-separated; one or more of: source, license, license_type, category, extension, creator, aspect_ratio, size. */
+                facets?: string;
             };
             header?: never;
             path?: never;
@@ -989,12 +1132,12 @@ export interface operations {
                 aspect_ratio?: string;
                 /** @description Only these sizes (by pixel count). Comma-separated; one or more of: small, medium, large. */
                 size?: string;
-                /** @description Add `facets` to the answer: for each facet listed, the number of matching works per value, over the whole result set (not the page), top `facet_limit` values by count. Comma-separated; one or more of: source, license, license_type, category, extension, creator, aspect_ratio, size. */
-                facets?: string;
                 /** @description Only works whose dominant colours include one of these: palette names (red, orange, yellow, green, teal, blue, purple, pink, brown, black, gray, white) or hex colours (`#336699` or `#369`, the `#` sent as `%23`), each standing for its nearest palette name (CIEDE2000; two when nearly equidistant). Comma-separated. Works whose colours are not computed yet match no colour. */
                 color?: string;
                 /** @description Add each result's dominant colours (`colors`). */
                 colors?: boolean;
+                /** @description Add `facets` to the answer: for each facet listed, the number of matching works per value, over the whole result set (not the page), top `facet_limit` values by count. Comma-separated; one or more of: source, license, license_type, category, extension, creator, aspect_ratio, size. */
+                facets?: string;
             };
             header?: never;
             path: {
@@ -1109,12 +1252,12 @@ export interface operations {
                 aspect_ratio?: string;
                 /** @description Only these sizes (by pixel count). Comma-separated; one or more of: small, medium, large. */
                 size?: string;
-                /** @description Add `facets` to the answer: for each facet listed, the number of matching works per value, over the whole result set (not the page), top `facet_limit` values by count. Comma-separated; one or more of: source, license, license_type, category, extension, creator, aspect_ratio, size. */
-                facets?: string;
                 /** @description Only works whose dominant colours include one of these: palette names (red, orange, yellow, green, teal, blue, purple, pink, brown, black, gray, white) or hex colours (`#336699` or `#369`, the `#` sent as `%23`), each standing for its nearest palette name (CIEDE2000; two when nearly equidistant). Comma-separated. Works whose colours are not computed yet match no colour. */
                 color?: string;
                 /** @description Add each result's dominant colours (`colors`). */
                 colors?: boolean;
+                /** @description Add `facets` to the answer: for each facet listed, the number of matching works per value, over the whole result set (not the page), top `facet_limit` values by count. Comma-separated; one or more of: source, license, license_type, category, extension, creator, aspect_ratio, size. */
+                facets?: string;
             };
             header?: never;
             path: {
@@ -1229,12 +1372,12 @@ export interface operations {
                 aspect_ratio?: string;
                 /** @description Only these sizes (by pixel count). Comma-separated; one or more of: small, medium, large. */
                 size?: string;
-                /** @description Add `facets` to the answer: for each facet listed, the number of matching works per value, over the whole result set (not the page), top `facet_limit` values by count. Comma-separated; one or more of: source, license, license_type, category, extension, creator, aspect_ratio, size. */
-                facets?: string;
                 /** @description Only works whose dominant colours include one of these: palette names (red, orange, yellow, green, teal, blue, purple, pink, brown, black, gray, white) or hex colours (`#336699` or `#369`, the `#` sent as `%23`), each standing for its nearest palette name (CIEDE2000; two when nearly equidistant). Comma-separated. Works whose colours are not computed yet match no colour. */
                 color?: string;
                 /** @description Add each result's dominant colours (`colors`). */
                 colors?: boolean;
+                /** @description Add `facets` to the answer: for each facet listed, the number of matching works per value, over the whole result set (not the page), top `facet_limit` values by count. Comma-separated; one or more of: source, license, license_type, category, extension, creator, aspect_ratio, size. */
+                facets?: string;
             };
             header?: never;
             path: {
@@ -1351,12 +1494,12 @@ export interface operations {
                 aspect_ratio?: string;
                 /** @description Only these sizes (by pixel count). Comma-separated; one or more of: small, medium, large. */
                 size?: string;
-                /** @description Add `facets` to the answer: for each facet listed, the number of matching works per value, over the whole result set (not the page), top `facet_limit` values by count. Comma-separated; one or more of: source, license, license_type, category, extension, creator, aspect_ratio, size. */
-                facets?: string;
                 /** @description Only works whose dominant colours include one of these: palette names (red, orange, yellow, green, teal, blue, purple, pink, brown, black, gray, white) or hex colours (`#336699` or `#369`, the `#` sent as `%23`), each standing for its nearest palette name (CIEDE2000; two when nearly equidistant). Comma-separated. Works whose colours are not computed yet match no colour. */
                 color?: string;
                 /** @description Add each result's dominant colours (`colors`). */
                 colors?: boolean;
+                /** @description Add `facets` to the answer: for each facet listed, the number of matching works per value, over the whole result set (not the page), top `facet_limit` values by count. Comma-separated; one or more of: source, license, license_type, category, extension, creator, aspect_ratio, size. */
+                facets?: string;
             };
             header?: never;
             path?: never;
@@ -1439,6 +1582,61 @@ export interface operations {
             };
         };
     };
+    image_suggest: {
+        parameters: {
+            query: {
+                /** @description What has been typed so far (required, 1 to 100 characters). The last word is completed; typos are tolerated. */
+                q: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Completions, most likely first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Suggestions"];
+                };
+            };
+            /** @description `q` is missing, empty or too long; `detail` names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": {
+                     *         "q": [
+                     *           "This field is required."
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The search engine is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "The search engine is unavailable. Try again shortly."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     image_oembed: {
         parameters: {
             query: {
@@ -1486,12 +1684,12 @@ export interface operations {
                 aspect_ratio?: string;
                 /** @description Only these sizes (by pixel count). Comma-separated; one or more of: small, medium, large. */
                 size?: string;
-                /** @description Add `facets` to the answer: for each facet listed, the number of matching works per value, over the whole result set (not the page), top `facet_limit` values by count. Comma-separated; one or more of: source, license, license_type, category, extension, creator, aspect_ratio, size. */
-                facets?: string;
                 /** @description Only works whose dominant colours include one of these: palette names (red, orange, yellow, green, teal, blue, purple, pink, brown, black, gray, white) or hex colours (`#336699` or `#369`, the `#` sent as `%23`), each standing for its nearest palette name (CIEDE2000; two when nearly equidistant). Comma-separated. Works whose colours are not computed yet match no colour. */
                 color?: string;
                 /** @description Add each result's dominant colours (`colors`). */
                 colors?: boolean;
+                /** @description Add `facets` to the answer: for each facet listed, the number of matching works per value, over the whole result set (not the page), top `facet_limit` values by count. Comma-separated; one or more of: source, license, license_type, category, extension, creator, aspect_ratio, size. */
+                facets?: string;
                 /** @description The link to an image: its identifier, or any URL ending in it (`https://wordpress.org/openverse/photos/<id>`); the scheme and one trailing slash are optional. */
                 url: string;
                 /** @description Response format; without it the `Accept` header decides (JSON unless only XML is asked for). Any other value is a 404. */
@@ -1638,12 +1836,12 @@ export interface operations {
                 aspect_ratio?: string;
                 /** @description Only these sizes (by pixel count). Comma-separated; one or more of: small, medium, large. */
                 size?: string;
-                /** @description Add `facets` to the answer: for each facet listed, the number of matching works per value, over the whole result set (not the page), top `facet_limit` values by count. Comma-separated; one or more of: source, license, license_type, category, extension, creator, aspect_ratio, size. */
-                facets?: string;
                 /** @description Only works whose dominant colours include one of these: palette names (red, orange, yellow, green, teal, blue, purple, pink, brown, black, gray, white) or hex colours (`#336699` or `#369`, the `#` sent as `%23`), each standing for its nearest palette name (CIEDE2000; two when nearly equidistant). Comma-separated. Works whose colours are not computed yet match no colour. */
                 color?: string;
                 /** @description Add each result's dominant colours (`colors`). */
                 colors?: boolean;
+                /** @description Add `facets` to the answer: for each facet listed, the number of matching works per value, over the whole result set (not the page), top `facet_limit` values by count. Comma-separated; one or more of: source, license, license_type, category, extension, creator, aspect_ratio, size. */
+                facets?: string;
             };
             header?: never;
             path: {
@@ -1929,12 +2127,12 @@ export interface operations {
                 aspect_ratio?: string;
                 /** @description Only these sizes (by pixel count). Comma-separated; one or more of: small, medium, large. */
                 size?: string;
-                /** @description Add `facets` to the answer: for each facet listed, the number of matching works per value, over the whole result set (not the page), top `facet_limit` values by count. Comma-separated; one or more of: source, license, license_type, category, extension, creator, aspect_ratio, size. */
-                facets?: string;
                 /** @description Only works whose dominant colours include one of these: palette names (red, orange, yellow, green, teal, blue, purple, pink, brown, black, gray, white) or hex colours (`#336699` or `#369`, the `#` sent as `%23`), each standing for its nearest palette name (CIEDE2000; two when nearly equidistant). Comma-separated. Works whose colours are not computed yet match no colour. */
                 color?: string;
                 /** @description Add each result's dominant colours (`colors`). */
                 colors?: boolean;
+                /** @description Add `facets` to the answer: for each facet listed, the number of matching works per value, over the whole result set (not the page), top `facet_limit` values by count. Comma-separated; one or more of: source, license, license_type, category, extension, creator, aspect_ratio, size. */
+                facets?: string;
             };
             header?: never;
             path: {
@@ -2610,6 +2808,61 @@ export interface operations {
             };
         };
     };
+    audio_suggest: {
+        parameters: {
+            query: {
+                /** @description What has been typed so far (required, 1 to 100 characters). The last word is completed; typos are tolerated. */
+                q: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Completions, most likely first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Suggestions"];
+                };
+            };
+            /** @description `q` is missing, empty or too long; `detail` names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": {
+                     *         "q": [
+                     *           "This field is required."
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The search engine is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "The search engine is unavailable. Try again shortly."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     audio_related: {
         parameters: {
             query?: {
@@ -3136,6 +3389,127 @@ export interface operations {
                     /**
                      * @example {
                      *       "detail": "The database is unavailable. Try again shortly."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    search: {
+        parameters: {
+            query?: {
+                /** @description Search query over titles, tags and descriptions; every word must match. Quoted phrases match exactly. Longer than 200 characters is cut to 200. */
+                q?: string;
+                /** @description Search the creator only. Ignored when `q` is given. */
+                creator?: string;
+                /** @description Search the tag names only. Ignored when `q` is given. */
+                tags?: string;
+                /** @description Search the title only. Ignored when `q` is given. */
+                title?: string;
+                /** @description Only these licences (case-insensitive). Comma-separated; one or more of: by, by-sa, by-nd, by-nc, by-nc-sa, by-nc-nd, cc0, pdm, sampling+, nc-sampling+. */
+                license?: string;
+                /** @description Only licences in every listed group. Comma-separated; one or more of: all, all-cc, commercial, modification. */
+                license_type?: string;
+                /** @description Only these sources (see `/stats/`). Unknown sources match nothing. */
+                source?: string;
+                /** @description Leave out these sources. Cannot be combined with `source`. */
+                excluded_source?: string;
+                /** @description Only these file extensions. */
+                extension?: string;
+                /** @description Include works marked mature (sensitive). */
+                mature?: boolean;
+                /** @description Include sensitive results (the newer name of `mature`). */
+                unstable__include_sensitive_results?: boolean;
+                /** @description Accepted for compatibility; the QA index is not served. */
+                qa?: boolean;
+                /** @description Drop results whose media URL is dead. */
+                filter_dead?: boolean;
+                /** @description Page number, 1 to 20. */
+                page?: number;
+                /** @description Results per page: at most 20 for anonymous callers (401 above), 500 with an API key. */
+                page_size?: number;
+                /** @description Sort by relevance or by date indexed. API keys only; anonymous callers get relevance. */
+                unstable__sort_by?: "relevance" | "indexed_on";
+                /** @description Direction of the `indexed_on` sort. API keys only. */
+                unstable__sort_dir?: "desc" | "asc";
+                /** @description Values per facet in `facets`, 1 to 100: the most frequent first, ties by value. Used with `facets` only. */
+                facet_limit?: number;
+                /** @description Prefer works in this language (ISO 639-1, detected from their title, tags and description): the text query is read as this language (a kanji-only query is split as Japanese with `ja`), and matching works in it rank before the others, which still follow. Without a text query (`q`, `title`, `tags`, `creator`) the order is unchanged. Works whose language could not be detected count as other languages. */
+                language?: "ar" | "bg" | "ca" | "cs" | "da" | "de" | "el" | "en" | "es" | "fi" | "fr" | "he" | "hi" | "hu" | "it" | "ja" | "ko" | "nl" | "no" | "pl" | "pt" | "ro" | "ru" | "sv" | "th" | "tr" | "uk" | "vi" | "zh";
+                /** @description Only these categories. An image category narrows the images, an audio category the audio; a media type none of whose categories is listed is not filtered by it. Comma-separated; one or more of: digitized_artwork, illustration, photograph, audiobook, music, news, podcast, pronunciation, sound_effect. */
+                category?: string;
+                /** @description Only these shapes. Narrows the images only: audio is not filtered by it. Comma-separated; one or more of: tall, wide, square. */
+                aspect_ratio?: string;
+                /** @description Only these sizes (by pixel count). Narrows the images only: audio is not filtered by it. Comma-separated; one or more of: small, medium, large. */
+                size?: string;
+                /** @description Only works whose dominant colours include one of these: palette names (red, orange, yellow, green, teal, blue, purple, pink, brown, black, gray, white) or hex colours (`#336699` or `#369`, the `#` sent as `%23`), each standing for its nearest palette name (CIEDE2000; two when nearly equidistant). Comma-separated. Works whose colours are not computed yet match no colour. Narrows the images only: audio is not filtered by it. */
+                color?: string;
+                /** @description Add each image result's dominant colours (`colors`). */
+                colors?: boolean;
+                /** @description Only these durations: shortest < 30 s, short < 2 min, medium < 10 min, long. Narrows the audio only: images are not filtered by it. Comma-separated; one or more of: shortest, short, medium, long. */
+                length?: string;
+                /** @description Add stored waveform peaks to each audio result. */
+                peaks?: boolean;
+                /** @description Add `facets` to the answer: for each facet listed, the number of matching works per value, over the whole result set (not the page), top `facet_limit` values by count. Comma-separated; one or more of: source, license, license_type, category, extension, creator, aspect_ratio, size, length. */
+                facets?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of results of both media types. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AllSearch"];
+                };
+            };
+            /** @description A parameter is invalid; `detail` names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": {
+                     *         "page": [
+                     *           "A valid integer is required."
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `page_size` above 20 without an API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Ensure this value is less than or equal to 20."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The search engine is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "The search engine is unavailable. Try again shortly."
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];

@@ -21,6 +21,7 @@ import { limitBody } from './routes/body.js';
 import { registerDocs } from './routes/docs.js';
 import { registerHealthcheck } from './routes/health.js';
 import { createMediaApp } from './routes/media/index.js';
+import { createAllSearchApp } from './routes/search/index.js';
 import type { AppEnv } from './types.js';
 import { validationHook } from './validation.js';
 
@@ -98,6 +99,7 @@ export function createApp() {
   // prefix would lose the trailing slash the contract requires.
   app.route('/v1', createMediaApp('image'));
   app.route('/v1', createMediaApp('audio'));
+  app.route('/v1', createAllSearchApp());
   app.route('/v1', createAuthApp());
 
   // Generating the document costs ~15 ms of CPU and 125 KB: it is built once per app

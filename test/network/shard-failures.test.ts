@@ -186,6 +186,9 @@ describe('a three-shard network with nodes failing, through the Worker', () => {
   }, 120_000);
 
   it('a shard with both of its nodes down is missing', async () => {
+    // `/v1/search/` federates both media's shards: the same shard is missing there.
+    const allMedia = (pageSize: number) => ask(`/v1/search/?filter_dead=false&page_size=${pageSize}`);
+    const fullAll = (await allMedia(19)).count!;
     await kill(0);
     await kill(3);
     try {
@@ -193,6 +196,10 @@ describe('a three-shard network with nodes failing, through the Worker', () => {
       expect(a.status).toBe(200);
       expect(a.missing).toBe('s0');
       expect(a.count).toBeLessThan(full);
+      // A page size of its own: no cached copy can stand in.
+      const b = await allMedia(18);
+      expect(b).toMatchObject({ status: 200, missing: 's0' });
+      expect(b.count).toBeLessThan(fullAll);
     } finally {
       await restart(0);
       await restart(3);

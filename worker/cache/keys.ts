@@ -5,7 +5,12 @@ import { sha256Hex } from '../auth/secrets.js';
  * The one cache-key function. Keys carry the index generation, so a refresh (or any
  * bump) makes every older entry unreachable without a purge.
  */
-export async function cacheKey(route: string, mediaType: MediaType, generation: string, params: Record<string, unknown>): Promise<string> {
+export async function cacheKey(
+  route: string,
+  mediaType: MediaType | 'all',
+  generation: string,
+  params: Record<string, unknown>,
+): Promise<string> {
   // Route (origin, collection names) and parameters are hashed: KV keys stay under 512 bytes.
   const canonical = JSON.stringify([
     route,

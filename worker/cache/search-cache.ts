@@ -27,6 +27,16 @@ async function currentGeneration(kv: KVNamespace, mediaType: MediaType): Promise
   return value;
 }
 
+/** What an answer is computed from: one media type's index, or both (`/v1/search/`). */
+export type CacheScope = MediaType | 'all';
+
+/** The generation(s) an answer depends on: a refresh of either media type makes an `all` answer unreachable. */
+async function generationOf(kv: KVNamespace, scope: CacheScope): Promise<string> {
+  if (scope !== 'all') return currentGeneration(kv, scope);
+  const [image, audio] = await Promise.all([currentGeneration(kv, 'image'), currentGeneration(kv, 'audio')]);
+  return `${image}.${audio}`;
+}
+
 /** Forget the memo (after this isolate itself bumped the generation). */
 export function forgetGeneration(mediaType: MediaType): void {
   generationMemo.delete(mediaType);
@@ -43,14 +53,15 @@ function etagOf(body: string): Promise<string> {
 export type CacheStatus = 'HIT' | 'MISS' | 'STALE' | 'BYPASS';
 
 interface SearchLike {
-  page_size: number;
+  /** Absent for answers without pages (suggestions). */
+  page_size?: number;
   unstable__sort_by?: string;
 }
 
 /** Whether every caller would get this answer: no key privilege changes it. */
 export function shareable(c: Context<AppEnv>, params: SearchLike): boolean {
   if (!isAuthenticated(c.get('caller'))) return true;
-  return params.page_size <= 20 && (params.unstable__sort_by ?? 'relevance') === 'relevance';
+  return (params.page_size ?? 0) <= 20 && (params.unstable__sort_by ?? 'relevance') === 'relevance';
 }
 
 const ENGINE_DOWN = new Set(['search_unavailable', 'search_timeout', 'search_failed']);
@@ -61,7 +72,7 @@ const ENGINE_DOWN = new Set(['search_unavailable', 'search_timeout', 'search_fai
  */
 export async function cachedJson<T>(
   c: Context<AppEnv>,
-  opts: { mediaType: MediaType; route: string; params: SearchLike & Record<string, unknown>; kind: keyof typeof PUBLIC_CACHE_CONTROL },
+  opts: { mediaType: CacheScope; route: string; params: SearchLike & Record<string, unknown>; kind: keyof typeof PUBLIC_CACHE_CONTROL },
   compute: () => Promise<T>,
 ): Promise<TypedResponse<T, 200, 'json'>> {
   // The body is JSON of a `T` (computed now or stored from a computation): typed as such
@@ -86,12 +97,7 @@ export async function cachedJson<T>(
   let key: string;
   try {
     // Answers hold absolute links, so the origin they were built for is part of the key.
-    key = await cacheKey(
-      `${new URL(c.req.url).origin} ${opts.route}`,
-      opts.mediaType,
-      await currentGeneration(kv, opts.mediaType),
-      opts.params,
-    );
+    key = await cacheKey(`${new URL(c.req.url).origin} ${opts.route}`, opts.mediaType, await generationOf(kv, opts.mediaType), opts.params);
   } catch (err) {
     c.get('log').warn('cache unavailable', { error: (err as Error).message });
     return respond(JSON.stringify(await compute()), 'BYPASS');

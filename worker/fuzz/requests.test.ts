@@ -210,3 +210,39 @@ describe.each(['images', 'audio'] as const)('generated requests to /v1/%s/', (me
     );
   }, 300_000);
 });
+
+describe('generated requests to /v1/search/ and /v1/{media}/suggest/ (issue #20)', () => {
+  it('the all-media search never fails with 5xx, errors name the parameter, results honour the shared filters', async () => {
+    await fc.assert(
+      fc.asyncProperty(query, async ({ pairs, qs }) => {
+        const { status, body, type } = await call(`/v1/search/?${qs}`);
+        checkError(
+          status,
+          body,
+          type,
+          pairs.map(([k]) => k),
+        );
+        if (status !== 200) return;
+        const b = body as Body;
+        expect(b.results.length).toBeLessThanOrEqual(b.page_size);
+        for (const r of b.results) checkResults(r.media_type === 'image' ? 'images' : 'audio', pairs, { ...b, results: [r] });
+      }),
+      { numRuns: RUNS / 4 },
+    );
+  }, 300_000);
+
+  it('suggest answers up to 10 strings or a 400 naming q, never a 5xx', async () => {
+    await fc.assert(
+      fc.asyncProperty(nasty, fc.constantFrom('images', 'audio'), async (q, media) => {
+        const { status, body, type } = await call(`/v1/${media}/suggest/?q=${encodeURIComponent(q)}`);
+        checkError(status, body, type, ['q']);
+        if (status === 200) {
+          const { suggestions } = body as Body;
+          expect(suggestions.length).toBeLessThanOrEqual(10);
+          for (const s of suggestions) expect(typeof s).toBe('string');
+        }
+      }),
+      { numRuns: RUNS / 4 },
+    );
+  }, 300_000);
+});

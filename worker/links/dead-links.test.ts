@@ -220,7 +220,8 @@ describe('filter_dead', () => {
     expect((await served(word)).head).toBe(0);
   });
 
-  it('drops the demo catalog’s dead link, which filter_dead=false keeps', async () => {
+  // `/v1/search/` (both media in one ranking) cuts its pages from live hits the same way.
+  it.each(['/v1/images/', '/v1/search/'])('%s drops the demo catalog’s dead link, which filter_dead=false keeps', async (route) => {
     const dead = inject('fixture').deadImageId!;
     expect(dead).toBeTruthy();
     const detail = await fetchWith(`/v1/images/${dead}/`);
@@ -230,7 +231,7 @@ describe('filter_dead', () => {
     const pages = async (filterDead: boolean) => {
       const ids: string[] = [];
       for (const page of [1, 2, 3]) {
-        const { body } = await search(`/v1/images/?q=${q}&page=${page}&filter_dead=${filterDead}`, budget);
+        const { body } = await search(`${route}?q=${q}&page=${page}&filter_dead=${filterDead}`, budget);
         ids.push(...body.results.map((r: { id: string }) => r.id));
       }
       return ids;

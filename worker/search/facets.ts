@@ -10,7 +10,9 @@ import { MAX_FACET_VALUES } from '../../model/search-index.js';
 const COMMON_FACETS = ['source', 'license', 'license_type', 'category', 'extension', 'creator'] as const;
 export const IMAGE_FACETS = [...COMMON_FACETS, 'aspect_ratio', 'size'] as const;
 export const AUDIO_FACETS = [...COMMON_FACETS, 'length'] as const;
-export type FacetName = (typeof IMAGE_FACETS)[number] | (typeof AUDIO_FACETS)[number];
+/** `/v1/search/` (both media): every facet of either; a kind-only facet counts works of its kind. */
+export const ALL_MEDIA_FACETS = [...COMMON_FACETS, 'aspect_ratio', 'size', 'length'] as const;
+export type FacetName = (typeof ALL_MEDIA_FACETS)[number];
 
 /** `facet_limit`: the top values returned per facet. */
 export const FACET_LIMIT = { min: 1, max: 100, default: 20 } as const;

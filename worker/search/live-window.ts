@@ -10,11 +10,8 @@
  * short, the window widens by half, up to `MAX_BACKFILLS` times, with recorded statuses
  * only (an unrecorded URL there counts as live).
  */
-import type { SearchDocument } from '../../model/document.js';
 import { MAX_RESULT_WINDOW } from '../../model/search-index.js';
-import type { MeiliSearchResponse, SearchEngine } from './meili.js';
-import type { FacetCounts } from './facets.js';
-import { runPlan, type SearchPlan } from './query.js';
+import type { RankedWindow, Window } from './query.js';
 
 export const DEAD_LINK_RATIO = 0.5;
 export const MAX_BACKFILLS = 3;
@@ -23,22 +20,22 @@ export interface LinkVerdicts {
   verdicts(urls: string[]): Promise<Map<string, boolean>>;
 }
 
-type Hit = MeiliSearchResponse<SearchDocument>['hits'][number];
+/**
+ * A ranking to cut windows from: `withFacets` asks for the plan's facet counts too
+ * (the first window only: back-fills need only hits).
+ */
+export type Ranking<H> = (window: Window, withFacets: boolean) => Promise<RankedWindow<H>>;
 
-export async function liveWindow(
-  engine: SearchEngine,
-  index: string,
-  plan: SearchPlan,
+export async function liveWindow<Hit extends { id: string; url?: string | null }>(
+  ranking: Ranking<Hit>,
   page: number,
   pageSize: number,
   links: LinkVerdicts,
-): Promise<{ hits: Hit[]; total: number; facets?: FacetCounts }> {
+): Promise<RankedWindow<Hit>> {
   const want = page * pageSize;
   let end = Math.min(MAX_RESULT_WINDOW, Math.ceil(want / DEAD_LINK_RATIO));
-  const first = await runPlan<SearchDocument>(engine, index, plan, { page: 1, hitsPerPage: end });
+  const first = await ranking({ page: 1, hitsPerPage: end }, true);
   const total = first.total;
-  // Facets come with the first window (the whole result set); back-fills need only hits.
-  const backfill: SearchPlan = { ...plan, facets: undefined };
   const available = Math.min(total, MAX_RESULT_WINDOW);
   const seen = new Set<string>();
   const live: Hit[] = [];
@@ -54,7 +51,7 @@ export async function liveWindow(
   await keep(first.hits);
   for (let i = 0; i < MAX_BACKFILLS && live.length < want && end < available; i++) {
     const next = Math.min(available, end + Math.floor(end / 2));
-    const more = await runPlan<SearchDocument>(engine, index, backfill, { offset: end, limit: next - end });
+    const more = await ranking({ offset: end, limit: next - end }, false);
     await keep(more.hits);
     end = next;
   }

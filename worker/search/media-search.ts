@@ -9,18 +9,21 @@ import { MATCHED_FIELD_NAME, MAX_RESULT_WINDOW, liveIndexName } from '../../mode
 import { MAX_PAGE } from '../routes/media/schema.js';
 import type { SearchQuery } from '../routes/media/schema.js';
 import { shapeFacets, type FacetCounts } from './facets.js';
-import type { SearchEngine } from './meili.js';
-import { liveWindow, type LinkVerdicts } from './live-window.js';
-import { buildSearchPlan, runPlan, type Collection } from './query.js';
+import type { MeiliSearchResponse, SearchEngine } from './meili.js';
+import { liveWindow, type LinkVerdicts, type Ranking } from './live-window.js';
+import { buildSearchPlan, runPlan, type Collection, type RankedWindow } from './query.js';
+import { correctedQuery } from './suggest.js';
 
-export interface SearchEnvelope {
+export interface SearchEnvelope<R = ImageResult | AudioResult> {
   result_count: number;
   page_count: number;
   page_size: number;
   page: number;
-  results: (ImageResult | AudioResult)[];
+  results: R[];
   /** Only when `facets=` asked for it (issue #20). */
   facets?: FacetCounts;
+  /** Only when a `q` search found nothing and a corrected query finds works (issue #20). */
+  suggestion?: string;
 }
 
 export interface SearchContext {
@@ -47,7 +50,7 @@ export function fieldsMatched(positions: Record<string, unknown> | undefined): s
 }
 
 /** Counting rules of §3.3: capped totals, and exhaustion signalled by a short page. */
-export function envelope(total: number, page: number, pageSize: number, results: SearchEnvelope['results']): SearchEnvelope {
+export function envelope<R>(total: number, page: number, pageSize: number, results: R[]): SearchEnvelope<R> {
   if (results.length === 0) return { result_count: 0, page_count: 0, page_size: pageSize, page, results };
   let resultCount = Math.min(total, MAX_RESULT_WINDOW);
   let pageCount = Math.min(MAX_PAGE, Math.ceil(resultCount / pageSize));
@@ -59,25 +62,70 @@ export function envelope(total: number, page: number, pageSize: number, results:
 }
 
 export async function searchMedia(mediaType: MediaType, params: SearchQuery, ctx: SearchContext): Promise<SearchEnvelope> {
-  const plan = buildSearchPlan(mediaType, params, { authenticated: ctx.authenticated, collection: ctx.collection });
+  const opts = { authenticated: ctx.authenticated, collection: ctx.collection };
+  const plan = buildSearchPlan(mediaType, params, opts);
   const index = liveIndexName(mediaType, ctx.indexPrefix);
-  const { hits, total, facets } =
-    params.filter_dead && ctx.links
-      ? await liveWindow(ctx.engine, index, plan, params.page, params.page_size, ctx.links)
-      : await runPlan<SearchDocument>(ctx.engine, index, plan, { page: params.page, hitsPerPage: params.page_size });
+  const ranking: Ranking<Hit> = (window, withFacets) =>
+    runPlan<SearchDocument>(ctx.engine, index, withFacets ? plan : { ...plan, facets: undefined }, window);
+  const found = await rankedPage(ranking, params, ctx);
+  const results = await serialize(found.hits, () => mediaType, params, ctx);
+  return answer(found, results, params, {
+    engine: ctx.engine,
+    indexes: [index],
+    // The same search (filters and all) with the corrected query: a count only.
+    finds: async (q) =>
+      (await runPlan(ctx.engine, index, buildSearchPlan(mediaType, { ...params, q }, opts), { offset: 0, limit: 0 })).total > 0,
+  });
+}
+
+type Hit = MeiliSearchResponse<SearchDocument>['hits'][number];
+
+/** The page of a ranking the parameters ask for: cut from live hits with `filter_dead`. */
+export function rankedPage<H extends Hit>(ranking: Ranking<H>, params: SearchQuery, ctx: SearchContext): Promise<RankedWindow<H>> {
+  return params.filter_dead && ctx.links
+    ? liveWindow(ranking, params.page, params.page_size, ctx.links)
+    : ranking({ page: params.page, hitsPerPage: params.page_size }, true);
+}
+
+/** Hits as API results (`kindOf` each hit's media type), with stored peaks when asked (audio). */
+export async function serialize<H extends Hit>(
+  hits: H[],
+  kindOf: (hit: H) => MediaType,
+  params: SearchQuery,
+  ctx: SearchContext,
+): Promise<(ImageResult | AudioResult)[]> {
+  const tracks = params.peaks && ctx.peaksFor ? hits.filter((h) => kindOf(h) === 'audio').map((h) => h.id) : [];
   // Stored peaks when asked for; `[]` for a track the waveform job has not done yet.
-  const stored = mediaType === 'audio' && params.peaks && ctx.peaksFor ? await ctx.peaksFor(hits.map((h) => h.id)) : null;
-  const results = hits.map((hit) =>
-    mediaResult(mediaType, hit as unknown as MediaRecord, {
+  const stored = tracks.length ? await ctx.peaksFor!(tracks) : null;
+  return hits.map((hit) => {
+    const mediaType = kindOf(hit);
+    return mediaResult(mediaType, hit as unknown as MediaRecord, {
       baseUrl: ctx.baseUrl,
       fieldsMatched: fieldsMatched(hit._matchesPosition),
-      peaks: stored ? (stored.get(hit.id) ?? []) : undefined,
+      peaks: stored && mediaType === 'audio' ? (stored.get(hit.id) ?? []) : undefined,
       sensitivity: params.unstable__include_sensitive_results,
       // `[]` for an image the colour job has not done yet.
-      colors: mediaType === 'image' && params.colors ? ((hit as ImageDocument).colors ?? []) : undefined,
-    }),
-  );
+      colors: mediaType === 'image' && params.colors ? ((hit as unknown as ImageDocument).colors ?? []) : undefined,
+    });
+  });
+}
+
+/**
+ * The envelope of a page: counts, facets when asked, and, when a `q` search found
+ * nothing, the corrected query that finds works (computed only then).
+ */
+export async function answer<R>(
+  found: RankedWindow<unknown>,
+  results: R[],
+  params: SearchQuery,
+  correction: { engine: SearchEngine; indexes: string[]; finds: (q: string) => Promise<boolean> },
+): Promise<SearchEnvelope<R>> {
   // result_count is the engine's total, not reduced by dead links (§3.3); so are facet counts.
-  const body = envelope(total, params.page, params.page_size, results);
-  return params.facets?.length ? { ...body, facets: shapeFacets(facets, params.facets, params.facet_limit) } : body;
+  const body = envelope(found.total, params.page, params.page_size, results);
+  if (params.facets?.length) body.facets = shapeFacets(found.facets, params.facets, params.facet_limit);
+  if (found.total === 0 && params.q !== undefined) {
+    const suggestion = await correctedQuery(correction.engine, correction.indexes, params.q, correction.finds);
+    if (suggestion !== undefined) body.suggestion = suggestion;
+  }
+  return body;
 }

@@ -42,21 +42,32 @@ export interface UnionMember {
   weight?: number;
 }
 
+/** A member of a federated search: a request on a served index (`images`, `audio`). */
+export interface FederatedMember extends UnionMember {
+  index: string;
+}
+
+/** Which member a federated hit came from: its position in the members, and that member's index. */
+export interface FederationOf {
+  _federation?: { queriesPosition: number; indexUid: string };
+}
+
 export interface SearchEngine {
   search<T>(index: string, request: MeiliSearchRequest): Promise<MeiliSearchResponse<T>>;
   /**
-   * Several requests over one index as one ranked list (a federated multi-search): a
-   * document matched by several members appears once, at its best weighted score; the
-   * total is the estimated number of distinct documents. Paged with `offset`/`limit`
-   * only (federation has no exhaustive paging in Meilisearch 1.21). `facets` are counted
-   * over the distinct documents of the union, as the total is.
+   * Several requests, over one index or several, as one ranked list (a federated
+   * multi-search): a document matched by several members of its index appears once, at
+   * its best weighted score; the total is the estimated number of distinct documents.
+   * Paged with `offset`/`limit` only (federation has no exhaustive paging in Meilisearch
+   * 1.21). `facets` (per served index) are counted over the distinct documents of the
+   * union and merged across indexes, as the total is. Each hit's `_federation` names the
+   * member it came from (`queriesPosition`) and that member's `index`.
    */
-  searchUnion<T>(
-    index: string,
-    members: UnionMember[],
+  searchFederated<T>(
+    members: FederatedMember[],
     window: { offset: number; limit: number },
-    facets?: string[],
-  ): Promise<MeiliSearchResponse<T>>;
+    facets?: Record<string, string[]>,
+  ): Promise<MeiliSearchResponse<T & FederationOf>>;
   /** Whether the engine answers its health probe (within `HEALTH_TIMEOUT_MS`); never throws. */
   healthy(): Promise<boolean>;
   /**
@@ -95,13 +106,14 @@ export function createMeiliClient(opts: { url: string; apiKey: string; timeoutMs
         throw searchError(err);
       }
     },
-    async searchUnion<T>(index: string, members: UnionMember[], window: { offset: number; limit: number }, facets?: string[]) {
+    async searchFederated<T>(members: FederatedMember[], window: { offset: number; limit: number }, facets?: Record<string, string[]>) {
       multi ??= new Meilisearch(config);
       try {
-        const response = await multi.multiSearch(unionSearchBody(index, members, window, facets), {
+        // One query per member, in order: `queriesPosition` is already the member's position.
+        const response = await multi.multiSearch(federatedSearchBody(members, window, facets), {
           signal: AbortSignal.timeout(timeoutMs),
         });
-        return response as unknown as MeiliSearchResponse<T>;
+        return response as unknown as MeiliSearchResponse<T & FederationOf>;
       } catch (err) {
         throw searchError(err);
       }
@@ -113,22 +125,42 @@ export function createMeiliClient(opts: { url: string; apiKey: string; timeoutMs
   };
 }
 
-/** The federated multi-search of a union (also what the benchmark's raw twin sends). */
+/** A member's request as a federated query: paging and facets belong to the federation, not to its queries. */
+export function federatedQuery(index: string, request: MeiliSearchRequest) {
+  const { page: _p, hitsPerPage: _h, offset: _o, limit: _l, facets: _f, ...rest } = request;
+  return { indexUid: index, ...(rest as SearchParams) };
+}
+
+/** The federated multi-search of `members` on one node, one query each. */
+export function federatedSearchBody(
+  members: FederatedMember[],
+  window: { offset: number; limit: number },
+  facets?: Record<string, string[]>,
+) {
+  const queries = members.map(({ index, request, weight }) => ({
+    ...federatedQuery(index, request),
+    federationOptions: { weight: weight ?? 1 },
+  }));
+  return { federation: { offset: window.offset, limit: window.limit, ...federationFacets(facets) }, queries };
+}
+
+/** The federated multi-search of a union over one index (also what the benchmark's raw twin sends). */
 export function unionSearchBody(index: string, members: UnionMember[], window: { offset: number; limit: number }, facets?: string[]) {
-  const queries = members.map(({ request, weight }) => {
-    // Paging and facets belong to the federation, not to its queries.
-    const { page: _p, hitsPerPage: _h, offset: _o, limit: _l, facets: _f, ...rest } = request;
-    return { indexUid: index, ...(rest as SearchParams), federationOptions: { weight: weight ?? 1 } };
-  });
-  return { federation: { offset: window.offset, limit: window.limit, ...federationFacets(index, facets) }, queries };
+  return federatedSearchBody(
+    members.map((m) => ({ ...m, index })),
+    window,
+    facets?.length ? { [index]: facets } : undefined,
+  );
 }
 
 /**
- * Facets of a federated search over one index: counted over the union of its queries'
- * documents (each document once), then merged (summed across a network's remotes).
+ * Facets of a federated search, per index: counted over the union of that index's
+ * queries' documents (each document once), then merged by attribute (summed across
+ * indexes and across a network's remotes).
  */
-export function federationFacets(index: string, facets?: string[]) {
-  return facets?.length ? { facetsByIndex: { [index]: facets }, mergeFacets: {} } : {};
+export function federationFacets(facets?: Record<string, string[]>) {
+  const asked = Object.entries(facets ?? {}).filter(([, f]) => f.length);
+  return asked.length ? { facetsByIndex: Object.fromEntries(asked), mergeFacets: {} } : {};
 }
 
 /** The client's failures as API errors; anything else (a bug) is rethrown as is. */

@@ -36,8 +36,10 @@ interface Envelope {
     tags?: { name: string }[] | null;
     source: string;
     creator: string | null;
+    media_type?: string;
   }[];
   facets?: Record<string, Record<string, number>>;
+  suggestion?: string;
 }
 
 async function json<T>(path: string, overrides: Record<string, unknown>): Promise<{ status: number; body: T; res: Response }> {
@@ -89,6 +91,9 @@ async function difference(path: string): Promise<string | null> {
       JSON.stringify(Object.entries(net.body.facets ?? {}).map(([k, v]) => [k, Object.entries(v)])),
     ];
     if (fa !== fb) return `${path}: facets differ\n  one node: ${fa}\n  network:  ${fb}`;
+    if (one.body.suggestion !== net.body.suggestion)
+      return `${path}: suggestion ${one.body.suggestion} on one node, ${net.body.suggestion} on the network`;
+    if (one.body.results.some((r, i) => r.media_type !== net.body.results[i].media_type)) return `${path}: media types differ`;
     return null;
   }
   return JSON.stringify(one.body) === JSON.stringify(net.body) ? null : `${path}: bodies differ`;
@@ -173,11 +178,33 @@ describe('search over a three-shard Meilisearch network', () => {
       `/v1/images/?q=${encodeURIComponent(w[0])}&color=blue,white,black`,
     );
     paths.push(...ids);
+    // One search over all media (both media's shards in one federation) and suggestions.
+    for (const word of w.slice(0, 6)) {
+      paths.push(
+        `/v1/search/?q=${encodeURIComponent(word)}`,
+        `/v1/images/suggest/?q=${encodeURIComponent(word.slice(0, 3))}`,
+        `/v1/audio/suggest/?q=${encodeURIComponent(word.slice(0, 4))}`,
+      );
+    }
+    paths.push(
+      '/v1/search/',
+      '/v1/search/?page=2&page_size=7',
+      `/v1/search/?q=${encodeURIComponent(w[0])}&aspect_ratio=wide&length=short,shortest&page_size=5&page=2`,
+      `/v1/search/?q=${encodeURIComponent(w[1])}&license_type=commercial&facets=source,license_type,aspect_ratio,length,creator`,
+      `/v1/search/?title=${encodeURIComponent(`${w[3]} ${w[4]}`)}&category=photograph,music`,
+      `/v1/search/?source=${encodeURIComponent(s[0])}&mature=true&page_size=20`,
+      // Empty searches: the corrected query (suggestion) is the same on both sides.
+      `/v1/search/?q=${encodeURIComponent(`${w[0]} zqxjvw`)}`,
+      `/v1/images/?q=${encodeURIComponent(`${w[2]} zqxjvw`)}`,
+      `/v1/images/suggest/?q=${encodeURIComponent(`${w[3]} ${w[4].slice(0, 3)}`)}`,
+    );
     paths = [...new Set(paths)];
   });
 
   it('answers every query of the mix as one node does: same ids, order, counts and pages', async () => {
     expect(paths.length).toBeGreaterThan(60);
+    expect(paths.filter((p) => p.startsWith('/v1/search/')).length).toBeGreaterThanOrEqual(10);
+    expect(paths.filter((p) => p.includes('/suggest/')).length).toBeGreaterThanOrEqual(10);
     expect(paths.filter((p) => p.includes('facets=')).length).toBeGreaterThanOrEqual(12);
     const differences: string[] = [];
     for (const path of paths) {

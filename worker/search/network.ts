@@ -12,7 +12,7 @@
  * - A coordinator that fails (unreachable, 5xx, or its own shard's index missing) is
  *   replaced by the next one in `MEILI_URL`.
  */
-import { Meilisearch, MeilisearchApiError, MeilisearchRequestError, type SearchParams } from 'meilisearch';
+import { Meilisearch, MeilisearchApiError, MeilisearchRequestError } from 'meilisearch';
 import { ApiError } from '../errors.js';
 import type { LivePointer } from '../../model/search-index.js';
 import {
@@ -20,10 +20,12 @@ import {
   createMeiliClient,
   federationFacets,
   searchError,
+  federatedQuery,
+  type FederatedMember,
+  type FederationOf,
   type MeiliSearchRequest,
   type MeiliSearchResponse,
   type SearchEngine,
-  type UnionMember,
 } from './meili.js';
 
 export interface Coordinator {
@@ -37,7 +39,7 @@ export interface NetworkEngine extends SearchEngine {
 }
 
 interface FederatedResponse<T> {
-  hits: (T & { _matchesPosition?: Record<string, unknown> })[];
+  hits: (T & { _matchesPosition?: Record<string, unknown>; _federation?: { queriesPosition: number; indexUid: string } })[];
   estimatedTotalHits?: number;
   processingTimeMs: number;
   facetDistribution?: Record<string, Record<string, number>>;
@@ -52,19 +54,48 @@ function windowOf(request: MeiliSearchRequest): Window {
   return { offset: request.offset ?? 0, limit: request.limit ?? 20 };
 }
 
-/** The query of one member on one shard: paging and facets belong to the federation. */
-function shardQuery(index: string, request: MeiliSearchRequest, remote: string, weight?: number) {
-  const { page: _p, hitsPerPage: _h, offset: _o, limit: _l, facets: _f, ...rest } = request;
-  return { indexUid: index, ...(rest as SearchParams), federationOptions: { remote, ...(weight === undefined ? {} : { weight }) } };
+/**
+ * Where a served index is searched: its live generation's index, on the chosen node of
+ * each of its shards, or (`nodes` null: a generation built on one node) on the
+ * coordinator itself.
+ */
+export interface Placement {
+  index: string;
+  nodes: string[] | null;
 }
 
-/** The federated body of `members` over every shard, each shard on its chosen node. */
-export function networkSearchBody(index: string, members: UnionMember[], nodes: string[], window: Window, facets?: string[]) {
-  const queries = members.flatMap(({ request, weight }) => nodes.map((node) => shardQuery(index, request, node, weight)));
-  return {
-    federation: { ...window, ...federationFacets(index, facets) },
-    queries,
-  };
+/**
+ * The federated body of `members` over every shard of their indexes, each shard on its
+ * chosen node; `memberOf[i]` is the member of query `i` (a member has one query per shard).
+ */
+export function networkSearchBody(
+  members: FederatedMember[],
+  placement: Map<string, Placement>,
+  window: Window,
+  facets?: Record<string, string[]>,
+) {
+  const queries: Record<string, unknown>[] = [];
+  const memberOf: number[] = [];
+  members.forEach(({ index, request, weight }, member) => {
+    const { index: real, nodes } = placement.get(index)!;
+    for (const remote of nodes ?? [null]) {
+      const options = { ...(remote === null ? {} : { remote }), ...(weight === undefined ? {} : { weight }) };
+      queries.push({ ...federatedQuery(real, request), federationOptions: options });
+      memberOf.push(member);
+    }
+  });
+  const byIndex = facets && Object.fromEntries(Object.entries(facets).map(([served, f]) => [placement.get(served)!.index, f]));
+  return { body: { federation: { ...window, ...federationFacets(byIndex) }, queries }, memberOf };
+}
+
+/** Names each hit's member (not its shard's query) and that member's served index, as one node does. */
+function byMember<T>(response: FederatedResponse<T>, members: FederatedMember[], memberOf?: number[]) {
+  for (const hit of response.hits) {
+    if (!hit._federation) continue;
+    const member = memberOf ? memberOf[hit._federation.queriesPosition] : hit._federation.queriesPosition;
+    hit._federation = { ...hit._federation, queriesPosition: member, indexUid: members[member].index };
+  }
+  return response;
 }
 
 export function createNetworkEngine(opts: {
@@ -78,7 +109,7 @@ export function createNetworkEngine(opts: {
   const clients = opts.coordinators.map((c) => new Meilisearch({ host: c.url, apiKey: c.apiKey }));
 
   /** One federated search, tried on each coordinator in turn. */
-  async function federated<T>(body: ReturnType<typeof networkSearchBody>): Promise<FederatedResponse<T>> {
+  async function federated<T>(body: ReturnType<typeof networkSearchBody>['body']): Promise<FederatedResponse<T>> {
     let last: unknown;
     for (const client of clients) {
       try {
@@ -93,17 +124,30 @@ export function createNetworkEngine(opts: {
     throw searchError(last);
   }
 
-  /** Searches every shard of the pointer; retries failed shards on their replicas. */
-  async function run<T>(pointer: LivePointer, members: UnionMember[], window: Window, facets?: string[]): Promise<FederatedResponse<T>> {
-    const shards = pointer.shards!;
+  /**
+   * Searches every shard of the members' indexes (`pointers`, by served name); retries
+   * failed shards on their replicas. Hits name their member (`byMember`).
+   */
+  async function run<T>(
+    members: FederatedMember[],
+    pointers: Map<string, LivePointer>,
+    window: Window,
+    facets?: Record<string, string[]>,
+  ): Promise<FederatedResponse<T>> {
+    const shards = [...pointers].flatMap(([served, p]) => (p.shards ?? []).map((replicas) => ({ served, replicas })));
     const choice = shards.map(() => 0);
     for (;;) {
-      const nodes = shards.map((s, i) => s[choice[i]]);
-      const response = await federated<T>(networkSearchBody(pointer.index, members, nodes, window, facets));
+      const nodes = shards.map((s, i) => s.replicas[choice[i]]);
+      const placement = new Map<string, Placement>(
+        [...pointers].map(([served, p]) => [served, { index: p.index, nodes: p.shards ? [] : null }]),
+      );
+      for (const [i, s] of shards.entries()) placement.get(s.served)!.nodes!.push(nodes[i]);
+      const { body, memberOf } = networkSearchBody(members, placement, window, facets);
+      const response = byMember(await federated<T>(body), members, memberOf);
       const failed = new Set(Object.keys(response.remoteErrors ?? {}));
       const down = shards.map((_, i) => i).filter((i) => failed.has(nodes[i]));
       if (down.length === 0) return response;
-      const retry = down.filter((i) => choice[i] + 1 < shards[i].length);
+      const retry = down.filter((i) => choice[i] + 1 < shards[i].replicas.length);
       if (retry.length) {
         for (const i of retry) choice[i]++;
         continue;
@@ -114,9 +158,15 @@ export function createNetworkEngine(opts: {
           `The search engine is unavailable (${down.length} of ${shards.length} shards down). Try again shortly.`,
         );
       }
-      for (const i of down) missing.add(shards[i][0]);
+      for (const i of down) missing.add(shards[i].replicas[0]);
       return response;
     }
+  }
+
+  /** The live pointer of every served index the members name. */
+  async function pointersOf(members: FederatedMember[]): Promise<Map<string, LivePointer>> {
+    const served = [...new Set(members.map((m) => m.index))];
+    return new Map(await Promise.all(served.map(async (s) => [s, await opts.resolve(s)] as const)));
   }
 
   // A generation built on one node (no shards in its pointer) is searched there, on the first coordinator.
@@ -127,7 +177,8 @@ export function createNetworkEngine(opts: {
     async search<T>(served: string, request: MeiliSearchRequest) {
       const pointer = await opts.resolve(served);
       if (!pointer.shards) return oneNode.search<T>(pointer.index, request);
-      const r = await run<T>(pointer, [{ request }], windowOf(request), request.facets);
+      const facets = request.facets ? { [served]: request.facets } : undefined;
+      const r = await run<T>([{ index: served, request }], new Map([[served, pointer]]), windowOf(request), facets);
       return {
         hits: r.hits,
         // Federation counts like offset/limit paging; a page request reads `totalHits`.
@@ -137,23 +188,33 @@ export function createNetworkEngine(opts: {
         ...(r.facetDistribution ? { facetDistribution: r.facetDistribution } : {}),
       } as MeiliSearchResponse<T>;
     },
-    async searchUnion<T>(served: string, members: UnionMember[], window: Window, facets?: string[]) {
-      const pointer = await opts.resolve(served);
-      if (!pointer.shards) return oneNode.searchUnion<T>(pointer.index, members, window, facets);
-      const r = await run<T>(pointer, members, window, facets);
+    async searchFederated<T>(members: FederatedMember[], window: Window, facets?: Record<string, string[]>) {
+      const pointers = await pointersOf(members);
+      if (![...pointers.values()].some((p) => p.shards)) {
+        // Every index built on one node: searched there, under its generation's name.
+        const real = (served: string) => pointers.get(served)!.index;
+        const r = await oneNode.searchFederated<T>(
+          members.map((m) => ({ ...m, index: real(m.index) })),
+          window,
+          facets && Object.fromEntries(Object.entries(facets).map(([served, f]) => [real(served), f])),
+        );
+        return byMember(r, members) as MeiliSearchResponse<T & FederationOf>;
+      }
+      const r = await run<T>(members, pointers, window, facets);
       return {
         hits: r.hits,
         estimatedTotalHits: r.estimatedTotalHits,
         processingTimeMs: r.processingTimeMs,
         ...(r.facetDistribution ? { facetDistribution: r.facetDistribution } : {}),
-      };
+      } as MeiliSearchResponse<T & FederationOf>;
     },
     async shardHealth(served: string) {
       const pointer = await opts.resolve(served);
       if (!pointer.shards) return {};
       // Every node of every shard, once: a count-only query each.
-      const nodes = pointer.shards.flat();
-      const response = await federated<never>(networkSearchBody(pointer.index, [{ request: { q: '' } }], nodes, { offset: 0, limit: 0 }));
+      const placement = new Map([[served, { index: pointer.index, nodes: pointer.shards.flat() }]]);
+      const { body } = networkSearchBody([{ index: served, request: { q: '' } }], placement, { offset: 0, limit: 0 });
+      const response = await federated<never>(body);
       const failed = new Set(Object.keys(response.remoteErrors ?? {}));
       return Object.fromEntries(pointer.shards.map((s) => [s[0], s.some((n) => !failed.has(n))]));
     },

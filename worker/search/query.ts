@@ -173,6 +173,18 @@ export function buildSearchPlan(mediaType: MediaType, params: SearchQuery, opts:
 
 export type Window = { page: number; hitsPerPage: number } | { offset: number; limit: number };
 
+/** A window as offset/limit (how federated searches page). */
+export function rangeOf(window: Window): { offset: number; limit: number } {
+  return 'page' in window ? { offset: (window.page - 1) * window.hitsPerPage, limit: window.hitsPerPage } : window;
+}
+
+/** One window of a ranking: its hits, the (capped by the engine) total, and facet counts when asked. */
+export interface RankedWindow<H> {
+  hits: H[];
+  total: number;
+  facets?: FacetCounts;
+}
+
 /**
  * Runs a plan for one window of its ranking: the hits, the (capped by the engine) total,
  * and the plan's facet counts over the whole result set, in the same engine request.
@@ -182,19 +194,22 @@ export async function runPlan<T>(
   index: string,
   plan: SearchPlan,
   window: Window,
-): Promise<{ hits: MeiliSearchResponse<T>['hits']; total: number; facets?: FacetCounts }> {
+): Promise<RankedWindow<MeiliSearchResponse<T>['hits'][number]>> {
   const { page: _p, hitsPerPage: _h, offset: _o, limit: _l, ...rest } = plan.request;
   const facets = plan.facets?.length ? plan.facets : undefined;
   if (!plan.union) {
     const r = await engine.search<T>(index, { ...rest, ...window, ...(facets ? { facets } : {}) });
     return { hits: r.hits, total: r.totalHits ?? r.estimatedTotalHits ?? r.hits.length, ...facetsOf(r, facets) };
   }
-  const range = 'page' in window ? { offset: (window.page - 1) * window.hitsPerPage, limit: window.hitsPerPage } : window;
-  const r = await engine.searchUnion<T>(index, plan.union, range, facets);
+  const r = await engine.searchFederated<T>(
+    plan.union.map((m) => ({ ...m, index })),
+    rangeOf(window),
+    facets ? { [index]: facets } : undefined,
+  );
   return { hits: r.hits, total: r.estimatedTotalHits ?? r.hits.length, ...facetsOf(r, facets) };
 }
 
 /** The counts of an answer that asked for facets (`{}` when nothing matched). */
-function facetsOf(response: { facetDistribution?: FacetCounts }, facets: string[] | undefined): { facets?: FacetCounts } {
+export function facetsOf(response: { facetDistribution?: FacetCounts }, facets: string[] | undefined): { facets?: FacetCounts } {
   return facets ? { facets: response.facetDistribution ?? {} } : {};
 }

@@ -1,13 +1,11 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { MEDIA_PATH, type MediaType } from '../../../model/record.js';
 import { cachedJson } from '../../cache/search-cache.js';
-import { peaksFor } from '../../db/waveforms.js';
 import { searchMedia } from '../../search/media-search.js';
 import type { Collection } from '../../search/query.js';
-import { isAuthenticated } from '../../auth/caller.js';
 import type { AppEnv } from '../../types.js';
 import { deadLinkFilter } from './dead-links.js';
-import { baseUrlOf } from './request.js';
+import { searchContextOf } from './request.js';
 import { ERRORS, searchQuerySchemaOf, searchResponseSchemaOf } from './schema.js';
 
 const segment = (name: string, description: string, example: string) =>
@@ -76,15 +74,7 @@ export function registerCollections(app: OpenAPIHono<AppEnv>, mediaType: MediaTy
       const route = `collection:${JSON.stringify(collection)}`;
       const deadLinks = deadLinkFilter(c, `${mediaType} ${route} ${JSON.stringify(params)}`, params.filter_dead);
       return cachedJson(c, { mediaType, route, params, kind: 'search' }, async () => {
-        const body = await searchMedia(mediaType, params, {
-          engine: c.get('engine'),
-          indexPrefix: c.get('config').INDEX_PREFIX,
-          baseUrl: baseUrlOf(c.req.url),
-          authenticated: isAuthenticated(c.get('caller')),
-          peaksFor: (ids) => peaksFor(c.get('db')(), ids),
-          collection,
-          links: deadLinks.links,
-        });
+        const body = await searchMedia(mediaType, params, { ...searchContextOf(c, deadLinks.links), collection });
         deadLinks.done();
         return body;
       });

@@ -16,14 +16,16 @@ import { registerWatermark } from './watermark.js';
 import { registerWaveform } from './waveform.js';
 import { registerSearch } from './search.js';
 import { registerStats } from './stats.js';
+import { registerSuggest } from './suggest.js';
 
 export function createMediaApp(mediaType: MediaType) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: mediaValidationHook });
   registerSearch(app, mediaType);
   registerCollections(app, mediaType);
-  // Literal segments (`stats`, `oembed`) before `{identifier}`: the detail route would
+  // Literal segments (`stats`, `suggest`, `oembed`) before `{identifier}`: the detail route would
   // otherwise take them and answer 404 for a malformed identifier.
   registerStats(app, mediaType);
+  registerSuggest(app, mediaType);
   if (mediaType === 'image') registerOembed(app);
   registerRelated(app, mediaType);
   registerReport(app, mediaType);

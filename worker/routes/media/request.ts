@@ -1,13 +1,31 @@
 /**
  * Request-level rules shared by the media routes.
  */
+import type { Context } from 'hono';
+import { isAuthenticated } from '../../auth/caller.js';
+import { peaksFor } from '../../db/waveforms.js';
 import { ApiError } from '../../errors.js';
+import type { LinkVerdicts } from '../../search/live-window.js';
+import type { SearchContext } from '../../search/media-search.js';
+import type { AppEnv } from '../../types.js';
 import { MAX_ANONYMOUS_PAGE_SIZE } from './schema.js';
 
 /** Scheme + host of the request: the base of every hyperlink in results (§2.6). */
 export function baseUrlOf(url: string): string {
   const u = new URL(url);
   return `${u.protocol}//${u.host}`;
+}
+
+/** What a search-like route searches with: the request's engine, index prefix, origin, caller and stored peaks. */
+export function searchContextOf(c: Context<AppEnv>, links?: LinkVerdicts): SearchContext {
+  return {
+    engine: c.get('engine'),
+    indexPrefix: c.get('config').INDEX_PREFIX,
+    baseUrl: baseUrlOf(c.req.url),
+    authenticated: isAuthenticated(c.get('caller')),
+    peaksFor: (ids) => peaksFor(c.get('db')(), ids),
+    links,
+  };
 }
 
 /**

@@ -8,7 +8,7 @@ import { IDENTIFIER_PATTERN, type MediaType } from '../../../model/record.js';
 import { SEARCH_LANGUAGE_CODES } from '../../../model/languages.js';
 import { LICENSE_SLUGS, LICENSE_TYPES } from '../../../model/licenses.js';
 import { ASPECT_RATIOS, AUDIO_CATEGORIES, IMAGE_CATEGORIES, LENGTHS, SIZES } from '../../../model/search-filters.js';
-import { AUDIO_FACETS, FACET_LIMIT, IMAGE_FACETS } from '../../search/facets.js';
+import { ALL_MEDIA_FACETS, AUDIO_FACETS, FACET_LIMIT, IMAGE_FACETS } from '../../search/facets.js';
 import { boolParam, choiceParam, enumError, intParam, listParam, textParam } from './params.js';
 
 /** Highest page anyone may request (`MAX_PAGINATION_DEPTH`). */
@@ -42,7 +42,7 @@ const facetsParam = (allowed: readonly string[]) =>
  * as `%23`), comma-separated; a hex colour stands for its nearest palette names. Parsed
  * to the names filtered on, so equal filters share a cache entry.
  */
-const colorParam = () =>
+const colorParam = (note = '') =>
   listParam({ description: '' })
     .transform((items, ctx) => {
       if (!items) return undefined;
@@ -62,7 +62,7 @@ const colorParam = () =>
     })
     .openapi({
       type: 'string',
-      description: `Only works whose dominant colours include one of these: palette names (${COLOR_NAMES.join(', ')}) or hex colours (\`#336699\` or \`#369\`, the \`#\` sent as \`%23\`), each standing for its nearest palette name (CIEDE2000; two when nearly equidistant). Comma-separated. Works whose colours are not computed yet match no colour.`,
+      description: `Only works whose dominant colours include one of these: palette names (${COLOR_NAMES.join(', ')}) or hex colours (\`#336699\` or \`#369\`, the \`#\` sent as \`%23\`), each standing for its nearest palette name (CIEDE2000; two when nearly equidistant). Comma-separated. Works whose colours are not computed yet match no colour.${note}`,
       example: 'red',
     });
 
@@ -130,27 +130,60 @@ const commonParams = {
   }),
 };
 
+const categoryParam = (allowed: readonly string[], note = '') =>
+  listParam({ description: `Only these categories.${note}`, allowed, invalid: enumError(allowed) });
+
+/** Parameters of images only; `note` says how `/v1/search/` applies them. */
+const imageParams = (note = '') => ({
+  aspect_ratio: listParam({ description: `Only these shapes.${note}`, allowed: ASPECT_RATIOS, invalid: enumError(ASPECT_RATIOS) }),
+  size: listParam({ description: `Only these sizes (by pixel count).${note}`, allowed: SIZES, invalid: enumError(SIZES) }),
+  color: colorParam(note),
+  colors: boolParam({ default: false, description: `Add each ${note ? 'image ' : ''}result's dominant colours (\`colors\`).` }),
+});
+
+/** Parameters of audio only; `note` says how `/v1/search/` applies `length`. */
+const audioParams = (note = '') => ({
+  length: listParam({
+    description: `Only these durations: shortest < 30 s, short < 2 min, medium < 10 min, long.${note}`,
+    allowed: LENGTHS,
+    invalid: enumError(LENGTHS),
+  }),
+  peaks: boolParam({ default: false, description: `Add stored waveform peaks to each ${note ? 'audio ' : ''}result.` }),
+});
+
 export const ImageSearchQuerySchema = z.object({
   ...commonParams,
-  category: listParam({ description: 'Only these categories.', allowed: IMAGE_CATEGORIES, invalid: enumError(IMAGE_CATEGORIES) }),
-  aspect_ratio: listParam({ description: 'Only these shapes.', allowed: ASPECT_RATIOS, invalid: enumError(ASPECT_RATIOS) }),
-  size: listParam({ description: 'Only these sizes (by pixel count).', allowed: SIZES, invalid: enumError(SIZES) }),
+  category: categoryParam(IMAGE_CATEGORIES),
+  ...imageParams(),
   facets: facetsParam(IMAGE_FACETS),
-  color: colorParam(),
-  colors: boolParam({ default: false, description: "Add each result's dominant colours (`colors`)." }),
 });
 
 export const AudioSearchQuerySchema = z.object({
   ...commonParams,
-  category: listParam({ description: 'Only these categories.', allowed: AUDIO_CATEGORIES, invalid: enumError(AUDIO_CATEGORIES) }),
-  length: listParam({
-    description: 'Only these durations: shortest < 30 s, short < 2 min, medium < 10 min, long.',
-    allowed: LENGTHS,
-    invalid: enumError(LENGTHS),
-  }),
-  peaks: boolParam({ default: false, description: 'Add stored waveform peaks to each result.' }),
+  category: categoryParam(AUDIO_CATEGORIES),
+  ...audioParams(),
   facets: facetsParam(AUDIO_FACETS),
 });
+
+const ONLY_IMAGES = ' Narrows the images only: audio is not filtered by it.';
+const ONLY_AUDIO = ' Narrows the audio only: images are not filtered by it.';
+
+/**
+ * `/v1/search/` (images and audio together): the shared parameters apply to both media;
+ * the parameters of one media type (`aspect_ratio`, `size`; `length`, `peaks`; each
+ * `category` value, by the media type it belongs to) apply to that media type only.
+ */
+export const AllSearchQuerySchema = z.object({
+  ...commonParams,
+  category: categoryParam(
+    [...IMAGE_CATEGORIES, ...AUDIO_CATEGORIES],
+    ' An image category narrows the images, an audio category the audio; a media type none of whose categories is listed is not filtered by it.',
+  ),
+  ...imageParams(ONLY_IMAGES),
+  ...audioParams(ONLY_AUDIO),
+  facets: facetsParam(ALL_MEDIA_FACETS),
+});
+export type AllSearchQuery = z.infer<typeof AllSearchQuerySchema>;
 
 /** Search parameters of a media type; every media route validates them (§2.3). */
 export function searchQuerySchemaOf(mediaType: MediaType) {
@@ -283,25 +316,70 @@ export function resultSchemaOf(mediaType: MediaType) {
   return mediaType === 'image' ? ImageResultSchema : AudioResultSchema;
 }
 
-export function searchResponseSchemaOf(mediaType: MediaType) {
-  return z
-    .object({
-      result_count: z.number().int().openapi({ description: 'Matching works, capped at 10000.' }),
-      page_count: z.number().int().openapi({ description: 'Pages available, capped at 20.' }),
-      page_size: z.number().int(),
-      page: z.number().int(),
-      results: z.array(resultSchemaOf(mediaType)),
-      facets: z
-        .record(z.string(), z.record(z.string(), z.number().int()))
-        .optional()
-        .openapi({
-          description:
-            "Only with `facets`: per facet asked for, matching works per value over the whole result set (the same query and filters), the top `facet_limit` values by count (ties by value), in that order. A value's count is the `result_count` of the same search filtered to that value (below the 10000 cap). `license_type` counts each group a licence belongs to. The engine counts the 200 most frequent values of a facet: past that, values at the lowest count are left out (fewer than `facet_limit`). On a sharded catalog each shard contributes its 200 most frequent values, so a value rare on one shard may be under-counted.",
-          example: { source: { flickr: 1234, wikimedia: 321 }, license_type: { all: 1555, 'all-cc': 1400, commercial: 900 } },
-        }),
-    })
-    .openapi(mediaType === 'image' ? 'ImageSearch' : 'AudioSearch');
+/** The search envelope's fields around a result schema (media searches and `/v1/search/`). */
+function envelopeFields<R extends z.ZodType>(result: R) {
+  return {
+    result_count: z.number().int().openapi({ description: 'Matching works, capped at 10000.' }),
+    page_count: z.number().int().openapi({ description: 'Pages available, capped at 20.' }),
+    page_size: z.number().int(),
+    page: z.number().int(),
+    results: z.array(result),
+    facets: z
+      .record(z.string(), z.record(z.string(), z.number().int()))
+      .optional()
+      .openapi({
+        description:
+          "Only with `facets`: per facet asked for, matching works per value over the whole result set (the same query and filters), the top `facet_limit` values by count (ties by value), in that order. A value's count is the `result_count` of the same search filtered to that value (below the 10000 cap). `license_type` counts each group a licence belongs to. The engine counts the 200 most frequent values of a facet: past that, values at the lowest count are left out (fewer than `facet_limit`). On a sharded catalog each shard contributes its 200 most frequent values, so a value rare on one shard may be under-counted.",
+        example: { source: { flickr: 1234, wikimedia: 321 }, license_type: { all: 1555, 'all-cc': 1400, commercial: 900 } },
+      }),
+    suggestion: z.string().optional().openapi({
+      description:
+        'Only when a `q` search found nothing: a corrected query that finds works with the same filters (each word replaced by its best suggestion from titles and tags, words that match nothing dropped). Absent when there is none.',
+      example: 'mountain lake',
+    }),
+  };
 }
+
+export function searchResponseSchemaOf(mediaType: MediaType) {
+  return z.object(envelopeFields(resultSchemaOf(mediaType))).openapi(mediaType === 'image' ? 'ImageSearch' : 'AudioSearch');
+}
+
+/** A result of `/v1/search/`: `media_type`, then the fields of an image or audio result. */
+export const AllSearchResultSchema = z
+  .discriminatedUnion('media_type', [
+    ImageResultSchema.extend({ media_type: z.literal('image').openapi({ description: 'What the result is.', example: 'image' }) }).openapi(
+      'ImageHit',
+    ),
+    AudioResultSchema.extend({ media_type: z.literal('audio').openapi({ description: 'What the result is.', example: 'audio' }) }).openapi(
+      'AudioHit',
+    ),
+  ])
+  .openapi({ description: 'An image or audio result, by `media_type`; the fields of its kind, as in `/v1/images/` and `/v1/audio/`.' });
+
+export const AllSearchResponseSchema = z.object(envelopeFields(AllSearchResultSchema)).openapi('AllSearch');
+
+/** `suggest`: `q` at most this long (a word or a few being typed). */
+export const MAX_SUGGEST_QUERY_LENGTH = 100;
+
+export const SuggestQuerySchema = z.object({
+  q: textParam({
+    max: MAX_SUGGEST_QUERY_LENGTH,
+    description: `What has been typed so far (required, 1 to ${MAX_SUGGEST_QUERY_LENGTH} characters). The last word is completed; typos are tolerated.`,
+    example: 'mou',
+  })
+    .refine((v) => v !== undefined, { message: 'This field is required.' })
+    .openapi({ param: { required: true } }),
+});
+
+export const SuggestResponseSchema = z
+  .object({
+    suggestions: z.array(z.string()).openapi({
+      description:
+        'Up to 10 completions, most likely first, lowercase: words of titles completing the last word (after the words before it) and whole tags, drawn from works every caller may see.',
+      example: ['mountain', 'mountains', 'mountain lake', 'mouse'],
+    }),
+  })
+  .openapi('Suggestions');
 
 export const ErrorSchema = z
   .object({

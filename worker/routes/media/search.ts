@@ -2,12 +2,10 @@ import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { MEDIA_PATH, type MediaType } from '../../../model/record.js';
 
 import { cachedJson } from '../../cache/search-cache.js';
-import { peaksFor } from '../../db/waveforms.js';
 import { searchMedia } from '../../search/media-search.js';
-import { isAuthenticated } from '../../auth/caller.js';
 import type { AppEnv } from '../../types.js';
 import { deadLinkFilter } from './dead-links.js';
-import { baseUrlOf } from './request.js';
+import { searchContextOf } from './request.js';
 import { ERRORS, searchQuerySchemaOf, searchResponseSchemaOf } from './schema.js';
 
 export function registerSearch(app: OpenAPIHono<AppEnv>, mediaType: MediaType) {
@@ -29,17 +27,9 @@ export function registerSearch(app: OpenAPIHono<AppEnv>, mediaType: MediaType) {
   });
   app.openapi(route, async (c) => {
     const params = c.req.valid('query');
-    const config = c.get('config');
     const deadLinks = deadLinkFilter(c, `${mediaType} search ${JSON.stringify(params)}`, params.filter_dead);
     return cachedJson(c, { mediaType, route: 'search', params, kind: 'search' }, async () => {
-      const body = await searchMedia(mediaType, params, {
-        engine: c.get('engine'),
-        indexPrefix: config.INDEX_PREFIX,
-        baseUrl: baseUrlOf(c.req.url),
-        authenticated: isAuthenticated(c.get('caller')),
-        peaksFor: (ids) => peaksFor(c.get('db')(), ids),
-        links: deadLinks.links,
-      });
+      const body = await searchMedia(mediaType, params, searchContextOf(c, deadLinks.links));
       deadLinks.done();
       return body;
     });
