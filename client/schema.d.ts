@@ -497,6 +497,11 @@ export interface components {
             page: number;
             results: components["schemas"]["Image"][];
             /**
+             * @description Search route, API keys only: present when more results may exist. Send it as `cursor` with the same parameters for the next page.
+             * @example eyJ2IjoxLCJtIjoiaW1hZ2UiLCJnIjoiNy4xNzY1MDAwMDAwMDAwIiwiYiI6IkZ6cUY0ZyIsInAiOnsibiI6MiwicGFnZSI6Mn19.c2lnbmF0dXJl
+             */
+            next_cursor?: string;
+            /**
              * @description Only with `facets`: per facet asked for, matching works per value over the whole result set (the same query and filters), the top `facet_limit` values by count (ties by value), in that order. A value's count is the `result_count` of the same search filtered to that value (below the 10000 cap). `license_type` counts each group a licence belongs to. The engine counts the 200 most frequent values of a facet: past that, values at the lowest count are left out (fewer than `facet_limit`). On a sharded catalog each shard contributes its 200 most frequent values, so a value rare on one shard may be under-counted.
              * @example {
              *       "source": {
@@ -614,6 +619,11 @@ export interface components {
             page_size: number;
             page: number;
             results: components["schemas"]["Audio"][];
+            /**
+             * @description Search route, API keys only: present when more results may exist. Send it as `cursor` with the same parameters for the next page.
+             * @example eyJ2IjoxLCJtIjoiaW1hZ2UiLCJnIjoiNy4xNzY1MDAwMDAwMDAwIiwiYiI6IkZ6cUY0ZyIsInAiOnsibiI6MiwicGFnZSI6Mn19.c2lnbmF0dXJl
+             */
+            next_cursor?: string;
             /**
              * @description Only with `facets`: per facet asked for, matching works per value over the whole result set (the same query and filters), the top `facet_limit` values by count (ties by value), in that order. A value's count is the `result_count` of the same search filtered to that value (below the 10000 cap). `license_type` counts each group a licence belongs to. The engine counts the 200 most frequent values of a facet: past that, values at the lowest count are left out (fewer than `facet_limit`). On a sharded catalog each shard contributes its 200 most frequent values, so a value rare on one shard may be under-counted.
              * @example {
@@ -839,6 +849,8 @@ export interface operations {
                 size?: string;
                 /** @description Add `facets` to the answer: for each facet listed, the number of matching works per value, over the whole result set (not the page), top `facet_limit` values by count. Comma-separated; one or more of: source, license, license_type, category, extension, creator, aspect_ratio, size. */
                 facets?: string;
+                /** @description API keys only (401 without). Continue a search from the `next_cursor` of its previous page, past the 20-page limit: a search without `q` (or `creator`, `title`, `tags`) through every matching work, ordered by popularity (or `unstable__sort_by`) then id; a text search up to the 10000th result. Send the same other parameters (`page` is ignored); another query is a 400. After the catalog changes (a refresh, update or moderation), the cursor is a 410: start again. */
+                cursor?: string;
             };
             header?: never;
             path?: never;
@@ -882,6 +894,20 @@ export interface operations {
                     /**
                      * @example {
                      *       "detail": "Ensure this value is less than or equal to 20."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The catalog changed since the `cursor` was issued: start again from the first page. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "The catalog changed since this cursor was issued (a refresh or update): start again from the first page."
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -1982,6 +2008,8 @@ export interface operations {
                 peaks?: boolean;
                 /** @description Add `facets` to the answer: for each facet listed, the number of matching works per value, over the whole result set (not the page), top `facet_limit` values by count. Comma-separated; one or more of: source, license, license_type, category, extension, creator, length. */
                 facets?: string;
+                /** @description API keys only (401 without). Continue a search from the `next_cursor` of its previous page, past the 20-page limit: a search without `q` (or `creator`, `title`, `tags`) through every matching work, ordered by popularity (or `unstable__sort_by`) then id; a text search up to the 10000th result. Send the same other parameters (`page` is ignored); another query is a 400. After the catalog changes (a refresh, update or moderation), the cursor is a 410: start again. */
+                cursor?: string;
             };
             header?: never;
             path?: never;
@@ -2025,6 +2053,20 @@ export interface operations {
                     /**
                      * @example {
                      *       "detail": "Ensure this value is less than or equal to 20."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The catalog changed since the `cursor` was issued: start again from the first page. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "The catalog changed since this cursor was issued (a refresh or update): start again from the first page."
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];

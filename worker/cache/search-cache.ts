@@ -27,6 +27,15 @@ async function currentGeneration(kv: KVNamespace, mediaType: MediaType): Promise
   return value;
 }
 
+/**
+ * The served data's generation token as the ingest last bumped it (a refresh, update,
+ * rollback or moderation), `'0'` without KV: what cache keys and search cursors carry.
+ */
+export function servedGeneration(c: Context<AppEnv>, mediaType: MediaType): Promise<string> {
+  const kv = c.env.SEARCH_CACHE;
+  return kv ? currentGeneration(kv, mediaType) : Promise.resolve('0');
+}
+
 /** Forget the memo (after this isolate itself bumped the generation). */
 export function forgetGeneration(mediaType: MediaType): void {
   generationMemo.delete(mediaType);
@@ -61,14 +70,21 @@ const ENGINE_DOWN = new Set(['search_unavailable', 'search_timeout', 'search_fai
  */
 export async function cachedJson<T>(
   c: Context<AppEnv>,
-  opts: { mediaType: MediaType; route: string; params: SearchLike & Record<string, unknown>; kind: keyof typeof PUBLIC_CACHE_CONTROL },
+  opts: {
+    mediaType: MediaType;
+    route: string;
+    params: SearchLike & Record<string, unknown>;
+    kind: keyof typeof PUBLIC_CACHE_CONTROL;
+    /** The answer holds something of the caller's own (a key holder's `next_cursor`): never shared. */
+    private?: boolean;
+  },
   compute: () => Promise<T>,
 ): Promise<TypedResponse<T, 200, 'json'>> {
   // The body is JSON of a `T` (computed now or stored from a computation): typed as such
   // for the route's response schema, though it travels as a string.
   const typed = (res: Response) => res as unknown as TypedResponse<T, 200, 'json'>;
   const kv = c.env.SEARCH_CACHE;
-  const shared = shareable(c, opts.params);
+  const shared = !opts.private && shareable(c, opts.params);
   const respond = async (body: string, status: CacheStatus, etag?: string) => {
     c.header('X-Cache', status);
     // Tagged here, from the string (or the stored tag): the ETag middleware would

@@ -126,6 +126,11 @@ export function buildSearchPlan(mediaType: MediaType, params: SearchQuery, opts:
     // A collection without a query is browsed newest first.
     request.sort = ['indexed_on_ts:desc'];
   }
+  if (isBrowse(params)) {
+    // A browse's order is total (ties broken by id), so cursor paging can resume it.
+    request.sort = [request.sort?.[0] ?? 'popularity:desc', 'id:asc'];
+    request.attributesToRetrieve!.push(keysetOf(request).field);
+  }
   const facets = params.facets?.length ? { facets: engineFacets(params.facets) } : {};
   if (!alternatives) return { request, ...facets };
   const union: UnionMember[] = [
@@ -133,6 +138,27 @@ export function buildSearchPlan(mediaType: MediaType, params: SearchQuery, opts:
     ...alternatives.map((combo) => ({ request: { ...request, q: combo.join(' ') }, weight: SOME_TERMS_WEIGHT })),
   ];
   return { request, union, ...facets };
+}
+
+/** A request without text: every matching work, in the order of a sort key then id. */
+export function isBrowse(params: SearchQuery): boolean {
+  return params.q === undefined && (Object.keys(FIELD_SEARCH) as (keyof typeof FIELD_SEARCH)[]).every((f) => params[f] === undefined);
+}
+
+/** The sort key of a browse's order (`buildSearchPlan` sorts every browse by it, then by id ascending). */
+export function keysetOf(request: MeiliSearchRequest): { field: string; direction: 'asc' | 'desc' } {
+  const [field, direction] = (request.sort?.[0] ?? 'popularity:desc').split(':');
+  return { field, direction: direction === 'asc' ? 'asc' : 'desc' };
+}
+
+/**
+ * The keyset filter of a browse: what comes after a work whose sort key is `value` and
+ * id is `id` in the browse's order. Both come from a signed cursor; the id is quoted.
+ */
+export function afterFilter(request: MeiliSearchRequest, value: number, id: string): string {
+  const { field, direction } = keysetOf(request);
+  const beyond = direction === 'desc' ? '<' : '>';
+  return `(${field} ${beyond} ${value} OR (${field} = ${value} AND id > ${quote(id)}))`;
 }
 
 export type Window = { page: number; hitsPerPage: number } | { offset: number; limit: number };

@@ -117,6 +117,19 @@ export function searchQuerySchemaOf(mediaType: MediaType) {
   return mediaType === 'image' ? ImageSearchQuerySchema : AudioSearchQuerySchema;
 }
 
+/** `cursor` (issue #18): the search route's only, for key holders. */
+const cursorParam = textParam({
+  max: 1000,
+  description:
+    'API keys only (401 without). Continue a search from the `next_cursor` of its previous page, past the 20-page limit: a search without `q` (or `creator`, `title`, `tags`) through every matching work, ordered by popularity (or `unstable__sort_by`) then id; a text search up to the 10000th result. Send the same other parameters (`page` is ignored); another query is a 400. After the catalog changes (a refresh, update or moderation), the cursor is a 410: start again.',
+  example: 'eyJ2IjoxLCJtIjoiaW1hZ2UiLCJnIjoiNy4xNzY1MDAwMDAwMDAwIiwiYiI6IkZ6cUY0ZyIsInAiOnsibiI6MiwicGFnZSI6Mn19.c2lnbmF0dXJl',
+});
+
+/** The search route's parameters: the search parameters and `cursor`. */
+export function searchRouteQuerySchemaOf(mediaType: MediaType) {
+  return searchQuerySchemaOf(mediaType).extend({ cursor: cursorParam });
+}
+
 /** Kept for routes that validate the shared parameters only. */
 export const SearchQuerySchema = ImageSearchQuerySchema;
 
@@ -230,6 +243,11 @@ export function searchResponseSchemaOf(mediaType: MediaType) {
       page_size: z.number().int(),
       page: z.number().int(),
       results: z.array(resultSchemaOf(mediaType)),
+      next_cursor: z.string().optional().openapi({
+        description:
+          'Search route, API keys only: present when more results may exist. Send it as `cursor` with the same parameters for the next page.',
+        example: 'eyJ2IjoxLCJtIjoiaW1hZ2UiLCJnIjoiNy4xNzY1MDAwMDAwMDAwIiwiYiI6IkZ6cUY0ZyIsInAiOnsibiI6MiwicGFnZSI6Mn19.c2lnbmF0dXJl',
+      }),
       facets: z
         .record(z.string(), z.record(z.string(), z.number().int()))
         .optional()
@@ -260,6 +278,9 @@ export const ERRORS = {
     detail: `Ensure this value is less than or equal to ${MAX_ANONYMOUS_PAGE_SIZE}.`,
   }),
   engineUnavailable: errorResponse('The search engine is unavailable.', { detail: 'The search engine is unavailable. Try again shortly.' }),
+  cursorGone: errorResponse('The catalog changed since the `cursor` was issued: start again from the first page.', {
+    detail: 'The catalog changed since this cursor was issued (a refresh or update): start again from the first page.',
+  }),
   databaseUnavailable: errorResponse('The database is unavailable.', { detail: 'The database is unavailable. Try again shortly.' }),
   notFound: (description: string) => errorResponse(description, { detail: 'Not found.' }),
 };
