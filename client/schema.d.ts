@@ -113,6 +113,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/images/export/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export images (API keys)
+         * @description Every matching image as NDJSON (one result per line, the search result shape), in identifier order, ending with one trailer line `{"export": {"status": …}}`: `complete`, `budget_exhausted` (the key's daily row budget is spent: resume tomorrow with `after=resume_after`) or `error` (resume with `after=resume_after`). A stream without a trailer was cut: resume after the last id received. Sent gzip-compressed when `Accept-Encoding` allows it. `X-Export-Rows-Remaining`: the key's budget left today when the export started.
+         */
+        get: operations["image_export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/images/oembed/": {
         parameters: {
             query?: never;
@@ -293,6 +313,26 @@ export interface paths {
          * @description Every source of audio that is not hidden, sorted by `source_name`, with the number of works the live index holds from it. A plain array, not paginated. Search parameters are validated here too (§2.3).
          */
         get: operations["audio_stats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audio/export/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export audio (API keys)
+         * @description Every matching track as NDJSON (one result per line, the search result shape), in identifier order, ending with one trailer line `{"export": {"status": …}}`: `complete`, `budget_exhausted` (the key's daily row budget is spent: resume tomorrow with `after=resume_after`) or `error` (resume with `after=resume_after`). A stream without a trailer was cut: resume after the last id received. Sent gzip-compressed when `Accept-Encoding` allows it. `X-Export-Rows-Remaining`: the key's budget left today when the export started.
+         */
+        get: operations["audio_export"];
         put?: never;
         post?: never;
         delete?: never;
@@ -578,6 +618,16 @@ export interface components {
             /** @description Works from this source in the index, mature ones included; null when there are none. */
             media_count: number | null;
         };
+        ImageExportTrailer: {
+            export: {
+                /** @enum {string} */
+                status: "complete" | "budget_exhausted" | "error";
+                rows: number;
+                last_id?: string | null;
+                resume_after?: string | null;
+                detail?: string;
+            };
+        };
         Oembed: {
             /** @enum {string} */
             version: "1.0";
@@ -690,6 +740,16 @@ export interface components {
             filesize: number | null;
             filetype: string | null;
         } | null;
+        AudioExportTrailer: {
+            export: {
+                /** @enum {string} */
+                status: "complete" | "budget_exhausted" | "error";
+                rows: number;
+                last_id?: string | null;
+                resume_after?: string | null;
+                detail?: string;
+            };
+        };
         /**
          * @example {
          *       "len": 4,
@@ -1387,6 +1447,115 @@ export interface operations {
                 };
             };
             /** @description The database or the search engine is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "The database is unavailable. Try again shortly."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    image_export: {
+        parameters: {
+            query?: {
+                /** @description Only these licences (case-insensitive). Comma-separated; one or more of: by, by-sa, by-nd, by-nc, by-nc-sa, by-nc-nd, cc0, pdm, sampling+, nc-sampling+. */
+                license?: string;
+                /** @description Only licences in every listed group. Comma-separated; one or more of: all, all-cc, commercial, modification. */
+                license_type?: string;
+                /** @description Only these sources (see `/stats/`). Unknown sources match nothing. */
+                source?: string;
+                /** @description Leave out these sources. Cannot be combined with `source`. */
+                excluded_source?: string;
+                /** @description Include works marked mature (sensitive). */
+                mature?: boolean;
+                /** @description Include sensitive results (the newer name of `mature`). */
+                unstable__include_sensitive_results?: boolean;
+                /** @description Resume: only works whose identifier sorts after this one (the `resume_after` of a trailer, or the last id received). */
+                after?: string;
+                /** @description Only these categories. Comma-separated; one or more of: digitized_artwork, illustration, photograph. */
+                category?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description NDJSON: results, then the trailer line. */
+            200: {
+                headers: {
+                    /** @description Rows the key may still export today (UTC) as the export started. */
+                    "X-Export-Rows-Remaining"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "export": {
+                     *         "status": "budget_exhausted",
+                     *         "rows": 1000,
+                     *         "resume_after": "4bc43a04-ef46-4544-a0c1-63c63f56e276",
+                     *         "detail": "This key's daily export budget (1000 rows) is spent. Resume tomorrow (UTC) with after=4bc43a04-ef46-4544-a0c1-63c63f56e276."
+                     *       }
+                     *     }
+                     */
+                    "application/x-ndjson": components["schemas"]["Image"] | components["schemas"]["ImageExportTrailer"];
+                };
+            };
+            /** @description A parameter is invalid; `detail` names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": {
+                     *         "page": [
+                     *           "A valid integer is required."
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Exports need an API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Exports need an API key (Authorization: Bearer <token>)."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's daily export budget is spent. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "This key's daily export budget (1000000 rows) is spent; it renews at 00:00 UTC."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is unavailable. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2546,6 +2715,115 @@ export interface operations {
                 };
             };
             /** @description The database or the search engine is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "The database is unavailable. Try again shortly."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    audio_export: {
+        parameters: {
+            query?: {
+                /** @description Only these licences (case-insensitive). Comma-separated; one or more of: by, by-sa, by-nd, by-nc, by-nc-sa, by-nc-nd, cc0, pdm, sampling+, nc-sampling+. */
+                license?: string;
+                /** @description Only licences in every listed group. Comma-separated; one or more of: all, all-cc, commercial, modification. */
+                license_type?: string;
+                /** @description Only these sources (see `/stats/`). Unknown sources match nothing. */
+                source?: string;
+                /** @description Leave out these sources. Cannot be combined with `source`. */
+                excluded_source?: string;
+                /** @description Include works marked mature (sensitive). */
+                mature?: boolean;
+                /** @description Include sensitive results (the newer name of `mature`). */
+                unstable__include_sensitive_results?: boolean;
+                /** @description Resume: only works whose identifier sorts after this one (the `resume_after` of a trailer, or the last id received). */
+                after?: string;
+                /** @description Only these categories. Comma-separated; one or more of: audiobook, music, news, podcast, pronunciation, sound_effect. */
+                category?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description NDJSON: results, then the trailer line. */
+            200: {
+                headers: {
+                    /** @description Rows the key may still export today (UTC) as the export started. */
+                    "X-Export-Rows-Remaining"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "export": {
+                     *         "status": "budget_exhausted",
+                     *         "rows": 1000,
+                     *         "resume_after": "4bc43a04-ef46-4544-a0c1-63c63f56e276",
+                     *         "detail": "This key's daily export budget (1000 rows) is spent. Resume tomorrow (UTC) with after=4bc43a04-ef46-4544-a0c1-63c63f56e276."
+                     *       }
+                     *     }
+                     */
+                    "application/x-ndjson": components["schemas"]["Audio"] | components["schemas"]["AudioExportTrailer"];
+                };
+            };
+            /** @description A parameter is invalid; `detail` names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": {
+                     *         "page": [
+                     *           "A valid integer is required."
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Exports need an API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Exports need an API key (Authorization: Bearer <token>)."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's daily export budget is spent. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "This key's daily export budget (1000000 rows) is spent; it renews at 00:00 UTC."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is unavailable. */
             503: {
                 headers: {
                     [name: string]: unknown;

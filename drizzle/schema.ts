@@ -7,7 +7,9 @@
  */
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   boolean,
+  date,
   doublePrecision,
   index,
   integer,
@@ -229,3 +231,20 @@ export const audioWaveform = pgTable('audio_waveform', {
   peaks: jsonb('peaks').$type<number[]>().notNull(),
   created_on: ts('created_on').notNull().defaultNow(),
 });
+
+/**
+ * Rows each API key exported per UTC day (`/v1/{images,audio}/export/`, issue #18),
+ * metered against `EXPORT_ROWS_PER_DAY`. One upsert per exported page: exact under
+ * concurrent exports of one key, in the database the export already reads.
+ */
+export const exportUsage = pgTable(
+  'export_usage',
+  {
+    client_id: varchar('client_id', { length: 40 })
+      .notNull()
+      .references(() => apiApplication.client_id, { onDelete: 'cascade' }),
+    day: date('day', { mode: 'string' }).notNull(),
+    rows: bigint('rows', { mode: 'number' }).notNull().default(0),
+  },
+  (t) => [primaryKey({ name: 'export_usage_pkey', columns: [t.client_id, t.day] })],
+);

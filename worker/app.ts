@@ -82,8 +82,8 @@ export function createApp() {
   app.use('*', (c, next) =>
     c.req.method === 'OPTIONS' && !c.req.header('access-control-request-method') ? next() : corsMiddleware(c, next),
   );
-  // Strong ETags and 304 for a matching If-None-Match; thumbnails stream instead.
-  app.use('*', async (c, next) => (c.req.path.endsWith('/thumb/') ? next() : etagMiddleware(c, next)));
+  // Strong ETags and 304 for a matching If-None-Match; thumbnails and exports stream instead.
+  app.use('*', async (c, next) => (/\/(?:thumb|export)\/$/.test(c.req.path) ? next() : etagMiddleware(c, next)));
   app.use('*', resolveCaller);
   app.use('*', rateLimit);
   // Legacy paths have no trailing slash: matched before the slash-appending middleware.

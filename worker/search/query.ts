@@ -36,18 +36,23 @@ export interface QueryOptions {
 /** What every listing hides unless the caller asks for sensitive results: mature works and sensitive text. */
 export const HIDE_SENSITIVE_FILTER = 'mature = false AND sensitive_text = false';
 
+/** The licences `license` and `license_type` allow together; null when neither is given. */
+export function licensesAsked(params: Pick<SearchQuery, 'license' | 'license_type'>): readonly string[] | null {
+  if (!params.license && !params.license_type) return null;
+  let licenses: readonly string[] = params.license ?? LICENSE_SLUGS;
+  if (params.license_type) {
+    const allowed = licensesForTypes(params.license_type as LicenseType[]);
+    licenses = licenses.filter((l) => (allowed as readonly string[]).includes(l));
+  }
+  return licenses;
+}
+
 export function buildFilters(params: SearchQuery, collection?: Collection): string[] {
   const filters: string[] = [];
   if (!params.mature && !params.unstable__include_sensitive_results) filters.push(HIDE_SENSITIVE_FILTER);
-  if (params.license || params.license_type) {
-    let licenses: readonly string[] = params.license ?? LICENSE_SLUGS;
-    if (params.license_type) {
-      const allowed = licensesForTypes(params.license_type as LicenseType[]);
-      licenses = licenses.filter((l) => (allowed as readonly string[]).includes(l));
-    }
-    // An empty intersection matches nothing, as it should.
-    filters.push(licenses.length ? anyOf('license', licenses) : 'license IS NULL AND license IS NOT NULL');
-  }
+  const licenses = licensesAsked(params);
+  // An empty intersection matches nothing, as it should.
+  if (licenses) filters.push(licenses.length ? anyOf('license', licenses) : 'license IS NULL AND license IS NOT NULL');
   if (params.source) filters.push(anyOf('source', params.source));
   if (params.excluded_source) filters.push(`source NOT IN [${params.excluded_source.map(quote).join(', ')}]`);
   if (params.extension) filters.push(anyOf('extension', params.extension));

@@ -130,6 +130,33 @@ export function searchRouteQuerySchemaOf(mediaType: MediaType) {
   return searchQuerySchemaOf(mediaType).extend({ cursor: cursorParam });
 }
 
+/**
+ * Bulk export (issue #18): the search filters that are plain columns in Postgres, and
+ * `after` to resume. Text search, `extension`, shapes and lengths are the engine's.
+ */
+const exportParams = {
+  license: commonParams.license,
+  license_type: commonParams.license_type,
+  source: commonParams.source,
+  excluded_source: commonParams.excluded_source,
+  mature: commonParams.mature,
+  unstable__include_sensitive_results: commonParams.unstable__include_sensitive_results,
+  after: z
+    .preprocess(
+      (v) => (Array.isArray(v) ? v[v.length - 1] : v) || undefined,
+      z.string().regex(IDENTIFIER_PATTERN, 'Must be a work identifier (a lowercase UUID v4).').optional(),
+    )
+    .openapi({
+      type: 'string',
+      description: 'Resume: only works whose identifier sorts after this one (the `resume_after` of a trailer, or the last id received).',
+      example: '4bc43a04-ef46-4544-a0c1-63c63f56e276',
+    }),
+};
+
+export function exportQuerySchemaOf(mediaType: MediaType) {
+  return z.object({ ...exportParams, category: searchQuerySchemaOf(mediaType).shape.category });
+}
+
 /** Kept for routes that validate the shared parameters only. */
 export const SearchQuerySchema = ImageSearchQuerySchema;
 
