@@ -509,6 +509,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/changes/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Changes since a token
+         * @description Ids of works added, updated or removed since `since`, by every refresh, update, rollback and moderation decision. Kept for the ingest's `CHANGE_RETENTION_DAYS` (default 30): an older token is a 410 (export again). Updates of an audio set alone (not its tracks) are not listed.
+         */
+        get: operations["changes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -818,6 +838,45 @@ export interface components {
             /** @enum {string} */
             rate_limit_model: "standard" | "enhanced" | "exempt";
             verified: boolean;
+        };
+        /**
+         * @example {
+         *       "media_type": "image",
+         *       "changes": [
+         *         {
+         *           "generation": 8,
+         *           "changed_at": "2026-12-07T03:00:12.345Z",
+         *           "added": [
+         *             "4bc43a04-ef46-4544-a0c1-63c63f56e276"
+         *           ],
+         *           "updated": [],
+         *           "removed": [
+         *             "0f6a6b3c-1b0e-4e57-9b8f-2d7d1d7a0c11"
+         *           ]
+         *         }
+         *       ],
+         *       "has_more": false,
+         *       "next": "eyJ2IjoxLCJtIjoiaW1hZ2UiLCJzIjo0MjJ9.c2lnbmF0dXJl"
+         *     }
+         */
+        Changes: {
+            /** @enum {string} */
+            media_type: "image" | "audio";
+            /** @description Oldest first, grouped by the action that made them (a refresh, update, rollback or moderation decision): apply in order. A page may end inside an action. */
+            changes: components["schemas"]["ChangeBatch"][];
+            /** @description More changes are waiting: ask again with `since=next` at once. */
+            has_more: boolean;
+            /** @description Send as `since` for what changes after this answer. */
+            next: string;
+        };
+        ChangeBatch: {
+            /** @description The live generation after the change. */
+            generation: number;
+            /** @description When the change was committed (ISO 8601, UTC). */
+            changed_at: string;
+            added: string[];
+            updated: string[];
+            removed: string[];
         };
     };
     responses: never;
@@ -3522,6 +3581,79 @@ export interface operations {
                 };
                 content: {
                     "application/json": "Forbidden";
+                };
+            };
+        };
+    };
+    changes: {
+        parameters: {
+            query: {
+                /** @description The media type whose changes to list. */
+                media_type: "image" | "audio";
+                /** @description The `next` token of an earlier answer: list what changed after it. Without it, the answer lists nothing and `next` is the token of now (take it before an export). */
+                since?: string;
+                /** @description Changes per page, 1 to 10000. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of changes and the next token. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Changes"];
+                };
+            };
+            /** @description A parameter is invalid; `detail` names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": {
+                     *         "page": [
+                     *           "A valid integer is required."
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token is older than the feed keeps: start again from an export. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Changes this old are no longer kept: export again and follow the feed from a new token."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "The database is unavailable. Try again shortly."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };

@@ -13,6 +13,7 @@ import { PUBLIC_CACHE_CONTROL } from './cache/policy.js';
 import { ApiError, errorResponse } from './errors.js';
 import { rateLimit } from './ratelimit/middleware.js';
 import { createAuthApp } from './routes/auth/index.js';
+import { createChangesApp } from './routes/changes/index.js';
 import { registerInternal } from './routes/internal.js';
 import { registerLegacy } from './routes/legacy.js';
 import { redact } from './middleware/logger.js';
@@ -99,6 +100,7 @@ export function createApp() {
   app.route('/v1', createMediaApp('image'));
   app.route('/v1', createMediaApp('audio'));
   app.route('/v1', createAuthApp());
+  app.route('/v1', createChangesApp());
 
   // Generating the document costs ~15 ms of CPU and 125 KB: it is built once per app
   // (per isolate), on first use, and its text kept for the last origin asked (production

@@ -15,6 +15,7 @@
  * older generation (a refresh, update, rollback or moderation since) is a 410.
  */
 import type { MediaType } from '../../model/record.js';
+import { FORGED, MALFORMED, SignedTokens, shortDigest } from '../auth/signed-token.js';
 import { ApiError } from '../errors.js';
 
 /** Where a walk continues: after a browse's last keys, or at a text search's page. */
@@ -36,33 +37,6 @@ export interface CursorBinding {
   query: string;
 }
 
-const encoder = new TextEncoder();
-// A fixed label so a key derived from another secret is used for cursors only.
-const KEY_LABEL = 'edgeverse cursor v1';
-const MAX_CURSOR_LENGTH = 1000;
-
-function base64url(bytes: Uint8Array): string {
-  let s = '';
-  for (const b of bytes) s += String.fromCharCode(b);
-  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
-function fromBase64url(text: string): Uint8Array | null {
-  if (!/^[A-Za-z0-9_-]*$/.test(text)) return null;
-  try {
-    const raw = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
-    return Uint8Array.from(raw, (ch) => ch.charCodeAt(0));
-  } catch {
-    return null;
-  }
-}
-
-async function hmacKey(secret: string): Promise<CryptoKey> {
-  const base = await crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
-  const derived = new Uint8Array(await crypto.subtle.sign('HMAC', base, encoder.encode(KEY_LABEL)));
-  return crypto.subtle.importKey('raw', derived, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
-}
-
 /** A digest of the parameters a cursor is bound to: all but `cursor` and `page`. */
 export async function bindingOf(params: Record<string, unknown>): Promise<string> {
   const canonical = JSON.stringify(
@@ -71,7 +45,7 @@ export async function bindingOf(params: Record<string, unknown>): Promise<string
       .sort()
       .map((k) => [k, params[k]]),
   );
-  return base64url(new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(canonical)))).slice(0, 22);
+  return shortDigest(canonical);
 }
 
 const invalid = (message: string) => ApiError.validation({ cursor: [message] });
@@ -86,33 +60,24 @@ function isPosition(p: unknown): p is CursorPosition {
 
 /** Signs and opens the cursors of one request (the secret is the Worker's). */
 export class CursorCodec {
-  private key: Promise<CryptoKey>;
+  private tokens: SignedTokens;
 
   constructor(secret: string) {
-    this.key = hmacKey(secret);
+    this.tokens = new SignedTokens(secret, 'cursor v1');
   }
 
-  async mint(binding: CursorBinding, position: CursorPosition): Promise<string> {
+  mint(binding: CursorBinding, position: CursorPosition): Promise<string> {
     const payload: Payload = { v: 1, m: binding.mediaType, g: binding.generation, b: binding.query, p: position };
-    const body = encoder.encode(JSON.stringify(payload));
-    const mac = new Uint8Array(await crypto.subtle.sign('HMAC', await this.key, body));
-    return `${base64url(body)}.${base64url(mac)}`;
+    return this.tokens.sign(payload);
   }
 
   /** The position a cursor continues from; 400 unless this API issued it for this query, 410 if its generation is gone. */
   async open(cursor: string, binding: CursorBinding): Promise<CursorPosition> {
-    const [body64, mac64, extra] = cursor.length <= MAX_CURSOR_LENGTH ? cursor.split('.') : [];
-    const body = body64 ? fromBase64url(body64) : null;
-    const mac = mac64 ? fromBase64url(mac64) : null;
-    if (!body || !mac || extra !== undefined) throw invalid('Malformed cursor: send the `next_cursor` of an earlier answer as it was.');
-    if (!(await crypto.subtle.verify('HMAC', await this.key, mac, body))) throw invalid('This cursor was not issued by this API.');
-    let payload: Payload;
-    try {
-      payload = JSON.parse(new TextDecoder().decode(body)) as Payload;
-    } catch {
-      throw invalid('Malformed cursor.');
-    }
-    if (payload.v !== 1 || !isPosition(payload.p)) throw invalid('Malformed cursor.');
+    const opened = await this.tokens.open(cursor);
+    if (opened === MALFORMED) throw invalid('Malformed cursor: send the `next_cursor` of an earlier answer as it was.');
+    if (opened === FORGED) throw invalid('This cursor was not issued by this API.');
+    const payload = opened as Payload;
+    if (payload?.v !== 1 || !isPosition(payload.p)) throw invalid('Malformed cursor.');
     if (payload.m !== binding.mediaType) throw invalid(`This cursor belongs to a search of another media type (${payload.m}).`);
     if (payload.b !== binding.query) {
       throw invalid(
