@@ -28,7 +28,9 @@ const ChangesQuerySchema = z.object({
       'The `next` token of an earlier answer: list what changed after it. Without it, the answer lists nothing and `next` is the token of now (take it before an export).',
     example: 'eyJ2IjoxLCJtIjoiaW1hZ2UiLCJzIjo0MjF9.c2lnbmF0dXJl',
   }),
-  limit: intParam({ min: 1, max: MAX_CHANGES_PAGE, default: 1000, description: `Changes per page, 1 to ${MAX_CHANGES_PAGE}.` }),
+  limit: intParam({ min: 1, max: MAX_CHANGES_PAGE, default: 1000, description: `Changes per page, 1 to ${MAX_CHANGES_PAGE}.` }).openapi({
+    example: 5000,
+  }),
 });
 
 const BatchSchema = z

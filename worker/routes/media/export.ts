@@ -111,7 +111,9 @@ export function registerExport(app: OpenAPIHono<AppEnv>, mediaType: MediaType) {
       serialize: (record) => mediaResult(mediaType, record, { baseUrl, fieldsMatched: [], sensitivity }),
       onError: (err) => log.error('export failed', { error: err.message }),
     });
-    const gzip = /\bgzip\b/i.test(c.req.header('accept-encoding') ?? '');
+    // Cloudflare rewrites `Accept-Encoding` on the way in; `cf.clientAcceptEncoding` keeps what the client sent.
+    const accepted = (c.req.raw.cf?.clientAcceptEncoding as string | undefined) ?? c.req.header('accept-encoding') ?? '';
+    const gzip = /\bgzip\b/i.test(accepted);
     const headers = new Headers(c.res.headers);
     headers.set('Content-Type', 'application/x-ndjson; charset=UTF-8');
     headers.set('Cache-Control', 'private, no-store');
