@@ -133,6 +133,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/images/export/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export images (API keys)
+         * @description Every matching image as NDJSON (one result per line, the search result shape), in identifier order, ending with one trailer line `{"export": {"status": …}}`: `complete`, `budget_exhausted` (the key's daily row budget is spent: resume tomorrow with `after=resume_after`) or `error` (resume with `after=resume_after`). A stream without a trailer was cut: resume after the last id received. Sent gzip-compressed when `Accept-Encoding` allows it. `X-Export-Rows-Remaining`: the key's budget left today when the export started.
+         */
+        get: operations["image_export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/images/oembed/": {
         parameters: {
             query?: never;
@@ -341,6 +361,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/audio/export/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export audio (API keys)
+         * @description Every matching track as NDJSON (one result per line, the search result shape), in identifier order, ending with one trailer line `{"export": {"status": …}}`: `complete`, `budget_exhausted` (the key's daily row budget is spent: resume tomorrow with `after=resume_after`) or `error` (resume with `after=resume_after`). A stream without a trailer was cut: resume after the last id received. Sent gzip-compressed when `Accept-Encoding` allows it. `X-Export-Rows-Remaining`: the key's budget left today when the export started.
+         */
+        get: operations["audio_export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/audio/{identifier}/related/": {
         parameters: {
             query?: never;
@@ -529,6 +569,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/changes/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Changes since a token
+         * @description Ids of works added, updated or removed since `since`, by every refresh, update, rollback and moderation decision. Kept for the ingest's `CHANGE_RETENTION_DAYS` (default 30): an older token is a 410 (export again). Updates of an audio set alone (not its tracks) are not listed.
+         */
+        get: operations["changes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -580,6 +640,11 @@ export interface components {
              * @example mountain lake
              */
             suggestion?: string;
+            /**
+             * @description Search route, API keys only: present when more results may exist. Send it as `cursor` with the same parameters for the next page.
+             * @example eyJ2IjoxLCJtIjoiaW1hZ2UiLCJnIjoiNy4xNzY1MDAwMDAwMDAwIiwiYiI6IkZ6cUY0ZyIsInAiOnsibiI6MiwicGFnZSI6Mn19.c2lnbmF0dXJl
+             */
+            next_cursor?: string;
         };
         Image: {
             /** @example 4bc43a04-ef46-4544-a0c1-63c63f56e276 */
@@ -683,6 +748,16 @@ export interface components {
              */
             suggestions: string[];
         };
+        ImageExportTrailer: {
+            export: {
+                /** @enum {string} */
+                status: "complete" | "budget_exhausted" | "error";
+                rows: number;
+                last_id?: string | null;
+                resume_after?: string | null;
+                detail?: string;
+            };
+        };
         Oembed: {
             /** @enum {string} */
             version: "1.0";
@@ -748,6 +823,11 @@ export interface components {
              * @example mountain lake
              */
             suggestion?: string;
+            /**
+             * @description Search route, API keys only: present when more results may exist. Send it as `cursor` with the same parameters for the next page.
+             * @example eyJ2IjoxLCJtIjoiaW1hZ2UiLCJnIjoiNy4xNzY1MDAwMDAwMDAwIiwiYiI6IkZ6cUY0ZyIsInAiOnsibiI6MiwicGFnZSI6Mn19.c2lnbmF0dXJl
+             */
+            next_cursor?: string;
         };
         Audio: {
             /** @example 4bc43a04-ef46-4544-a0c1-63c63f56e276 */
@@ -795,6 +875,16 @@ export interface components {
             filesize: number | null;
             filetype: string | null;
         } | null;
+        AudioExportTrailer: {
+            export: {
+                /** @enum {string} */
+                status: "complete" | "budget_exhausted" | "error";
+                rows: number;
+                last_id?: string | null;
+                resume_after?: string | null;
+                detail?: string;
+            };
+        };
         /**
          * @example {
          *       "len": 4,
@@ -925,6 +1015,45 @@ export interface components {
             rate_limit_model: "standard" | "enhanced" | "exempt";
             verified: boolean;
         };
+        /**
+         * @example {
+         *       "media_type": "image",
+         *       "changes": [
+         *         {
+         *           "generation": 8,
+         *           "changed_at": "2026-12-07T03:00:12.345Z",
+         *           "added": [
+         *             "4bc43a04-ef46-4544-a0c1-63c63f56e276"
+         *           ],
+         *           "updated": [],
+         *           "removed": [
+         *             "0f6a6b3c-1b0e-4e57-9b8f-2d7d1d7a0c11"
+         *           ]
+         *         }
+         *       ],
+         *       "has_more": false,
+         *       "next": "eyJ2IjoxLCJtIjoiaW1hZ2UiLCJzIjo0MjJ9.c2lnbmF0dXJl"
+         *     }
+         */
+        Changes: {
+            /** @enum {string} */
+            media_type: "image" | "audio";
+            /** @description Oldest first, grouped by the action that made them (a refresh, update, rollback or moderation decision): apply in order. A page may end inside an action. */
+            changes: components["schemas"]["ChangeBatch"][];
+            /** @description More changes are waiting: ask again with `since=next` at once. */
+            has_more: boolean;
+            /** @description Send as `since` for what changes after this answer. */
+            next: string;
+        };
+        ChangeBatch: {
+            /** @description The live generation after the change. */
+            generation: number;
+            /** @description When the change was committed (ISO 8601, UTC). */
+            changed_at: string;
+            added: string[];
+            updated: string[];
+            removed: string[];
+        };
     };
     responses: never;
     parameters: never;
@@ -1021,6 +1150,8 @@ export interface operations {
                 colors?: boolean;
                 /** @description Add `facets` to the answer: for each facet listed, the number of matching works per value, over the whole result set (not the page), top `facet_limit` values by count. Comma-separated; one or more of: source, license, license_type, category, extension, creator, aspect_ratio, size. */
                 facets?: string;
+                /** @description API keys only (401 without). Continue a search from the `next_cursor` of its previous page, past the 20-page limit: a search without `q` (or `creator`, `title`, `tags`) through every matching work, ordered by popularity (or `unstable__sort_by`) then id; a text search up to the 10000th result. Send the same other parameters (`page` is ignored); another query is a 400. After the catalog changes (a refresh, update or moderation), the cursor is a 410: start again. */
+                cursor?: string;
             };
             header?: never;
             path?: never;
@@ -1064,6 +1195,20 @@ export interface operations {
                     /**
                      * @example {
                      *       "detail": "Ensure this value is less than or equal to 20."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The catalog changed since the `cursor` was issued: start again from the first page. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "The catalog changed since this cursor was issued (a refresh or update): start again from the first page."
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -1630,6 +1775,115 @@ export interface operations {
                     /**
                      * @example {
                      *       "detail": "The search engine is unavailable. Try again shortly."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    image_export: {
+        parameters: {
+            query?: {
+                /** @description Only these licences (case-insensitive). Comma-separated; one or more of: by, by-sa, by-nd, by-nc, by-nc-sa, by-nc-nd, cc0, pdm, sampling+, nc-sampling+. */
+                license?: string;
+                /** @description Only licences in every listed group. Comma-separated; one or more of: all, all-cc, commercial, modification. */
+                license_type?: string;
+                /** @description Only these sources (see `/stats/`). Unknown sources match nothing. */
+                source?: string;
+                /** @description Leave out these sources. Cannot be combined with `source`. */
+                excluded_source?: string;
+                /** @description Include works marked mature (sensitive). */
+                mature?: boolean;
+                /** @description Include sensitive results (the newer name of `mature`). */
+                unstable__include_sensitive_results?: boolean;
+                /** @description Resume: only works whose identifier sorts after this one (the `resume_after` of a trailer, or the last id received). */
+                after?: string;
+                /** @description Only these categories. Comma-separated; one or more of: digitized_artwork, illustration, photograph. */
+                category?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description NDJSON: results, then the trailer line. */
+            200: {
+                headers: {
+                    /** @description Rows the key may still export today (UTC) as the export started. */
+                    "X-Export-Rows-Remaining"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "export": {
+                     *         "status": "budget_exhausted",
+                     *         "rows": 1000,
+                     *         "resume_after": "4bc43a04-ef46-4544-a0c1-63c63f56e276",
+                     *         "detail": "This key's daily export budget (1000 rows) is spent. Resume tomorrow (UTC) with after=4bc43a04-ef46-4544-a0c1-63c63f56e276."
+                     *       }
+                     *     }
+                     */
+                    "application/x-ndjson": components["schemas"]["Image"] | components["schemas"]["ImageExportTrailer"];
+                };
+            };
+            /** @description A parameter is invalid; `detail` names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": {
+                     *         "page": [
+                     *           "A valid integer is required."
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Exports need an API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Exports need an API key (Authorization: Bearer <token>)."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's daily export budget is spent. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "This key's daily export budget (1000000 rows) is spent; it renews at 00:00 UTC."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "The database is unavailable. Try again shortly."
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2263,6 +2517,8 @@ export interface operations {
                 peaks?: boolean;
                 /** @description Add `facets` to the answer: for each facet listed, the number of matching works per value, over the whole result set (not the page), top `facet_limit` values by count. Comma-separated; one or more of: source, license, license_type, category, extension, creator, length. */
                 facets?: string;
+                /** @description API keys only (401 without). Continue a search from the `next_cursor` of its previous page, past the 20-page limit: a search without `q` (or `creator`, `title`, `tags`) through every matching work, ordered by popularity (or `unstable__sort_by`) then id; a text search up to the 10000th result. Send the same other parameters (`page` is ignored); another query is a 400. After the catalog changes (a refresh, update or moderation), the cursor is a 410: start again. */
+                cursor?: string;
             };
             header?: never;
             path?: never;
@@ -2306,6 +2562,20 @@ export interface operations {
                     /**
                      * @example {
                      *       "detail": "Ensure this value is less than or equal to 20."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The catalog changed since the `cursor` was issued: start again from the first page. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "The catalog changed since this cursor was issued (a refresh or update): start again from the first page."
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2856,6 +3126,115 @@ export interface operations {
                     /**
                      * @example {
                      *       "detail": "The search engine is unavailable. Try again shortly."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    audio_export: {
+        parameters: {
+            query?: {
+                /** @description Only these licences (case-insensitive). Comma-separated; one or more of: by, by-sa, by-nd, by-nc, by-nc-sa, by-nc-nd, cc0, pdm, sampling+, nc-sampling+. */
+                license?: string;
+                /** @description Only licences in every listed group. Comma-separated; one or more of: all, all-cc, commercial, modification. */
+                license_type?: string;
+                /** @description Only these sources (see `/stats/`). Unknown sources match nothing. */
+                source?: string;
+                /** @description Leave out these sources. Cannot be combined with `source`. */
+                excluded_source?: string;
+                /** @description Include works marked mature (sensitive). */
+                mature?: boolean;
+                /** @description Include sensitive results (the newer name of `mature`). */
+                unstable__include_sensitive_results?: boolean;
+                /** @description Resume: only works whose identifier sorts after this one (the `resume_after` of a trailer, or the last id received). */
+                after?: string;
+                /** @description Only these categories. Comma-separated; one or more of: audiobook, music, news, podcast, pronunciation, sound_effect. */
+                category?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description NDJSON: results, then the trailer line. */
+            200: {
+                headers: {
+                    /** @description Rows the key may still export today (UTC) as the export started. */
+                    "X-Export-Rows-Remaining"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "export": {
+                     *         "status": "budget_exhausted",
+                     *         "rows": 1000,
+                     *         "resume_after": "4bc43a04-ef46-4544-a0c1-63c63f56e276",
+                     *         "detail": "This key's daily export budget (1000 rows) is spent. Resume tomorrow (UTC) with after=4bc43a04-ef46-4544-a0c1-63c63f56e276."
+                     *       }
+                     *     }
+                     */
+                    "application/x-ndjson": components["schemas"]["Audio"] | components["schemas"]["AudioExportTrailer"];
+                };
+            };
+            /** @description A parameter is invalid; `detail` names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": {
+                     *         "page": [
+                     *           "A valid integer is required."
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Exports need an API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Exports need an API key (Authorization: Bearer <token>)."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's daily export budget is spent. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "This key's daily export budget (1000000 rows) is spent; it renews at 00:00 UTC."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "The database is unavailable. Try again shortly."
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3673,6 +4052,79 @@ export interface operations {
                 };
                 content: {
                     "application/json": "Forbidden";
+                };
+            };
+        };
+    };
+    changes: {
+        parameters: {
+            query: {
+                /** @description The media type whose changes to list. */
+                media_type: "image" | "audio";
+                /** @description The `next` token of an earlier answer: list what changed after it. Without it, the answer lists nothing and `next` is the token of now (take it before an export). */
+                since?: string;
+                /** @description Changes per page, 1 to 10000. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of changes and the next token. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Changes"];
+                };
+            };
+            /** @description A parameter is invalid; `detail` names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": {
+                     *         "page": [
+                     *           "A valid integer is required."
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token is older than the feed keeps: start again from an export. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Changes this old are no longer kept: export again and follow the feed from a new token."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "The database is unavailable. Try again shortly."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };

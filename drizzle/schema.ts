@@ -7,7 +7,11 @@
  */
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
+  bigserial,
   boolean,
+  char,
+  date,
   doublePrecision,
   index,
   integer,
@@ -242,4 +246,47 @@ export const imageColor = pgTable('image_color', {
   source_url: varchar('source_url', { length: 1000 }).notNull(),
   colors: jsonb('colors').$type<{ name: string; hex: string; share: number }[]>().notNull(),
   created_on: ts('created_on').notNull().defaultNow(),
+});
+
+/**
+ * Rows each API key exported per UTC day (`/v1/{images,audio}/export/`, issue #18),
+ * metered against `EXPORT_ROWS_PER_DAY`. One upsert per exported page: exact under
+ * concurrent exports of one key, in the database the export already reads.
+ */
+export const exportUsage = pgTable(
+  'export_usage',
+  {
+    client_id: varchar('client_id', { length: 40 })
+      .notNull()
+      .references(() => apiApplication.client_id, { onDelete: 'cascade' }),
+    day: date('day', { mode: 'string' }).notNull(),
+    rows: bigint('rows', { mode: 'number' }).notNull().default(0),
+  },
+  (t) => [primaryKey({ name: 'export_usage_pkey', columns: [t.client_id, t.day] })],
+);
+
+/**
+ * The change feed (`/v1/changes/`, issue #18): one row per work added (`a`), updated
+ * (`u`) or removed (`r`) by a refresh, update, rollback or moderation, ids only. `seq`
+ * orders them; writers of one media type take a transaction lock first, so `seq`s
+ * become visible in order and a reader never skips one. `generation` is the live
+ * generation after the change.
+ */
+export const changeLog = pgTable(
+  'change_log',
+  {
+    media_type: varchar('media_type', { length: 16 }).notNull(),
+    seq: bigserial('seq', { mode: 'number' }).notNull(),
+    op: char('op', { length: 1 }).notNull(),
+    identifier: uuid('identifier').notNull(),
+    generation: integer('generation').notNull(),
+    changed_at: ts('changed_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ name: 'change_log_pkey', columns: [t.media_type, t.seq] }), index('change_log_changed_at_idx').on(t.changed_at)],
+);
+
+/** Per media type, the last `seq` pruned from the feed: a token at or before it is gone (410). */
+export const changeHorizon = pgTable('change_horizon', {
+  media_type: varchar('media_type', { length: 16 }).primaryKey(),
+  pruned_through: bigint('pruned_through', { mode: 'number' }).notNull(),
 });

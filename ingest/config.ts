@@ -43,6 +43,8 @@ export interface IngestConfig {
   /** The Worker to notify after data changes (cache generation), with the shared secret. */
   workerUrl?: string;
   workerSecret?: string;
+  /** Days the change feed keeps (`CHANGE_RETENTION_DAYS`, default 30): older tokens are refused with 410. */
+  changeRetentionDays?: number;
 }
 
 export function ingestConfig(overrides: { source?: string } = {}): IngestConfig {
@@ -66,10 +68,22 @@ export function ingestConfig(overrides: { source?: string } = {}): IngestConfig 
     indexPrefix: process.env.INDEX_PREFIX ?? '',
     workerUrl: process.env.WORKER_URL ?? stack?.apiUrl,
     workerSecret: process.env.INGEST_SECRET ?? stack?.ingestSecret,
+    changeRetentionDays: retentionDays(process.env.CHANGE_RETENTION_DAYS),
   };
 }
 
 /** The Meilisearch nodes of this configuration: MEILI_NODES, the stack's nodes, or the one node. */
 export function topologyOf(config: IngestConfig): Topology {
   return loadTopology(process.env, { url: config.meiliUrl, masterKey: config.meiliMasterKey }, config.meiliNodes);
+}
+
+/** Days the change feed keeps when `CHANGE_RETENTION_DAYS` is unset. */
+export const DEFAULT_CHANGE_RETENTION_DAYS = 30;
+
+/** `CHANGE_RETENTION_DAYS`: a whole number of days. */
+function retentionDays(value: string | undefined): number {
+  if (value === undefined || value === '') return DEFAULT_CHANGE_RETENTION_DAYS;
+  const days = Number(value);
+  if (!Number.isInteger(days) || days < 0) throw new IngestError(`CHANGE_RETENTION_DAYS must be a whole number of days (got "${value}")`);
+  return days;
 }

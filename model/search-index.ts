@@ -44,14 +44,19 @@ const COMMON_FILTERS = [
   'sensitive_text',
   'tag_names',
   'creator',
-  'id',
   'language',
 ];
+
+/**
+ * The keys of a browse's order (a sort field, then `id` to break ties): compared (`>`,
+ * `<`) by cursor paging's keyset filter, which continues a browse past the result window.
+ */
+export const KEYSET_FIELDS = ['id', 'popularity', 'indexed_on_ts'] as const;
 
 /** Highest `page * page_size` the API serves (20 pages of 500). */
 export const MAX_RESULT_WINDOW = 10_000;
 
-/** Attributes the API filters on: every filter is `=`/`IN`, none compares (`>`, `TO`). */
+/** Attributes the API filters on with `=`/`IN` only (`KEYSET_FIELDS` also compare). */
 export function filterAttributes(mediaType: MediaType): string[] {
   return mediaType === 'image' ? [...COMMON_FILTERS, 'aspect_ratio', 'size', 'color_names'] : [...COMMON_FILTERS, 'length'];
 }
@@ -70,8 +75,10 @@ export function indexSettings(mediaType: MediaType) {
         attributePatterns: filterAttributes(mediaType),
         features: { facetSearch: false, filter: { equality: true, comparison: false } },
       },
+      { attributePatterns: [...KEYSET_FIELDS], features: { facetSearch: false, filter: { equality: true, comparison: true } } },
     ],
-    sortableAttributes: ['indexed_on_ts', 'popularity'],
+    // `id` breaks ties in a browse's order, so cursor paging has a total order to resume.
+    sortableAttributes: ['indexed_on_ts', 'popularity', 'id'],
     // Relevance first; popularity breaks ties between equally relevant documents.
     rankingRules: ['words', 'typo', 'proximity', 'attribute', 'sort', 'exactness', 'popularity:desc'],
     displayedAttributes: ['*'],

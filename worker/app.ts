@@ -13,6 +13,7 @@ import { PUBLIC_CACHE_CONTROL } from './cache/policy.js';
 import { ApiError, errorResponse } from './errors.js';
 import { rateLimit } from './ratelimit/middleware.js';
 import { createAuthApp } from './routes/auth/index.js';
+import { createChangesApp } from './routes/changes/index.js';
 import { registerInternal } from './routes/internal.js';
 import { registerLegacy } from './routes/legacy.js';
 import { redact } from './middleware/logger.js';
@@ -83,8 +84,8 @@ export function createApp() {
   app.use('*', (c, next) =>
     c.req.method === 'OPTIONS' && !c.req.header('access-control-request-method') ? next() : corsMiddleware(c, next),
   );
-  // Strong ETags and 304 for a matching If-None-Match; thumbnails stream instead.
-  app.use('*', async (c, next) => (c.req.path.endsWith('/thumb/') ? next() : etagMiddleware(c, next)));
+  // Strong ETags and 304 for a matching If-None-Match; thumbnails and exports stream instead.
+  app.use('*', async (c, next) => (/\/(?:thumb|export)\/$/.test(c.req.path) ? next() : etagMiddleware(c, next)));
   app.use('*', resolveCaller);
   app.use('*', rateLimit);
   // Legacy paths have no trailing slash: matched before the slash-appending middleware.
@@ -101,6 +102,7 @@ export function createApp() {
   app.route('/v1', createMediaApp('audio'));
   app.route('/v1', createAllSearchApp());
   app.route('/v1', createAuthApp());
+  app.route('/v1', createChangesApp());
 
   // Generating the document costs ~15 ms of CPU and 125 KB: it is built once per app
   // (per isolate), on first use, and its text kept for the last origin asked (production

@@ -28,6 +28,13 @@ export const EnvSchema = z
      */
     MEILI_NETWORK: z.enum(['true', 'false']).default('false'),
     DATABASE_URL: z.string().min(1),
+    /**
+     * Signs search cursors (issue #18). Unset, a key derived from DATABASE_URL (a secret
+     * already) is used; set it to rotate cursors without touching the database.
+     */
+    CURSOR_SECRET: z.string().min(16).optional(),
+    /** Rows each API key may export per UTC day (`/export/`, issue #18); default 1,000,000. */
+    EXPORT_ROWS_PER_DAY: z.coerce.number().int().min(0).optional(),
     /** Local only: the WebSocket→TCP bridge in front of a plain Postgres. */
     NEON_WS_PROXY: z.string().optional(),
     /** Prefix of the served index names (tests give each suite its own). */

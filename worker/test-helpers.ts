@@ -62,3 +62,18 @@ export async function withDb<T>(fn: (db: ReturnType<typeof createDb>['db']) => P
     await conn.close();
   }
 }
+
+/** A fresh API key's bearer header: registers an application and takes a token (§8). */
+export async function keyHeader(): Promise<{ Authorization: string }> {
+  const { body: app } = await getJson('/v1/auth_tokens/register/', 201, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'CF-Connecting-IP': uniqueIp() },
+    body: JSON.stringify({ name: `key-${crypto.randomUUID()}`, description: 'test', email: 'a@b.co' }),
+  });
+  const { body: t } = await getJson('/v1/auth_tokens/token/', 200, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'CF-Connecting-IP': uniqueIp() },
+    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: app.client_id, client_secret: app.client_secret }).toString(),
+  });
+  return { Authorization: `Bearer ${t.access_token}` };
+}

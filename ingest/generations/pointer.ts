@@ -21,7 +21,7 @@ import { countDocuments, onEveryNode, onNetwork, pointerOf } from '../shards/pla
 import { adminsOf, type Topology } from '../shards/topology.js';
 import { withTransaction } from '../transaction.js';
 import type { GenerationLayout, LayoutOptions } from './layout.js';
-import { promoteTables } from './promote.js';
+import { promoteTables, recordRollbackChanges } from './promote.js';
 import { clearPending, noPreviousGeneration, readGeneration, recordPromotion, type GenerationRow } from './records.js';
 
 export function pointerLayout(o: LayoutOptions & { topology: Topology }): GenerationLayout {
@@ -121,6 +121,7 @@ export function pointerLayout(o: LayoutOptions & { topology: Topology }): Genera
       if (missing.length) throw noPreviousGeneration(mediaType, `${back.index} is missing on node ${missing.join(', ')}`);
       const documents = await countDocuments(back);
       await withTransaction(api, async () => {
+        await recordRollbackChanges(api, row);
         await exchangePrevious(api, mediaType);
         await recordPromotion(api, mediaType, {
           generation: row.previous_generation!,

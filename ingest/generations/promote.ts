@@ -9,7 +9,8 @@
 import type pg from 'pg';
 import type { MediaType } from '../../model/record.js';
 import type { MeiliAdmin } from '../meili-admin.js';
-import { exchangePrevious, swapTables, upsertSources } from '../pipeline/load-postgres.js';
+import { exchangePrevious, previous, staging, swapTables, upsertSources } from '../pipeline/load-postgres.js';
+import { recordTableDiff } from './changes.js';
 import { withTransaction } from '../transaction.js';
 import { clearPending, markPending, noPreviousGeneration, recordPromotion, type GenerationRow, type PromotionRecord } from './records.js';
 
@@ -60,6 +61,8 @@ export async function promoteTables(
   sources = new Map<string, number>(),
 ): Promise<void> {
   await withTransaction(api, async () => {
+    // The change feed: what this generation changes (none for the first: mirrors start from an export).
+    if (record.previousGeneration !== null) await recordTableDiff(api, mediaType, mediaType, staging(mediaType), record.generation);
     await swapTables(api, mediaType);
     await upsertSources(api, mediaType, sources);
     await recordPromotion(api, mediaType, record);
@@ -72,6 +75,7 @@ export async function promoteTables(
  */
 export async function completeRollback(api: pg.ClientBase, meili: MeiliAdmin, row: GenerationRow, live: string): Promise<void> {
   await withTransaction(api, async () => {
+    await recordRollbackChanges(api, row);
     await exchangePrevious(api, row.media_type);
     await recordPromotion(api, row.media_type, {
       generation: row.previous_generation ?? row.generation,
@@ -82,6 +86,12 @@ export async function completeRollback(api: pg.ClientBase, meili: MeiliAdmin, ro
       updatedThrough: null,
     });
   });
+}
+
+/** A rollback appears in the change feed as the changes it makes: the live table replaced by the kept one. */
+export async function recordRollbackChanges(api: pg.ClientBase, row: GenerationRow): Promise<void> {
+  const table = row.media_type;
+  await recordTableDiff(api, table, table, previous(table), row.previous_generation ?? row.generation);
 }
 
 /**

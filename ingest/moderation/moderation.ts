@@ -5,6 +5,7 @@
  * and deleted lists are applied by the ingest). Other pending reports of the same work
  * follow (all of them when deindexed, those with the same reason otherwise).
  */
+import { recordChanges } from '../generations/changes.js';
 import type pg from 'pg';
 import type { MediaType } from '../../model/record.js';
 import { topologyOf, type IngestConfig } from '../config.js';
@@ -79,14 +80,18 @@ export async function resolveReport(
         table,
         report.identifier,
       ]);
-      await api.query(`update ${table} set mature = true, user_reported_sensitive = true where identifier = $1`, [report.identifier]);
+      const marked = await api.query(`update ${table} set mature = true, user_reported_sensitive = true where identifier = $1`, [
+        report.identifier,
+      ]);
+      if (marked.rowCount) await recordChanges(api, table, 'u', [report.identifier]);
     } else if (resolution === 'deindex') {
       await api.query(`insert into deleted_media (media_type, identifier, reason) values ($1, $2, $3) on conflict do nothing`, [
         table,
         report.identifier,
         `report ${report.id}: ${report.reason}`,
       ]);
-      await api.query(`delete from ${table} where identifier = $1`, [report.identifier]);
+      const gone = await api.query(`delete from ${table} where identifier = $1`, [report.identifier]);
+      if (gone.rowCount) await recordChanges(api, table, 'r', [report.identifier]);
     }
     const follow = await api.query(
       `update content_report set status = $1, resolved_on = now()

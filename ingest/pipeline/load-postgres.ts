@@ -10,7 +10,8 @@ import { IngestError } from '../errors.js';
 
 export const MEDIA_TABLES: Record<MediaType, string[]> = { image: ['image'], audio: ['audio', 'audioset'] };
 
-const staging = (table: string) => `${table}_new`;
+/** The table a refresh loads before it is promoted. */
+export const staging = (table: string) => `${table}_new`;
 
 export async function createStagingTables(client: pg.ClientBase, mediaType: MediaType): Promise<void> {
   for (const table of MEDIA_TABLES[mediaType]) {
@@ -115,7 +116,8 @@ async function renameTable(client: pg.ClientBase, from: string, to: string): Pro
   }
 }
 
-const previous = (table: string) => `${table}_prev`;
+/** The table holding the previous generation's rows, for rollback. */
+export const previous = (table: string) => `${table}_prev`;
 
 export async function tableExists(client: pg.ClientBase, table: string): Promise<boolean> {
   const { rows } = await client.query<{ t: string | null }>(`select to_regclass($1)::text as t`, [table]);

@@ -16,6 +16,9 @@ import type { Placement } from '../shards/placement.js';
 import { PlacementPusher } from '../shards/pushers.js';
 import type { ProgressTracker } from '../tasks/progress.js';
 import { cleanBatch, countSkip, type SkippedRow } from './clean.js';
+import type { MediaRecord } from '../../model/record.js';
+import { recordChanges } from '../generations/changes.js';
+import { withTransaction } from '../transaction.js';
 import { loadRecords } from './load-postgres.js';
 import { documentLine } from './serialise.js';
 
@@ -99,17 +102,58 @@ async function pushAll(
       if (record.source) stats.sources.set(record.source, (stats.sources.get(record.source) ?? 0) + 1);
     }
     stats.read += rows.length;
-    stats.loaded += await loadRecords(api, mediaType, batch.records, { live: opts.live });
+    stats.loaded += opts.live ? await loadLive(api, mediaType, batch.records) : await loadRecords(api, mediaType, batch.records);
     // Images carry the dominant colours the colour job stored (one query per batch).
     const colors = mediaType === 'image' ? await storedColors(api, batch.records as ImageRecord[]) : null;
     for (const record of batch.records)
       await pusher.add(record.identifier, documentLine(mediaType, record, colors?.get(record.identifier)));
     if (opts.live && batch.removals.length) {
-      await api.query(`delete from ${mediaType} where identifier = any($1::uuid[])`, [batch.removals]);
+      await removeLive(api, mediaType, batch.removals);
       await pusher.remove(batch.removals);
       stats.removed += batch.removals.length;
     }
     progress.update({ read: stats.read, loaded: stats.loaded, skipped: stats.skipped });
   }
   await pusher.finish();
+}
+
+/** An update's batch into the live tables, its ids in the change feed (added or updated), in one transaction. */
+async function loadLive(api: pg.ClientBase, mediaType: MediaType, records: MediaRecord[]): Promise<number> {
+  return withTransaction(api, async () => {
+    const ids = [...new Set(records.map((r) => r.identifier))];
+    const { rows } = await api.query<{ id: string }>(`select identifier::text as id from ${mediaType} where identifier = any($1::uuid[])`, [
+      ids,
+    ]);
+    const existing = new Set(rows.map((r) => r.id));
+    const loaded = await loadRecords(api, mediaType, records, { live: true });
+    await recordChanges(
+      api,
+      mediaType,
+      'a',
+      ids.filter((id) => !existing.has(id)),
+    );
+    await recordChanges(
+      api,
+      mediaType,
+      'u',
+      ids.filter((id) => existing.has(id)),
+    );
+    return loaded;
+  });
+}
+
+/** Deletes an update's removals from the live table; those that were there go to the change feed. */
+async function removeLive(api: pg.ClientBase, mediaType: MediaType, ids: string[]): Promise<void> {
+  await withTransaction(api, async () => {
+    const { rows } = await api.query<{ id: string }>(
+      `delete from ${mediaType} where identifier = any($1::uuid[]) returning identifier::text as id`,
+      [ids],
+    );
+    await recordChanges(
+      api,
+      mediaType,
+      'r',
+      rows.map((r) => r.id),
+    );
+  });
 }

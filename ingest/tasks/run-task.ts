@@ -4,7 +4,7 @@
  */
 import pg from 'pg';
 import type { MediaType } from '../../model/record.js';
-import { topologyOf, type IngestConfig } from '../config.js';
+import { DEFAULT_CHANGE_RETENTION_DAYS, topologyOf, type IngestConfig } from '../config.js';
 import { MeiliAdmin } from '../meili-admin.js';
 import { applyNetwork } from '../shards/network.js';
 import type { LivePointer } from '../../model/search-index.js';
@@ -12,6 +12,7 @@ import { checkNodes } from '../shards/topology.js';
 import { bumpCacheGeneration } from './notify-worker.js';
 import type { ProgressListener } from './progress.js';
 import { refresh, type RefreshStats } from '../generations/refresh.js';
+import { pruneChanges } from '../generations/changes.js';
 import { rollback, type RollbackResult } from '../generations/rollback.js';
 import { fileSource } from '../sources/files.js';
 import { chainSources } from '../sources/source.js';
@@ -72,6 +73,8 @@ export async function runTask(config: IngestConfig, action: TaskAction, mediaTyp
     // One refresh, update or rollback per media type at a time, across processes.
     const { rows } = await api.query<{ locked: boolean }>('select pg_try_advisory_lock($1) as locked', [TASK_LOCKS[mediaType]]);
     if (!rows[0].locked) throw new IngestError(`another refresh, update or rollback of ${mediaType} is running; try again when it ends`);
+    // The change feed keeps `changeRetentionDays`; every task trims it first.
+    await pruneChanges(api, mediaType, config.changeRetentionDays ?? DEFAULT_CHANGE_RETENTION_DAYS);
     const layout = { mediaType, meili, topology, indexPrefix: config.indexPrefix, onLive };
     if (action === 'rollback') return await rollback({ ...layout, api });
     const files = opts.files ?? [];

@@ -37,6 +37,15 @@ async function generationOf(kv: KVNamespace, scope: CacheScope): Promise<string>
   return `${image}.${audio}`;
 }
 
+/**
+ * The served data's generation token as the ingest last bumped it (a refresh, update,
+ * rollback or moderation), `'0'` without KV: what cache keys and search cursors carry.
+ */
+export function servedGeneration(c: Context<AppEnv>, mediaType: MediaType): Promise<string> {
+  const kv = c.env.SEARCH_CACHE;
+  return kv ? currentGeneration(kv, mediaType) : Promise.resolve('0');
+}
+
 /** Forget the memo (after this isolate itself bumped the generation). */
 export function forgetGeneration(mediaType: MediaType): void {
   generationMemo.delete(mediaType);

@@ -11,7 +11,8 @@ import type { SearchQuery } from '../routes/media/schema.js';
 import { shapeFacets, type FacetCounts } from './facets.js';
 import type { MeiliSearchResponse, SearchEngine } from './meili.js';
 import { liveWindow, type LinkVerdicts, type Ranking } from './live-window.js';
-import { buildSearchPlan, runPlan, type Collection, type RankedWindow } from './query.js';
+import type { CursorPosition, Walk } from './cursor.js';
+import { afterFilter, buildSearchPlan, isBrowse, keysetOf, runPlan, type Collection, type RankedWindow, type SearchPlan } from './query.js';
 import { correctedQuery } from './suggest.js';
 
 export interface SearchEnvelope<R = ImageResult | AudioResult> {
@@ -24,6 +25,8 @@ export interface SearchEnvelope<R = ImageResult | AudioResult> {
   facets?: FacetCounts;
   /** Only when a `q` search found nothing and a corrected query finds works (issue #20). */
   suggestion?: string;
+  /** Key holders on the search route, when more results exist (issue #18, cursor.ts). */
+  next_cursor?: string;
 }
 
 export interface SearchContext {
@@ -36,6 +39,8 @@ export interface SearchContext {
   peaksFor?: (ids: string[]) => Promise<Map<string, number[]>>;
   /** Link verdicts for `filter_dead=true`; without them no result is checked. */
   links?: LinkVerdicts;
+  /** Cursor paging (key holders on the search route); without it no `next_cursor`. */
+  walk?: Walk;
 }
 
 /** Maps `_matchesPosition` keys (`tag_names.3`, `title`) to Openverse's field names. */
@@ -63,19 +68,33 @@ export function envelope<R>(total: number, page: number, pageSize: number, resul
 
 export async function searchMedia(mediaType: MediaType, params: SearchQuery, ctx: SearchContext): Promise<SearchEnvelope> {
   const opts = { authenticated: ctx.authenticated, collection: ctx.collection };
-  const plan = buildSearchPlan(mediaType, params, opts);
+  let plan = buildSearchPlan(mediaType, params, opts);
+  const browse = isBrowse(params);
+  const from = ctx.walk?.from;
+  // A keyset cursor resumes a browse after its last keys, from the first page of the rest.
+  if (from && 'after' in from) plan = resumeAfter(plan, from.after);
+  const page = from ? ('page' in from ? from.page : 1) : params.page;
   const index = liveIndexName(mediaType, ctx.indexPrefix);
   const ranking: Ranking<Hit> = (window, withFacets) =>
     runPlan<SearchDocument>(ctx.engine, index, withFacets ? plan : { ...plan, facets: undefined }, window);
-  const found = await rankedPage(ranking, params, ctx);
+  const found = await rankedPage(ranking, { ...params, page }, ctx);
   const results = await serialize(found.hits, () => mediaType, params, ctx);
-  return answer(found, results, params, {
-    engine: ctx.engine,
-    indexes: [index],
-    // The same search (filters and all) with the corrected query: a count only.
-    finds: async (q) =>
-      (await runPlan(ctx.engine, index, buildSearchPlan(mediaType, { ...params, q }, opts), { offset: 0, limit: 0 })).total > 0,
-  });
+  let body: SearchEnvelope;
+  if (from) {
+    body = walkEnvelope(found.total, from.n, page, params.page_size, results, browse);
+    if (params.facets?.length) body.facets = shapeFacets(found.facets, params.facets, params.facet_limit);
+  } else {
+    body = await answer(found, results, params, {
+      engine: ctx.engine,
+      indexes: [index],
+      // The same search (filters and all) with the corrected query: a count only.
+      finds: async (q) =>
+        (await runPlan(ctx.engine, index, buildSearchPlan(mediaType, { ...params, q }, opts), { offset: 0, limit: 0 })).total > 0,
+    });
+  }
+  if (!ctx.walk) return body;
+  const next = nextPosition(plan, browse, { n: from?.n ?? page, page, pageSize: params.page_size, total: found.total, hits: found.hits });
+  return next ? { ...body, next_cursor: await ctx.walk.mint(next) } : body;
 }
 
 type Hit = MeiliSearchResponse<SearchDocument>['hits'][number];
@@ -128,4 +147,49 @@ export async function answer<R>(
     if (suggestion !== undefined) body.suggestion = suggestion;
   }
   return body;
+}
+
+/** A browse narrowed to what follows `after` (sort key, id) in its order. */
+function resumeAfter(plan: SearchPlan, [value, id]: [number, string]): SearchPlan {
+  const filter = [...(plan.request.filter ?? []), afterFilter(plan.request, value, id)];
+  return { ...plan, request: { ...plan.request, filter } };
+}
+
+/**
+ * Where the walk goes next, if more results may exist: after the last hit's keys
+ * (browse), or the next page while the engine still ranks (text, `MAX_RESULT_WINDOW`).
+ * A browse whose count reached the engine's cap may have more: its last page can come
+ * back empty, without a cursor.
+ */
+function nextPosition(
+  plan: SearchPlan,
+  browse: boolean,
+  at: { n: number; page: number; pageSize: number; total: number; hits: { id: string }[] },
+): CursorPosition | null {
+  const seen = (at.page - 1) * at.pageSize + at.hits.length;
+  if (browse) {
+    const last = at.hits.at(-1) as unknown as Record<string, unknown> | undefined;
+    if (!last || (at.total <= seen && at.total < MAX_RESULT_WINDOW)) return null;
+    return { n: at.n + 1, after: [last[keysetOf(plan.request).field] as number, last.id as string] };
+  }
+  if (at.page * at.pageSize >= Math.min(at.total, MAX_RESULT_WINDOW) || at.hits.length === 0) return null;
+  return { n: at.n + 1, page: at.page + 1 };
+}
+
+/**
+ * The envelope of a page reached by cursor: `page` is the walk's page number;
+ * `result_count` counts (capped) results from this page on for a browse, or from the
+ * first for a text search; `page_count` adds to `page` the pages those still fill.
+ */
+function walkEnvelope(
+  total: number,
+  n: number,
+  page: number,
+  pageSize: number,
+  results: SearchEnvelope['results'],
+  browse: boolean,
+): SearchEnvelope {
+  const resultCount = Math.min(total, MAX_RESULT_WINDOW);
+  const ahead = Math.max(0, (browse ? resultCount : resultCount - (page - 1) * pageSize) - pageSize);
+  return { result_count: resultCount, page_count: n + Math.ceil(ahead / pageSize), page_size: pageSize, page: n, results };
 }

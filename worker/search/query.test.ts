@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ImageSearchQuerySchema } from '../routes/media/schema.js';
-import { buildSearchPlan, fieldTerms, MAX_UNION_MEMBERS, OTHER_LANGUAGES_WEIGHT, quote } from './query.js';
+import { afterFilter, buildSearchPlan, fieldTerms, MAX_UNION_MEMBERS, OTHER_LANGUAGES_WEIGHT, quote } from './query.js';
 
 const parse = (query: Record<string, string>) => ImageSearchQuerySchema.parse(query);
 
@@ -28,10 +28,20 @@ describe('buildSearchRequest', () => {
     expect(req.filter).toEqual(['license IN ["by", "cc0"]', 'source IN ["a\\"b"]', 'size IN ["small"]']);
   });
 
-  it('sorts by date only for authenticated callers', () => {
-    const params = parse({ unstable__sort_by: 'indexed_on', unstable__sort_dir: 'asc' });
-    expect(buildSearchRequest('image', params, { authenticated: true }).sort).toEqual(['indexed_on_ts:asc']);
-    expect(buildSearchRequest('image', params, { authenticated: false }).sort).toBeUndefined();
+  it('sorts by date only for authenticated callers; a browse breaks ties by id', () => {
+    const sort = { unstable__sort_by: 'indexed_on', unstable__sort_dir: 'asc' };
+    const params = parse(sort);
+    expect(buildSearchRequest('image', params, { authenticated: true }).sort).toEqual(['indexed_on_ts:asc', 'id:asc']);
+    expect(buildSearchRequest('image', params, { authenticated: false }).sort).toEqual(['popularity:desc', 'id:asc']);
+    expect(buildSearchRequest('image', parse({ ...sort, q: 'sea' }), { authenticated: false }).sort).toBeUndefined();
+    expect(buildSearchRequest('image', parse({ ...sort, q: 'sea' }), { authenticated: true }).sort).toEqual(['indexed_on_ts:asc']);
+  });
+
+  it('resumes a browse after its last keys with a quoted keyset filter', () => {
+    const desc = buildSearchRequest('image', parse({}), { authenticated: false });
+    expect(afterFilter(desc, 12.5, 'a"b')).toBe('(popularity < 12.5 OR (popularity = 12.5 AND id > "a\\"b"))');
+    const asc = buildSearchRequest('image', parse({ unstable__sort_by: 'indexed_on', unstable__sort_dir: 'asc' }), { authenticated: true });
+    expect(afterFilter(asc, 1700000000, 'x')).toBe('(indexed_on_ts > 1700000000 OR (indexed_on_ts = 1700000000 AND id > "x"))');
   });
 
   it('searches only the named fields without q', () => {
@@ -65,7 +75,7 @@ describe('buildSearchRequest', () => {
   it('narrows collections with exact, quoted filters', () => {
     const req = buildSearchRequest('image', parse({}), { authenticated: false, collection: { source: 'flickr', creator: 'Jo "J" Lee' } });
     expect(req.filter).toEqual(['mature = false AND sensitive_text = false', 'source = "flickr"', 'creator = "Jo \\"J\\" Lee"']);
-    expect(req.sort).toEqual(['indexed_on_ts:desc']);
+    expect(req.sort).toEqual(['indexed_on_ts:desc', 'id:asc']);
   });
 
   it('language= doubles each member: narrowed to the language and read as it (full weight), then as it was', () => {

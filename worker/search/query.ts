@@ -37,18 +37,23 @@ export interface QueryOptions {
 /** What every listing hides unless the caller asks for sensitive results: mature works and sensitive text. */
 export const HIDE_SENSITIVE_FILTER = 'mature = false AND sensitive_text = false';
 
+/** The licences `license` and `license_type` allow together; null when neither is given. */
+export function licensesAsked(params: Pick<SearchQuery, 'license' | 'license_type'>): readonly string[] | null {
+  if (!params.license && !params.license_type) return null;
+  let licenses: readonly string[] = params.license ?? LICENSE_SLUGS;
+  if (params.license_type) {
+    const allowed = licensesForTypes(params.license_type as LicenseType[]);
+    licenses = licenses.filter((l) => (allowed as readonly string[]).includes(l));
+  }
+  return licenses;
+}
+
 export function buildFilters(params: SearchQuery, collection?: Collection): string[] {
   const filters: string[] = [];
   if (!params.mature && !params.unstable__include_sensitive_results) filters.push(HIDE_SENSITIVE_FILTER);
-  if (params.license || params.license_type) {
-    let licenses: readonly string[] = params.license ?? LICENSE_SLUGS;
-    if (params.license_type) {
-      const allowed = licensesForTypes(params.license_type as LicenseType[]);
-      licenses = licenses.filter((l) => (allowed as readonly string[]).includes(l));
-    }
-    // An empty intersection matches nothing, as it should.
-    filters.push(licenses.length ? anyOf('license', licenses) : 'license IS NULL AND license IS NOT NULL');
-  }
+  const licenses = licensesAsked(params);
+  // An empty intersection matches nothing, as it should.
+  if (licenses) filters.push(licenses.length ? anyOf('license', licenses) : 'license IS NULL AND license IS NOT NULL');
   if (params.source) filters.push(anyOf('source', params.source));
   if (params.excluded_source) filters.push(`source NOT IN [${params.excluded_source.map(quote).join(', ')}]`);
   if (params.extension) filters.push(anyOf('extension', params.extension));
@@ -159,6 +164,11 @@ export function buildSearchPlan(mediaType: MediaType, params: SearchQuery, opts:
     // A collection without a query is browsed newest first.
     request.sort = ['indexed_on_ts:desc'];
   }
+  if (isBrowse(params)) {
+    // A browse's order is total (ties broken by id), so cursor paging can resume it.
+    request.sort = [request.sort?.[0] ?? 'popularity:desc', 'id:asc'];
+    request.attributesToRetrieve!.push(keysetOf(request).field);
+  }
   const facets = params.facets?.length ? { facets: engineFacets(params.facets) } : {};
   let union: UnionMember[] | undefined = alternatives && [
     { request, weight: ALL_TERMS_WEIGHT },
@@ -169,6 +179,27 @@ export function buildSearchPlan(mediaType: MediaType, params: SearchQuery, opts:
   // change nothing but the cost (bench/RESULTS.md, languages, "how much to weigh").
   if (params.language && text.q) union = preferLanguage(union ?? [{ request, weight: ALL_TERMS_WEIGHT }], params.language);
   return union ? { request, union, ...facets } : { request, ...facets };
+}
+
+/** A request without text: every matching work, in the order of a sort key then id. */
+export function isBrowse(params: SearchQuery): boolean {
+  return params.q === undefined && (Object.keys(FIELD_SEARCH) as (keyof typeof FIELD_SEARCH)[]).every((f) => params[f] === undefined);
+}
+
+/** The sort key of a browse's order (`buildSearchPlan` sorts every browse by it, then by id ascending). */
+export function keysetOf(request: MeiliSearchRequest): { field: string; direction: 'asc' | 'desc' } {
+  const [field, direction] = (request.sort?.[0] ?? 'popularity:desc').split(':');
+  return { field, direction: direction === 'asc' ? 'asc' : 'desc' };
+}
+
+/**
+ * The keyset filter of a browse: what comes after a work whose sort key is `value` and
+ * id is `id` in the browse's order. Both come from a signed cursor; the id is quoted.
+ */
+export function afterFilter(request: MeiliSearchRequest, value: number, id: string): string {
+  const { field, direction } = keysetOf(request);
+  const beyond = direction === 'desc' ? '<' : '>';
+  return `(${field} ${beyond} ${value} OR (${field} = ${value} AND id > ${quote(id)}))`;
 }
 
 export type Window = { page: number; hitsPerPage: number } | { offset: number; limit: number };

@@ -8,6 +8,7 @@ import { mediaValidationHook } from '../../validation.js';
 import type { AppEnv } from '../../types.js';
 import { registerCollections } from './collections.js';
 import { registerDetail } from './detail.js';
+import { registerExport } from './export.js';
 import { registerOembed } from './oembed.js';
 import { registerRelated } from './related.js';
 import { registerReport } from './report.js';
@@ -26,6 +27,7 @@ export function createMediaApp(mediaType: MediaType) {
   // otherwise take them and answer 404 for a malformed identifier.
   registerStats(app, mediaType);
   registerSuggest(app, mediaType);
+  registerExport(app, mediaType);
   if (mediaType === 'image') registerOembed(app);
   registerRelated(app, mediaType);
   registerReport(app, mediaType);

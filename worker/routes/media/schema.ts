@@ -190,6 +190,46 @@ export function searchQuerySchemaOf(mediaType: MediaType) {
   return mediaType === 'image' ? ImageSearchQuerySchema : AudioSearchQuerySchema;
 }
 
+/** `cursor` (issue #18): the search route's only, for key holders. */
+const cursorParam = textParam({
+  max: 1000,
+  description:
+    'API keys only (401 without). Continue a search from the `next_cursor` of its previous page, past the 20-page limit: a search without `q` (or `creator`, `title`, `tags`) through every matching work, ordered by popularity (or `unstable__sort_by`) then id; a text search up to the 10000th result. Send the same other parameters (`page` is ignored); another query is a 400. After the catalog changes (a refresh, update or moderation), the cursor is a 410: start again.',
+  example: 'eyJ2IjoxLCJtIjoiaW1hZ2UiLCJnIjoiNy4xNzY1MDAwMDAwMDAwIiwiYiI6IkZ6cUY0ZyIsInAiOnsibiI6MiwicGFnZSI6Mn19.c2lnbmF0dXJl',
+});
+
+/** The search route's parameters: the search parameters and `cursor`. */
+export function searchRouteQuerySchemaOf(mediaType: MediaType) {
+  return searchQuerySchemaOf(mediaType).extend({ cursor: cursorParam });
+}
+
+/**
+ * Bulk export (issue #18): the search filters that are plain columns in Postgres, and
+ * `after` to resume. Text search, `extension`, shapes and lengths are the engine's.
+ */
+const exportParams = {
+  license: commonParams.license,
+  license_type: commonParams.license_type,
+  source: commonParams.source,
+  excluded_source: commonParams.excluded_source,
+  mature: commonParams.mature,
+  unstable__include_sensitive_results: commonParams.unstable__include_sensitive_results,
+  after: z
+    .preprocess(
+      (v) => (Array.isArray(v) ? v[v.length - 1] : v) || undefined,
+      z.string().regex(IDENTIFIER_PATTERN, 'Must be a work identifier (a lowercase UUID v4).').optional(),
+    )
+    .openapi({
+      type: 'string',
+      description: 'Resume: only works whose identifier sorts after this one (the `resume_after` of a trailer, or the last id received).',
+      example: '4bc43a04-ef46-4544-a0c1-63c63f56e276',
+    }),
+};
+
+export function exportQuerySchemaOf(mediaType: MediaType) {
+  return z.object({ ...exportParams, category: searchQuerySchemaOf(mediaType).shape.category });
+}
+
 /** Kept for routes that validate the shared parameters only. */
 export const SearchQuerySchema = ImageSearchQuerySchema;
 
@@ -341,7 +381,16 @@ function envelopeFields<R extends z.ZodType>(result: R) {
 }
 
 export function searchResponseSchemaOf(mediaType: MediaType) {
-  return z.object(envelopeFields(resultSchemaOf(mediaType))).openapi(mediaType === 'image' ? 'ImageSearch' : 'AudioSearch');
+  return z
+    .object({
+      ...envelopeFields(resultSchemaOf(mediaType)),
+      next_cursor: z.string().optional().openapi({
+        description:
+          'Search route, API keys only: present when more results may exist. Send it as `cursor` with the same parameters for the next page.',
+        example: 'eyJ2IjoxLCJtIjoiaW1hZ2UiLCJnIjoiNy4xNzY1MDAwMDAwMDAwIiwiYiI6IkZ6cUY0ZyIsInAiOnsibiI6MiwicGFnZSI6Mn19.c2lnbmF0dXJl',
+      }),
+    })
+    .openapi(mediaType === 'image' ? 'ImageSearch' : 'AudioSearch');
 }
 
 /** A result of `/v1/search/`: `media_type`, then the fields of an image or audio result. */
@@ -399,6 +448,9 @@ export const ERRORS = {
     detail: `Ensure this value is less than or equal to ${MAX_ANONYMOUS_PAGE_SIZE}.`,
   }),
   engineUnavailable: errorResponse('The search engine is unavailable.', { detail: 'The search engine is unavailable. Try again shortly.' }),
+  cursorGone: errorResponse('The catalog changed since the `cursor` was issued: start again from the first page.', {
+    detail: 'The catalog changed since this cursor was issued (a refresh or update): start again from the first page.',
+  }),
   databaseUnavailable: errorResponse('The database is unavailable.', { detail: 'The database is unavailable. Try again shortly.' }),
   notFound: (description: string) => errorResponse(description, { detail: 'Not found.' }),
 };
