@@ -14,6 +14,7 @@
  */
 import http from 'node:http';
 import { parseArgs } from 'node:util';
+import { verifiedToken } from '../harness/load/quota-key.js';
 import { loadAvg, machine, mb, memOf } from '../harness/proc.js';
 import { startPrivateStack } from '../test/reliability/private-stack.js';
 
@@ -64,25 +65,8 @@ try {
     `machine: ${m.cpus} CPUs (${m.cpuModel}), ${m.memoryGiB} GiB, ${m.kernel}; load average ${loadAvg()} (shared: other sessions' tests may run)`,
   );
   const api = stack.apiUrl;
-  const app = (await (
-    await fetch(`${api}/v1/auth_tokens/register/`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ name: 'bench-export', description: 'bench', email: 'b@example.org' }),
-    })
-  ).json()) as { client_id: string; client_secret: string };
-  const token = (await (
-    await fetch(`${api}/v1/auth_tokens/token/`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        grant_type: 'client_credentials',
-        client_id: app.client_id,
-        client_secret: app.client_secret,
-      }).toString(),
-    })
-  ).json()) as { access_token: string };
-  const auth = { Authorization: `Bearer ${token.access_token}` };
+  const token = await verifiedToken(api, stack.databaseUrl, 'bench-export');
+  const auth = { Authorization: `Bearer ${token}` };
 
   const db = await stack.sql();
   const rows = Number((await db.query<{ n: string }>('select count(*)::text as n from image')).rows[0].n);

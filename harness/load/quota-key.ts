@@ -1,5 +1,6 @@
 /**
- * A verified API key for the quota client of a soak run: registered through the API,
+ * A verified API key for a run's keyed client (the soak's quota client, the export
+ * benchmark): registered through the API,
  * verified in the database (what the mailed link does), exchanged for a bearer token.
  */
 import pg from 'pg';
