@@ -4,7 +4,8 @@
  */
 import { describe, expect, inject, it } from 'vitest';
 import { ApiError } from '../errors.js';
-import { createMeiliClient } from './meili.js';
+import { MeilisearchApiError } from 'meilisearch';
+import { createMeiliClient, searchError } from './meili.js';
 
 const engine = (overrides: { url?: string; timeoutMs?: number } = {}) =>
   createMeiliClient({ url: inject('meiliUrl'), apiKey: inject('meiliSearchKey'), timeoutMs: 10_000, ...overrides });
@@ -53,5 +54,33 @@ describe('createMeiliClient', () => {
     const err = await failure(engine({ url: inject('silentUrl'), timeoutMs: 300 }).search(images, { q: 'x' }));
     expect([err.code, err.message]).toEqual(['search_timeout', 'The search engine did not answer in time. Try again shortly.']);
     expect(Date.now() - started).toBeLessThan(5000);
+  });
+  it('a filter or sort of a current option that the live index predates is a 503 saying to refresh; one no index has stays a bug', () => {
+    const refused = (code: string, message: string) =>
+      searchError(
+        new MeilisearchApiError(new Response(null, { status: 400 }), { code, message, type: 'invalid_request', link: '' }),
+      ) as ApiError;
+    for (const [code, message] of [
+      ['invalid_search_filter', 'Attribute `language` is not filterable. Available filterable attribute patterns are: `license`.'],
+      ['invalid_search_filter', 'Attribute `color_names` is not filterable. Available filterable attribute patterns are: `license`.'],
+      ['invalid_search_filter', 'Filter operator `>` is not allowed for the attribute `id`.'],
+      ['invalid_search_sort', 'Attribute `id` is not sortable. Available sortable attributes are: `popularity`.'],
+    ]) {
+      const err = refused(code, message);
+      expect([err.status, err.code], message).toEqual([503, 'search_unavailable']);
+      expect(err.message).toMatch(/next data refresh/);
+    }
+    for (const [code, message] of [
+      ['invalid_search_filter', 'Attribute `title` is not filterable. Available filterable attribute patterns are: `license`.'],
+      ['invalid_search_filter', 'Filter operator `>` is not allowed for the attribute `license`.'],
+      ['invalid_search_sort', 'Attribute `title` is not sortable. Available sortable attributes are: `popularity`.'],
+    ]) {
+      expect(refused(code, message).code, message).toBe('search_failed');
+    }
+  });
+
+  it('the real engine refuses a comparison on an equality-only attribute: a bug of ours, search_failed', async () => {
+    const err = await failure(engine().search(images, { q: '', filter: ['license > "a"'] }));
+    expect(err.code).toBe('search_failed');
   });
 });

@@ -5,6 +5,7 @@
  * 502/503/504 API errors. No other Worker module speaks to Meilisearch.
  */
 import { Index, Meilisearch, MeilisearchApiError, MeilisearchRequestError, type Config, type SearchParams } from 'meilisearch';
+import { KEYSET_FIELDS, indexSettings } from '../../model/search-index.js';
 import { ApiError } from '../errors.js';
 
 export interface MeiliSearchRequest {
@@ -164,6 +165,21 @@ export function federationFacets(facets?: Record<string, string[]>) {
 }
 
 /** The client's failures as API errors; anything else (a bug) is rethrown as is. */
+/**
+ * Whether the engine refused an attribute that today's index settings do support (so
+ * the live index was built by an older ingest), rather than one no index has (a bug).
+ */
+export function predatesSettings(message: string): boolean {
+  const attribute = /attribute `([^`]+)`/i.exec(message)?.[1];
+  if (!attribute) return false;
+  const settings = [indexSettings('image'), indexSettings('audio')];
+  if (/is not allowed/.test(message)) return (KEYSET_FIELDS as readonly string[]).includes(attribute);
+  if (/is not sortable/.test(message)) return settings.some((s) => s.sortableAttributes.includes(attribute));
+  if (/is not filterable/.test(message))
+    return settings.some((s) => s.filterableAttributes.some((f) => f.attributePatterns.includes(attribute)));
+  return false;
+}
+
 export function searchError(err: unknown): unknown {
   if (err instanceof MeilisearchApiError) {
     const status = err.response.status;
@@ -172,6 +188,14 @@ export function searchError(err: unknown): unknown {
       return new ApiError('search_unavailable', 'The search index is not built yet. Run a data refresh (`npm run ingest -- refresh`).');
     }
     if (status >= 500) return new ApiError('search_unavailable', 'The search engine failed. Try again shortly.');
+    // An index built before a feature (colours, languages, cursor keys) lacks its
+    // filterable or sortable attribute until the next refresh: the operator's to fix.
+    if ((code === 'invalid_search_filter' || code === 'invalid_search_sort') && predatesSettings(err.cause?.message ?? '')) {
+      return new ApiError(
+        'search_unavailable',
+        'The live search index predates this search option: it works after the next data refresh (`npm run ingest -- refresh`).',
+      );
+    }
     // A 4xx from the engine means the Worker built a bad request: a bug, not the caller's.
     return new ApiError('search_failed', `The search engine rejected the query (${code ?? status}).`);
   }
