@@ -121,7 +121,9 @@ export function registerExport(app: OpenAPIHono<AppEnv>, mediaType: MediaType) {
     if (gzip) headers.set('Content-Encoding', 'gzip');
     // `manual`: the body is already compressed; the runtime must not encode it again.
     const stream = gzip ? body.pipeThrough(new CompressionStream('gzip')) : body;
-    // A raw Response: `c.body` cannot say `encodeBody`; the route's types describe JSON bodies.
+    // A raw Response: `c.body` cannot say `encodeBody`. The cast is the one a handler
+    // needs: @hono/zod-openapi 1.6 types `application/x-ndjson` (an `application/…json`
+    // that is not JSON) as a response no value can have (`never`).
     return new Response(stream, { status: 200, headers, encodeBody: 'manual' }) as never;
   });
   return app;
