@@ -57,6 +57,7 @@ describe('colour palette', () => {
     expect(colorNamesOf(' gray ')).toEqual(['gray']);
     expect(colorNamesOf('#336699')).toEqual(['blue']);
     expect(colorNamesOf('#FFC0CB')).toEqual(['pink', 'white']);
-    for (const bad of ['grey', 'magenta', '336699', '#12', 'red,blue', '']) expect(colorNamesOf(bad), bad).toBeNull();
+    for (const bad of ['grey', 'magenta', '336699', '#12', 'red,blue', '', 'constructor', 'toString', '__proto__'])
+      expect(colorNamesOf(bad), bad).toBeNull();
   });
 });

@@ -93,7 +93,7 @@ export function nearestNames(rgb: Rgb): ColorName[] {
  */
 export function colorNamesOf(value: string): ColorName[] | null {
   const lower = value.trim().toLowerCase();
-  if (lower in PALETTE) return [lower as ColorName];
+  if (Object.hasOwn(PALETTE, lower)) return [lower as ColorName];
   const rgb = parseHex(lower);
   return rgb ? nearestNames(rgb) : null;
 }

@@ -65,4 +65,12 @@ describe('dominant colours', () => {
     const jpeg = renderImage(randomUUID(), 'jpg', 200, 200).body;
     expect(() => dominantColors(jpeg.subarray(0, 300))).toThrow(/cannot decode the JPEG image/);
   });
+
+  it('refuse a PNG whose header claims too many pixels before inflating it (a decompression bomb)', () => {
+    // A real 1×1 PNG, its IHDR rewritten to 40,000 × 40,000 (6.4 GB of RGBA if decoded).
+    const png = Buffer.from(encodePng({ width: 1, height: 1, data: new Uint8Array([255, 0, 0, 255]), channels: 4 }));
+    png.writeUInt32BE(40_000, 16);
+    png.writeUInt32BE(40_000, 20);
+    expect(() => dominantColors(png)).toThrow('image too large (40000 × 40000)');
+  });
 });

@@ -90,8 +90,11 @@ export function decodeImage(bytes: Buffer): Pixels {
       return interleaved(img.width, img.height, 4, img.data);
     }
     if (kind === 'png') {
+      // The header's size first: decoding inflates the whole image (a small file can
+      // claim 40,000 × 40,000 pixels).
+      const [width, height] = [bytes.readUInt32BE(16), bytes.readUInt32BE(20)];
+      if (width * height > MAX_MEGAPIXELS * 1e6) throw new IngestError(`image too large (${width} × ${height})`);
       const png = decodePng(bytes);
-      if (png.width * png.height > MAX_MEGAPIXELS * 1e6) throw new IngestError(`image too large (${png.width} × ${png.height})`);
       return pngPixels(png);
     }
     if (kind === 'gif') {

@@ -96,6 +96,9 @@ export async function cachedJson<T>(
     // search's CPU.
     c.header('ETag', `"${etag ?? (await etagOf(body))}"`);
     c.header('Cache-Control', shared ? PUBLIC_CACHE_CONTROL[opts.kind] : 'private, no-store');
+    // A key holder's answer differs from the anonymous one (`next_cursor`): HTTP caches
+    // must keep them apart, as the KV keys do.
+    if (shared) c.header('Vary', 'Authorization', { append: true });
     c.header('Content-Type', 'application/json; charset=UTF-8');
     return typed(c.body(body, 200));
   };

@@ -92,7 +92,8 @@ export async function searchMedia(mediaType: MediaType, params: SearchQuery, ctx
         (await runPlan(ctx.engine, index, buildSearchPlan(mediaType, { ...params, q }, opts), { offset: 0, limit: 0 })).total > 0,
     });
   }
-  if (!ctx.walk) return body;
+  // A sharded answer missing a shard would carry the walk past works it never saw.
+  if (!ctx.walk || partial(ctx.engine)) return body;
   const next = nextPosition(plan, browse, { n: from?.n ?? page, page, pageSize: params.page_size, total: found.total, hits: found.hits });
   return next ? { ...body, next_cursor: await ctx.walk.mint(next) } : body;
 }
@@ -147,6 +148,11 @@ export async function answer<R>(
     if (suggestion !== undefined) body.suggestion = suggestion;
   }
   return body;
+}
+
+/** Whether the engine left shards out of this request's answers (network.ts `missing`). */
+function partial(engine: SearchEngine): boolean {
+  return ((engine as { missing?: ReadonlySet<string> }).missing?.size ?? 0) > 0;
 }
 
 /** A browse narrowed to what follows `after` (sort key, id) in its order. */

@@ -19,7 +19,7 @@ export const MAX_SUGGESTIONS = 10;
 /** Hits read per suggestion query: enough to count words, few enough to stay cheap. */
 export const SUGGEST_HITS = 40;
 /** Words of a query a correction looks at (one engine query each). */
-const MAX_CORRECTED_WORDS = 8;
+const MAX_CORRECTED_WORDS = 3;
 
 const SUGGEST_FIELDS = TEXT_FIELDS.filter((f) => f !== 'description');
 

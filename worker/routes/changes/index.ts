@@ -135,6 +135,11 @@ export function createChangesApp() {
       }
     }
     const rows = since === undefined ? [] : await changesAfter(db, mediaType, seq, limit + 1);
+    // A prune that committed between the check above and this read took rows the token
+    // still needed: the answer would skip them, so it is the same 410.
+    if (since !== undefined && seq < (await prunedThrough(db, mediaType))) {
+      throw new ApiError('gone', 'Changes this old are no longer kept: export again and follow the feed from a new token.');
+    }
     const page = rows.slice(0, limit);
     const next = page.length ? page[page.length - 1].seq : seq;
     c.header('Cache-Control', 'no-store');
