@@ -77,3 +77,14 @@ export async function keyHeader(): Promise<{ Authorization: string }> {
   });
   return { Authorization: `Bearer ${t.access_token}` };
 }
+
+/** Variables that point the Worker at the fixture's three-shard copy (test/network-copy.ts). */
+export function shardedEngineVars(): Record<string, string> {
+  const network = inject('network');
+  return {
+    MEILI_URL: network.urls.join(','),
+    MEILI_SEARCH_KEY: network.searchKey,
+    MEILI_NETWORK: 'true',
+    INDEX_PREFIX: network.indexPrefix,
+  };
+}

@@ -6,7 +6,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { fetchWith, keyHeader, withDb } from '../test-helpers.js';
+import { fetchWith, keyHeader, shardedEngineVars, withDb } from '../test-helpers.js';
 
 const SECRET = 'test-ingest-secret-0123456789';
 // Walks make hundreds of requests with one key: its budget is lifted here.
@@ -85,20 +85,13 @@ describe('cursor paging of a browse', () => {
   });
 
   it('on a three-shard network gives the same works exactly once', async () => {
-    const network = inject('network');
-    const NETWORK = {
-      ...UNCACHED,
-      MEILI_URL: network.urls.join(','),
-      MEILI_SEARCH_KEY: network.searchKey,
-      MEILI_NETWORK: 'true',
-      INDEX_PREFIX: network.indexPrefix,
-    };
+    const NETWORK = { ...UNCACHED, ...shardedEngineVars() };
     const res = await fetchWith(
       '/internal/cache-generation',
       {
         method: 'POST',
         headers: { Authorization: `Bearer ${SECRET}`, 'Content-Type': 'application/json' },
-        body: JSON.stringify({ media_type: 'image', generation: `net.${crypto.randomUUID()}`, live: network.live.image }),
+        body: JSON.stringify({ media_type: 'image', generation: `net.${crypto.randomUUID()}`, live: inject('network').live.image }),
       },
       NETWORK,
     );

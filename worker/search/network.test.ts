@@ -7,7 +7,7 @@
  * the first coordinator unreachable (the next one answers).
  */
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { fetchWith } from '../test-helpers.js';
+import { fetchWith, shardedEngineVars } from '../test-helpers.js';
 import { AUDIO_FACETS, IMAGE_FACETS } from './facets.js';
 
 const SECRET = 'test-ingest-secret-0123456789';
@@ -16,13 +16,7 @@ const SORTED_BY_DATE = /\/(?:tag|source)\/[^?]*$/;
 const network = inject('network');
 // No cached copy may answer for either side: every answer here is computed.
 const UNCACHED = { CACHE_FRESH_SECONDS: '0' };
-const NETWORK = {
-  ...UNCACHED,
-  MEILI_URL: network.urls.join(','),
-  MEILI_SEARCH_KEY: network.searchKey,
-  MEILI_NETWORK: 'true',
-  INDEX_PREFIX: network.indexPrefix,
-};
+const NETWORK = { ...UNCACHED, ...shardedEngineVars() };
 
 interface Envelope {
   result_count: number;
