@@ -7,10 +7,13 @@
  * exact and leaves no orphan index on any node.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { type IncomingMessage, request, type ServerResponse, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { expectServedWhole, imageIndexesOn, type NetworkFixture, startNetworkFixture } from '../../test/meili-network.js';
 import { readGeneration } from '../generations/records.js';
+import type { NodeConfig } from './topology.js';
 
 const ROWS = 3000;
 let f: NetworkFixture;
@@ -32,13 +35,13 @@ interface Run {
   started: number;
 }
 
-/** `npm run ingest -- refresh --media image` on the network; `onLine` sees each progress line. */
-function refreshProcess(onLine?: (line: string, run: Run) => void): Run {
+/** `npm run ingest -- refresh --media image` on the network (or on these nodes); `onLine` sees each progress line. */
+function refreshProcess(onLine?: (line: string, run: Run) => void, nodes: NodeConfig[] = f.nodes): Run {
   const child = spawn(process.execPath, ['--import', 'tsx', 'ingest/bin/ingest.ts', 'refresh', '--media', 'image'], {
     env: {
       ...process.env,
       DATABASE_URL: f.database.url,
-      MEILI_NODES: JSON.stringify(f.nodes),
+      MEILI_NODES: JSON.stringify(nodes),
       INDEX_PREFIX: prefix,
       WORKER_URL: f.workerUrl,
       INGEST_SECRET: 'shard-crash-secret-0123456789',
@@ -64,6 +67,58 @@ function refreshProcess(onLine?: (line: string, run: Run) => void): Run {
     if (code && !child.killed) console.error(stderr);
   });
   return run;
+}
+
+interface PushGate {
+  /** The node as the refresh sees it: its URL is the gate's. */
+  node: NodeConfig;
+  /** Resolves when the gate holds the first document push. */
+  holding: Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * A proxy in front of one node that forwards every request until the first document
+ * push and then holds that one and every later one: the refresh can neither finish
+ * (its checks and the switch wait on this node) nor fail (held, not refused) until it
+ * is killed. Held requests are dropped at close, never forwarded.
+ */
+async function gateBeforePush(node: NodeConfig): Promise<PushGate> {
+  const target = new URL(node.url);
+  const held: ServerResponse[] = [];
+  let hold: () => void;
+  const holding = new Promise<void>((resolve) => (hold = resolve));
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    if (held.length || (req.method !== 'GET' && /\/indexes\/[^/]+\/documents/.test(req.url ?? ''))) {
+      held.push(res);
+      hold();
+      return;
+    }
+    const upstream = request(target, { method: req.method, path: req.url, headers: { ...req.headers, host: target.host } }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    upstream.on('error', () => res.destroy());
+    req.pipe(upstream);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    node: { ...node, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` },
+    holding,
+    close: async () => {
+      for (const res of held) res.destroy();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+/** Documents of an index on a node (0 while it does not exist). */
+async function documentsOn(name: string, uid: string): Promise<number> {
+  return f
+    .admin(name)
+    .documentCount(uid)
+    .catch(() => 0);
 }
 
 async function stagingTables(): Promise<number> {
@@ -101,12 +156,28 @@ describe('kill -9 of a refresh on three shards', () => {
 
   it('while it reads and pushes, at several moments: the live generation stays whole, and the next run is exact', async () => {
     const before = (await readGeneration(f.client, 'image'))!;
-    // Once documents are being indexed on the shards, then at moments through the run.
-    const pushing = refreshProcess((line, run) => {
-      if (/ reading .* indexed [1-9]/.test(line)) run.kill();
-    });
-    await pushing.done;
-    expect(pushing.child.signalCode).toBe('SIGKILL');
+    const building = index(Math.max(before.generation, before.previous_generation ?? 0) + 1);
+    // Once documents are indexed on two shards and held on the way to the third (so the
+    // run cannot end by itself first), then at moments through the run.
+    const last = f.nodes.at(-1)!;
+    const gate = await gateBeforePush(last);
+    try {
+      const pushing = refreshProcess(undefined, [...f.nodes.slice(0, -1), gate.node]);
+      await Promise.race([gate.holding, pushing.done]);
+      const deadline = Date.now() + 60_000;
+      const others = f.nodes.slice(0, -1).map((n) => n.name);
+      while ((await Promise.all(others.map((n) => documentsOn(n, building)))).every((n) => n === 0)) {
+        expect(pushing.child.exitCode, 'the refresh ended while its push was held').toBeNull();
+        expect(Date.now(), 'no documents reached the other shards').toBeLessThan(deadline);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      pushing.kill();
+      await pushing.done;
+      expect(pushing.child.signalCode).toBe('SIGKILL');
+      expect(await documentsOn(last.name, building), 'the held shard got nothing').toBe(0);
+    } finally {
+      await gate.close();
+    }
     expect(await expectServedWhole(f)).toBe(served);
     for (const at of [0.15, 0.35, 0.55, 0.75, 0.95]) {
       const run = refreshProcess();
