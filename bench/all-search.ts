@@ -15,6 +15,10 @@
  *   queries: the engine's `processingTimeMs` of the suggestion query (suggest.ts, through
  *   the same engine) and the Worker's wall time of `/v1/{images,audio}/suggest/`
  *   (each query once: no cache).
+ * - the same Worker's deployable bundle in bare workerd (bench/search/bare-workerd.ts:
+ *   the runtime Cloudflare runs, without wrangler dev's proxies): the image search, the
+ *   `/v1/search/` form, the image search with `facets=` every image facet and with the
+ *   issue's seven (no `creator`), and the suggestions.
  *
  * Prints p50/p95 and the ratios against the image search of the same run (target for
  * `/v1/search/`: p50 ≤ 1.5 × the image search + 2 ms); appends a section to
@@ -27,10 +31,13 @@ import { cliOptions, commandLine } from '../harness/args.js';
 import { loadAvg, machine } from '../harness/proc.js';
 import { loadQueries, variant, workerPath, type SearchEntry } from '../harness/queries.js';
 import { ownDatabase, prepareStateDir, startStack, waitUntilIdle } from '../harness/stack.js';
+import { freePort } from '../scripts/stack/ports.js';
 import { buildAllMediaPlan } from '../worker/search/all-search.js';
+import { IMAGE_FACETS } from '../worker/search/facets.js';
 import { createMeiliClient, type SearchEngine } from '../worker/search/meili.js';
 import { buildSearchPlan } from '../worker/search/query.js';
 import { suggest } from '../worker/search/suggest.js';
+import { startBareWorkerd } from './search/bare-workerd.js';
 import { AllSearchQuerySchema, ImageSearchQuerySchema, type SearchQuery } from '../worker/routes/media/schema.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -122,14 +129,29 @@ async function main(): Promise<void> {
   await waitUntilIdle(stack, { databaseUrl: db.url, log });
   log(`stack ready in ${stack.readySeconds.toFixed(1)} s`);
 
+  const bare = await startBareWorkerd({ root: ROOT, stateDir, port: await freePort(), log });
+  cleanups.push(() => bare.stop());
+
   const engine = createMeiliClient({ url: stack.meiliUrl, apiKey: stack.meiliMasterKey, timeoutMs: 10_000 });
   const wall = { image: [] as number[], all: [] as number[] };
+  // Through bare workerd: the same searches, and with facets (every image facet; the seven without `creator`).
+  const facetsAll = IMAGE_FACETS.join(',');
+  const facetsSeven = IMAGE_FACETS.filter((f) => f !== 'creator').join(',');
+  const bareForms = {
+    image: (p: string) => p,
+    all: (p: string) => p.replace('/v1/images/', '/v1/search/'),
+    facetsAll: (p: string) => `${p}&facets=${facetsAll}`,
+    facetsSeven: (p: string) => `${p}&facets=${facetsSeven}`,
+  };
+  type BareForm = keyof typeof bareForms;
+  const bareWall: Record<BareForm, number[]> = { image: [], all: [], facetsAll: [], facetsSeven: [] };
   const raw = { image: [] as number[], all: [] as number[], imageEngine: [] as number[], allEngine: [] as number[] };
   // Warm-up: one pass of each form (variant 0: `filter_dead=false`, as every measured variant).
   for (const s of searches) {
     const imagePath = workerPath('image', variant(s.params, 0));
     await fetchOk(`${stack.apiUrl}${imagePath}`);
     await fetchOk(`${stack.apiUrl}${imagePath.replace('/v1/images/', '/v1/search/')}`);
+    for (const form of Object.values(bareForms)) await fetchOk(`${bare.url}${form(imagePath)}`);
   }
   for (let round = 1; round <= rounds; round++) {
     for (const [i, s] of searches.entries()) {
@@ -162,6 +184,12 @@ async function main(): Promise<void> {
           raw.allEngine.push(r.processingTimeMs);
         }
       }
+      // Bare workerd: the four forms, in an order that rotates.
+      const forms = Object.keys(bareForms) as BareForm[];
+      for (let k = 0; k < forms.length; k++) {
+        const form = forms[(i + round + k) % forms.length];
+        bareWall[form].push((await timed(() => fetchOk(`${bare.url}${bareForms[form](imagePath)}`)))[0]);
+      }
     }
     log(`round ${round}: Worker p50 image ${pct(wall.image, 50).toFixed(1)} ms, all ${pct(wall.all, 50).toFixed(1)} ms`);
   }
@@ -169,6 +197,7 @@ async function main(): Promise<void> {
   // Suggestions: prefixes and typos of the mix's words, each asked once per media type.
   const suggestEngine: number[] = [];
   const suggestWall: number[] = [];
+  const suggestBare: number[] = [];
   const recorder = recording(engine, suggestEngine);
   const typo = (w: string) => w.slice(0, 3) + w.slice(4);
   const inputs = words.flatMap((w, i) => [w.slice(0, 3 + (i % 3)), typo(w)]);
@@ -178,15 +207,18 @@ async function main(): Promise<void> {
     // The Worker: each input once per media type (a cache never answers).
     const media = i % 2 ? 'audio' : 'images';
     suggestWall.push((await timed(() => fetchOk(`${stack.apiUrl}/v1/${media}/suggest/?q=${encodeURIComponent(q)}`)))[0]);
+    suggestBare.push((await timed(() => fetchOk(`${bare.url}/v1/${media}/suggest/?q=${encodeURIComponent(q)}`)))[0]);
   }
 
   const target = 1.5 * pct(wall.image, 50) + 2;
   const rawTarget = 1.5 * pct(raw.image, 50) + 2;
+  const bareTarget = 1.5 * pct(bareWall.image, 50) + 2;
+  const ratio = (xs: number[]) => `${(pct(xs, 50) / pct(bareWall.image, 50)).toFixed(2)}×`;
   const mach = machine();
   const lines = [
     `## ${startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC — one search over all media and suggestions (issue #20), ${docs.toLocaleString('en')} images + ${Math.floor(docs / 4).toLocaleString('en')} tracks`,
     '',
-    `\`${commandLine('bench:all-search')}\`; ${mach.cpus} × ${mach.cpuModel}; load average ${loadAtStart} → ${loadAvg()} (the machine was shared with other work); Meilisearch 1.21.0, one node; the Worker of \`npm start\` (wrangler dev). ${searches.length} \`q\` image searches of bench/queries.json × ${rounds} rounds at concurrency 1, each as \`/v1/images/\` and \`/v1/search/\` with the same parameters, alternated; a new variant of each query every round (no cache answers).`,
+    `\`${commandLine('bench:all-search')}\`; ${mach.cpus} × ${mach.cpuModel}; load average ${loadAtStart} → ${loadAvg()}; Meilisearch 1.21.0, one node; the Worker of \`npm start\` (wrangler dev). ${searches.length} \`q\` image searches of bench/queries.json × ${rounds} rounds at concurrency 1, each as \`/v1/images/\` and \`/v1/search/\` with the same parameters, alternated; a new variant of each query every round (no cache answers).`,
     '',
     '| form | Worker p50 / p95 ms | raw engine wall p50 / p95 ms | engine processingTimeMs p50 / p95 |',
     '|---|---|---|---|',
@@ -196,6 +228,18 @@ async function main(): Promise<void> {
     '',
     `- Target \`/v1/search/\` p50 ≤ 1.5 × image + 2 ms: through the Worker ${target.toFixed(1)} ms → ${pct(wall.all, 50) <= target ? 'met' : 'not met'}; raw engine ${rawTarget.toFixed(1)} ms → ${pct(raw.all, 50) <= rawTarget ? 'met' : 'not met'}.`,
     `- Suggestions (${inputs.length} inputs: prefixes of 3–5 letters and one-letter typos of ${words.length} words of the mix; each on images and audio): engine processingTimeMs p50 / p95 ${fmt(suggestEngine)} ms (${suggestEngine.length} queries); through the Worker p50 / p95 ${fmt(suggestWall)} ms (${suggestWall.length} requests, uncached).`,
+    '',
+    `The deployable Worker in bare workerd (\`wrangler deploy --dry-run\` bundle; bundle ${bare.bundle.upload}), the same searches in the same rounds, four forms in rotating order:`,
+    '',
+    '| form (bare workerd) | p50 / p95 ms | p50 / image search |',
+    '|---|---|---:|',
+    `| image search (baseline) | ${fmt(bareWall.image)} | 1.00× |`,
+    `| /v1/search/ | ${fmt(bareWall.all)} | ${ratio(bareWall.all)} |`,
+    `| image search, \`facets=${facetsAll}\` | ${fmt(bareWall.facetsAll)} | ${ratio(bareWall.facetsAll)} |`,
+    `| image search, \`facets=${facetsSeven}\` | ${fmt(bareWall.facetsSeven)} | ${ratio(bareWall.facetsSeven)} |`,
+    `| suggestions (the inputs above, uncached) | ${fmt(suggestBare)} | — |`,
+    '',
+    `- Targets: \`/v1/search/\` p50 ≤ ${bareTarget.toFixed(1)} ms (1.5 × image + 2) → ${pct(bareWall.all, 50) <= bareTarget ? 'met' : 'not met'}; facets p50 ≤ 2 × image → every facet ${pct(bareWall.facetsAll, 50) <= 2 * pct(bareWall.image, 50) ? 'met' : 'not met'}, the seven ${pct(bareWall.facetsSeven, 50) <= 2 * pct(bareWall.image, 50) ? 'met' : 'not met'}; suggestions p95 < 20 ms → ${pct(suggestBare, 95) < 20 ? 'met' : 'not met'}.`,
     '',
   ];
   console.log(lines.join('\n'));
