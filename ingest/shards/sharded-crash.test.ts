@@ -89,7 +89,8 @@ async function gateBeforePush(node: NodeConfig): Promise<PushGate> {
   let hold: () => void;
   const holding = new Promise<void>((resolve) => (hold = resolve));
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    if (held.length || (req.method !== 'GET' && /\/indexes\/[^/]+\/documents/.test(req.url ?? ''))) {
+    // A document push is the one request with an NDJSON body (MeiliAdmin.addDocuments).
+    if (held.length || req.headers['content-type']?.includes('ndjson')) {
       held.push(res);
       hold();
       return;

@@ -74,7 +74,13 @@ export function registerExport(app: OpenAPIHono<AppEnv>, mediaType: MediaType) {
       503: ERRORS.databaseUnavailable,
     },
   });
-  app.openapi(route, async (c) => {
+  // The document describes `route`; the handler is bound to a twin whose 200 names no
+  // content type: @hono/zod-openapi types `application/x-ndjson` (an `application/…json`
+  // that is not JSON) as a response no value can have, and a route with a body-less
+  // status lets the handler return a plain Response (it needs `encodeBody`).
+  app.openAPIRegistry.registerPath(route);
+  const served = { ...route, hide: true, responses: { ...route.responses, 200: { description: route.responses[200].description } } };
+  app.openapi(served, async (c) => {
     const params = c.req.valid('query');
     const application = c.get('caller')?.application;
     if (!application) throw new ApiError('unauthorized_client', 'Exports need an API key (Authorization: Bearer <token>).');
@@ -119,12 +125,10 @@ export function registerExport(app: OpenAPIHono<AppEnv>, mediaType: MediaType) {
     headers.set('Cache-Control', 'private, no-store');
     headers.set('Vary', 'Accept-Encoding, Authorization');
     if (gzip) headers.set('Content-Encoding', 'gzip');
-    // `manual`: the body is already compressed; the runtime must not encode it again.
+    // `manual`: the body is already compressed; the runtime must not encode it again
+    // (`c.body` cannot say so).
     const stream = gzip ? body.pipeThrough(new CompressionStream('gzip')) : body;
-    // A raw Response: `c.body` cannot say `encodeBody`. The cast is the one a handler
-    // needs: @hono/zod-openapi 1.6 types `application/x-ndjson` (an `application/…json`
-    // that is not JSON) as a response no value can have (`never`).
-    return new Response(stream, { status: 200, headers, encodeBody: 'manual' }) as never;
+    return new Response(stream, { status: 200, headers, encodeBody: 'manual' });
   });
   return app;
 }
