@@ -1148,7 +1148,7 @@ export interface operations {
                 color?: string;
                 /** @description Add each result's dominant colours (`colors`). */
                 colors?: boolean;
-                /** @description Add `facets` to the answer: for each facet listed, the number of matching works per value, over the whole result set (not the page), top `facet_limit` values by count. Comma-separated; one or more of: source, license, license_type, category, extension, creator, aspect_ratio, size. */
+                /** @description Add `facets` to the answer: for each facet listed, the number of matching works per value, over the whole result set (not the page), top `facet_limit` values by count. `creator` has by far the most distinct values: on a broad search over a large catalog it costs several times the search itself (the others little), so ask for it when it will be shown. Comma-separated; one or more of: source, license, license_type, category, extension, creator, aspect_ratio, size. */
                 facets?: string;
                 /** @description API keys only (401 without). Continue a search from the `next_cursor` of its previous page, past the 20-page limit: a search without `q` (or `creator`, `title`, `tags`) through every matching work, ordered by popularity (or `unstable__sort_by`) then id; a text search up to the 10000th result. Send the same other parameters (`page` is ignored); another query is a 400. After the catalog changes (a refresh, update or moderation), the cursor is a 410: start again. */
                 cursor?: string;
@@ -1281,7 +1281,7 @@ export interface operations {
                 color?: string;
                 /** @description Add each result's dominant colours (`colors`). */
                 colors?: boolean;
-                /** @description Add `facets` to the answer: for each facet listed, the number of matching works per value, over the whole result set (not the page), top `facet_limit` values by count. Comma-separated; one or more of: source, license, license_type, category, extension, creator, aspect_ratio, size. */
+                /** @description Add `facets` to the answer: for each facet listed, the number of matching works per value, over the whole result set (not the page), top `facet_limit` values by count. `creator` has by far the most distinct values: on a broad search over a large catalog it costs several times the search itself (the others little), so ask for it when it will be shown. Comma-separated; one or more of: source, license, license_type, category, extension, creator, aspect_ratio, size. */
                 facets?: string;
             };
             header?: never;
@@ -1401,7 +1401,7 @@ export interface operations {
                 color?: string;
                 /** @description Add each result's dominant colours (`colors`). */
                 colors?: boolean;
-                /** @description Add `facets` to the answer: for each facet listed, the number of matching works per value, over the whole result set (not the page), top `facet_limit` values by count. Comma-separated; one or more of: source, license, license_type, category, extension, creator, aspect_ratio, size. */
+                /** @description Add `facets` to the answer: for each facet listed, the number of matching works per value, over the whole result set (not the page), top `facet_limit` values by count. `creator` has by far the most distinct values: on a broad search over a large catalog it costs several times the search itself (the others little), so ask for it when it will be shown. Comma-separated; one or more of: source, license, license_type, category, extension, creator, aspect_ratio, size. */
                 facets?: string;
             };
             header?: never;
@@ -1521,7 +1521,7 @@ export interface operations {
                 color?: string;
                 /** @description Add each result's dominant colours (`colors`). */
                 colors?: boolean;
-                /** @description Add `facets` to the answer: for each facet listed, the number of matching works per value, over the whole result set (not the page), top `facet_limit` values by count. Comma-separated; one or more of: source, license, license_type, category, extension, creator, aspect_ratio, size. */
+                /** @description Add `facets` to the answer: for each facet listed, the number of matching works per value, over the whole result set (not the page), top `facet_limit` values by count. `creator` has by far the most distinct values: on a broad search over a large catalog it costs several times the search itself (the others little), so ask for it when it will be shown. Comma-separated; one or more of: source, license, license_type, category, extension, creator, aspect_ratio, size. */
                 facets?: string;
             };
             header?: never;
@@ -1643,7 +1643,7 @@ export interface operations {
                 color?: string;
                 /** @description Add each result's dominant colours (`colors`). */
                 colors?: boolean;
-                /** @description Add `facets` to the answer: for each facet listed, the number of matching works per value, over the whole result set (not the page), top `facet_limit` values by count. Comma-separated; one or more of: source, license, license_type, category, extension, creator, aspect_ratio, size. */
+                /** @description Add `facets` to the answer: for each facet listed, the number of matching works per value, over the whole result set (not the page), top `facet_limit` values by count. `creator` has by far the most distinct values: on a broad search over a large catalog it costs several times the search itself (the others little), so ask for it when it will be shown. Comma-separated; one or more of: source, license, license_type, category, extension, creator, aspect_ratio, size. */
                 facets?: string;
             };
             header?: never;
@@ -1942,7 +1942,7 @@ export interface operations {
                 color?: string;
                 /** @description Add each result's dominant colours (`colors`). */
                 colors?: boolean;
-                /** @description Add `facets` to the answer: for each facet listed, the number of matching works per value, over the whole result set (not the page), top `facet_limit` values by count. Comma-separated; one or more of: source, license, license_type, category, extension, creator, aspect_ratio, size. */
+                /** @description Add `facets` to the answer: for each facet listed, the number of matching works per value, over the whole result set (not the page), top `facet_limit` values by count. `creator` has by far the most distinct values: on a broad search over a large catalog it costs several times the search itself (the others little), so ask for it when it will be shown. Comma-separated; one or more of: source, license, license_type, category, extension, creator, aspect_ratio, size. */
                 facets?: string;
                 /** @description The link to an image: its identifier, or any URL ending in it (`https://wordpress.org/openverse/photos/<id>`); the scheme and one trailing slash are optional. */
                 url: string;
@@ -2094,7 +2094,7 @@ export interface operations {
                 color?: string;
                 /** @description Add each result's dominant colours (`colors`). */
                 colors?: boolean;
-                /** @description Add `facets` to the answer: for each facet listed, the number of matching works per value, over the whole result set (not the page), top `facet_limit` values by count. Comma-separated; one or more of: source, license, license_type, category, extension, creator, aspect_ratio, size. */
+                /** @description Add `facets` to the answer: for each facet listed, the number of matching works per value, over the whole result set (not the page), top `facet_limit` values by count. `creator` has by far the most distinct values: on a broad search over a large catalog it costs several times the search itself (the others little), so ask for it when it will be shown. Comma-separated; one or more of: source, license, license_type, category, extension, creator, aspect_ratio, size. */
                 facets?: string;
             };
             header?: never;
@@ -2385,7 +2385,7 @@ export interface operations {
                 color?: string;
                 /** @description Add each result's dominant colours (`colors`). */
                 colors?: boolean;
-                /** @description Add `facets` to the answer: for each facet listed, the number of matching works per value, over the whole result set (not the page), top `facet_limit` values by count. Comma-separated; one or more of: source, license, license_type, category, extension, creator, aspect_ratio, size. */
+                /** @description Add `facets` to the answer: for each facet listed, the number of matching works per value, over the whole result set (not the page), top `facet_limit` values by count. `creator` has by far the most distinct values: on a broad search over a large catalog it costs several times the search itself (the others little), so ask for it when it will be shown. Comma-separated; one or more of: source, license, license_type, category, extension, creator, aspect_ratio, size. */
                 facets?: string;
             };
             header?: never;
@@ -2515,7 +2515,7 @@ export interface operations {
                 length?: string;
                 /** @description Add stored waveform peaks to each result. */
                 peaks?: boolean;
-                /** @description Add `facets` to the answer: for each facet listed, the number of matching works per value, over the whole result set (not the page), top `facet_limit` values by count. Comma-separated; one or more of: source, license, license_type, category, extension, creator, length. */
+                /** @description Add `facets` to the answer: for each facet listed, the number of matching works per value, over the whole result set (not the page), top `facet_limit` values by count. `creator` has by far the most distinct values: on a broad search over a large catalog it costs several times the search itself (the others little), so ask for it when it will be shown. Comma-separated; one or more of: source, license, license_type, category, extension, creator, length. */
                 facets?: string;
                 /** @description API keys only (401 without). Continue a search from the `next_cursor` of its previous page, past the 20-page limit: a search without `q` (or `creator`, `title`, `tags`) through every matching work, ordered by popularity (or `unstable__sort_by`) then id; a text search up to the 10000th result. Send the same other parameters (`page` is ignored); another query is a 400. After the catalog changes (a refresh, update or moderation), the cursor is a 410: start again. */
                 cursor?: string;
@@ -2644,7 +2644,7 @@ export interface operations {
                 length?: string;
                 /** @description Add stored waveform peaks to each result. */
                 peaks?: boolean;
-                /** @description Add `facets` to the answer: for each facet listed, the number of matching works per value, over the whole result set (not the page), top `facet_limit` values by count. Comma-separated; one or more of: source, license, license_type, category, extension, creator, length. */
+                /** @description Add `facets` to the answer: for each facet listed, the number of matching works per value, over the whole result set (not the page), top `facet_limit` values by count. `creator` has by far the most distinct values: on a broad search over a large catalog it costs several times the search itself (the others little), so ask for it when it will be shown. Comma-separated; one or more of: source, license, license_type, category, extension, creator, length. */
                 facets?: string;
             };
             header?: never;
@@ -2760,7 +2760,7 @@ export interface operations {
                 length?: string;
                 /** @description Add stored waveform peaks to each result. */
                 peaks?: boolean;
-                /** @description Add `facets` to the answer: for each facet listed, the number of matching works per value, over the whole result set (not the page), top `facet_limit` values by count. Comma-separated; one or more of: source, license, license_type, category, extension, creator, length. */
+                /** @description Add `facets` to the answer: for each facet listed, the number of matching works per value, over the whole result set (not the page), top `facet_limit` values by count. `creator` has by far the most distinct values: on a broad search over a large catalog it costs several times the search itself (the others little), so ask for it when it will be shown. Comma-separated; one or more of: source, license, license_type, category, extension, creator, length. */
                 facets?: string;
             };
             header?: never;
@@ -2876,7 +2876,7 @@ export interface operations {
                 length?: string;
                 /** @description Add stored waveform peaks to each result. */
                 peaks?: boolean;
-                /** @description Add `facets` to the answer: for each facet listed, the number of matching works per value, over the whole result set (not the page), top `facet_limit` values by count. Comma-separated; one or more of: source, license, license_type, category, extension, creator, length. */
+                /** @description Add `facets` to the answer: for each facet listed, the number of matching works per value, over the whole result set (not the page), top `facet_limit` values by count. `creator` has by far the most distinct values: on a broad search over a large catalog it costs several times the search itself (the others little), so ask for it when it will be shown. Comma-separated; one or more of: source, license, license_type, category, extension, creator, length. */
                 facets?: string;
             };
             header?: never;
@@ -2994,7 +2994,7 @@ export interface operations {
                 length?: string;
                 /** @description Add stored waveform peaks to each result. */
                 peaks?: boolean;
-                /** @description Add `facets` to the answer: for each facet listed, the number of matching works per value, over the whole result set (not the page), top `facet_limit` values by count. Comma-separated; one or more of: source, license, license_type, category, extension, creator, length. */
+                /** @description Add `facets` to the answer: for each facet listed, the number of matching works per value, over the whole result set (not the page), top `facet_limit` values by count. `creator` has by far the most distinct values: on a broad search over a large catalog it costs several times the search itself (the others little), so ask for it when it will be shown. Comma-separated; one or more of: source, license, license_type, category, extension, creator, length. */
                 facets?: string;
             };
             header?: never;
@@ -3289,7 +3289,7 @@ export interface operations {
                 length?: string;
                 /** @description Add stored waveform peaks to each result. */
                 peaks?: boolean;
-                /** @description Add `facets` to the answer: for each facet listed, the number of matching works per value, over the whole result set (not the page), top `facet_limit` values by count. Comma-separated; one or more of: source, license, license_type, category, extension, creator, length. */
+                /** @description Add `facets` to the answer: for each facet listed, the number of matching works per value, over the whole result set (not the page), top `facet_limit` values by count. `creator` has by far the most distinct values: on a broad search over a large catalog it costs several times the search itself (the others little), so ask for it when it will be shown. Comma-separated; one or more of: source, license, license_type, category, extension, creator, length. */
                 facets?: string;
             };
             header?: never;
@@ -3576,7 +3576,7 @@ export interface operations {
                 length?: string;
                 /** @description Add stored waveform peaks to each result. */
                 peaks?: boolean;
-                /** @description Add `facets` to the answer: for each facet listed, the number of matching works per value, over the whole result set (not the page), top `facet_limit` values by count. Comma-separated; one or more of: source, license, license_type, category, extension, creator, length. */
+                /** @description Add `facets` to the answer: for each facet listed, the number of matching works per value, over the whole result set (not the page), top `facet_limit` values by count. `creator` has by far the most distinct values: on a broad search over a large catalog it costs several times the search itself (the others little), so ask for it when it will be shown. Comma-separated; one or more of: source, license, license_type, category, extension, creator, length. */
                 facets?: string;
             };
             header?: never;
@@ -3692,7 +3692,7 @@ export interface operations {
                 length?: string;
                 /** @description Add stored waveform peaks to each result. */
                 peaks?: boolean;
-                /** @description Add `facets` to the answer: for each facet listed, the number of matching works per value, over the whole result set (not the page), top `facet_limit` values by count. Comma-separated; one or more of: source, license, license_type, category, extension, creator, length. */
+                /** @description Add `facets` to the answer: for each facet listed, the number of matching works per value, over the whole result set (not the page), top `facet_limit` values by count. `creator` has by far the most distinct values: on a broad search over a large catalog it costs several times the search itself (the others little), so ask for it when it will be shown. Comma-separated; one or more of: source, license, license_type, category, extension, creator, length. */
                 facets?: string;
             };
             header?: never;
@@ -3830,7 +3830,7 @@ export interface operations {
                 length?: string;
                 /** @description Add stored waveform peaks to each audio result. */
                 peaks?: boolean;
-                /** @description Add `facets` to the answer: for each facet listed, the number of matching works per value, over the whole result set (not the page), top `facet_limit` values by count. Comma-separated; one or more of: source, license, license_type, category, extension, creator, aspect_ratio, size, length. */
+                /** @description Add `facets` to the answer: for each facet listed, the number of matching works per value, over the whole result set (not the page), top `facet_limit` values by count. `creator` has by far the most distinct values: on a broad search over a large catalog it costs several times the search itself (the others little), so ask for it when it will be shown. Comma-separated; one or more of: source, license, license_type, category, extension, creator, aspect_ratio, size, length. */
                 facets?: string;
             };
             header?: never;

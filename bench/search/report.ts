@@ -188,7 +188,7 @@ export function probeTable(probes: Probe[], late: { connections: number; logged:
   const rows: (string | number)[][] = [];
   for (const p of probes) {
     for (const [name, x] of [
-      ['Meilisearch GET /health', p.meiliHealth],
+      ['Meilisearch health check', p.meiliHealth],
       ['Worker GET /nope/ (404, no rate limiter)', p.workerNoop],
       [`Worker GET ${LIMITED_NOOP} (400 after the rate limiter)`, p.workerNoopLimited],
       ['Worker GET /nope/ direct to its workerd', p.directNoop],

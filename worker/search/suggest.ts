@@ -16,8 +16,12 @@ import { HIDE_SENSITIVE_FILTER } from './query.js';
 
 /** Completions answered at most. */
 export const MAX_SUGGESTIONS = 10;
-/** Hits read per suggestion query: enough to count words, few enough to stay cheap. */
-export const SUGGEST_HITS = 40;
+/**
+ * Hits read per suggestion query: enough to count words, few enough to stay cheap. The
+ * engine's time grows with it (match positions are computed per hit): at 1M images, 40
+ * hits took 7–8 ms p50 / 11–17 ms p95, 20 hits 4 / 7 (bench/RESULTS.md, suggestions at 1M).
+ */
+export const SUGGEST_HITS = 20;
 /** Words of a query a correction looks at (one engine query each). */
 const MAX_CORRECTED_WORDS = 3;
 
