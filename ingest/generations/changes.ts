@@ -13,9 +13,12 @@ export type ChangeOp = 'a' | 'u' | 'r';
 /**
  * Serialises the change-log writers of a media type until the transaction ends, so
  * `seq`s commit in the order they were taken and a reader never passes one that is
- * still to appear. Call inside the recording transaction.
+ * still to appear. A transaction that writes a media table takes it first, before any
+ * row of that table: a promotion or rollback holds it while it renames the tables, so
+ * taking it after a row lock (as recording at the end would) deadlocks against one.
+ * Taking it again in the same transaction is free.
  */
-async function lockLog(api: pg.ClientBase, mediaType: MediaType): Promise<void> {
+export async function lockChangeLog(api: pg.ClientBase, mediaType: MediaType): Promise<void> {
   await api.query(`select pg_advisory_xact_lock(hashtext('change_log:' || $1))`, [mediaType]);
 }
 
@@ -34,7 +37,7 @@ export async function recordTableDiff(
   to: string,
   generation: number,
 ): Promise<void> {
-  await lockLog(api, mediaType);
+  await lockChangeLog(api, mediaType);
   await api.query(
     `insert into change_log (media_type, op, identifier, generation)
      select $1::text, 'a', n.identifier, ${GENERATION} from ${to} n where not exists (select 1 from ${from} o where o.identifier = n.identifier)
@@ -49,7 +52,7 @@ export async function recordTableDiff(
 /** Records ids changed in place (an update's batch, a moderation decision). Inside their transaction. */
 export async function recordChanges(api: pg.ClientBase, mediaType: MediaType, op: ChangeOp, ids: readonly string[]): Promise<void> {
   if (ids.length === 0) return;
-  await lockLog(api, mediaType);
+  await lockChangeLog(api, mediaType);
   await api.query(
     `insert into change_log (media_type, op, identifier, generation) select $1::text, $3, id, ${GENERATION} from unnest($4::uuid[]) as id`,
     [mediaType, null, op, ids],

@@ -10,7 +10,7 @@ import type pg from 'pg';
 import type { MediaType } from '../../model/record.js';
 import type { MeiliAdmin } from '../meili-admin.js';
 import { exchangePrevious, previous, staging, swapTables, upsertSources } from '../pipeline/load-postgres.js';
-import { recordTableDiff } from './changes.js';
+import { lockChangeLog, recordTableDiff } from './changes.js';
 import { withTransaction } from '../transaction.js';
 import { clearPending, markPending, noPreviousGeneration, recordPromotion, type GenerationRow, type PromotionRecord } from './records.js';
 
@@ -61,6 +61,7 @@ export async function promoteTables(
   sources = new Map<string, number>(),
 ): Promise<void> {
   await withTransaction(api, async () => {
+    await lockChangeLog(api, mediaType);
     // The change feed: what this generation changes (none for the first: mirrors start from an export).
     if (record.previousGeneration !== null) await recordTableDiff(api, mediaType, mediaType, staging(mediaType), record.generation);
     await swapTables(api, mediaType);

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/node-database.js';
 import type { IngestConfig } from '../config.js';
 import { loadDemoCatalog } from '../demo/load-demo.js';
+import { lockChangeLog } from '../generations/changes.js';
 import { MeiliAdmin } from '../meili-admin.js';
 import { listReports, resolveReport } from './moderation.js';
 import { runTask } from '../tasks/run-task.js';
@@ -113,6 +114,40 @@ describe('moderation', () => {
     } finally {
       await client.query('delete from content_report where id = $1', [rows[0].id]);
     }
+  });
+
+  // A promotion holds the change-log lock from its diff until it renames the tables.
+  // A decision must wait for it before it touches the work's row, or the rename waits
+  // for the decision while the decision waits for the lock: a deadlock.
+  it.skipIf(inject('embeddedPostgres'))('a decision during a promotion waits for it without a deadlock', async () => {
+    const { rows } = await client.query<{ identifier: string }>(
+      'select identifier::text from image where not mature and identifier <> all($1::uuid[]) order by identifier limit 1',
+      [ids],
+    );
+    const id = rows[0].identifier;
+    const promotion = new pg.Client({ connectionString: database.url });
+    await promotion.connect();
+    try {
+      await promotion.query('begin');
+      await lockChangeLog(promotion, 'image');
+      const deciding = resolveReport(client, meili, config, await report(id, 'mature'), 'sensitive');
+      for (let i = 0; ; i++) {
+        const waiting = await promotion.query(
+          "select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event = 'advisory'",
+        );
+        if (waiting.rows[0].n > 0) break;
+        expect(i, 'the decision never waited for the change log').toBeLessThan(300);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      // The rename's lock: granted, since the waiting decision holds no row of the table.
+      await promotion.query("set local lock_timeout = '20s'");
+      await promotion.query('lock table image in access exclusive mode');
+      await promotion.query('rollback');
+      expect(await deciding).toMatchObject({ status: 'mature_filtered' });
+    } finally {
+      await promotion.end();
+    }
+    expect((await client.query('select mature from image where identifier = $1', [id])).rows[0].mature).toBe(true);
   });
 
   it('refuses unknown reports', async () => {

@@ -5,7 +5,7 @@
  * and deleted lists are applied by the ingest). Other pending reports of the same work
  * follow (all of them when deindexed, those with the same reason otherwise).
  */
-import { recordChanges } from '../generations/changes.js';
+import { lockChangeLog, recordChanges } from '../generations/changes.js';
 import type pg from 'pg';
 import type { MediaType } from '../../model/record.js';
 import { topologyOf, type IngestConfig } from '../config.js';
@@ -75,6 +75,8 @@ export async function resolveReport(
   });
   const table = report.media_type;
   const resolved = await withTransaction(api, async () => {
+    // Before the work's row: the lock order of every change-log writer (changes.ts).
+    await lockChangeLog(api, table);
     if (resolution === 'sensitive') {
       await api.query(`insert into sensitive_media (media_type, identifier) values ($1, $2) on conflict do nothing`, [
         table,

@@ -17,7 +17,7 @@ import { PlacementPusher } from '../shards/pushers.js';
 import type { ProgressTracker } from '../tasks/progress.js';
 import { cleanBatch, countSkip, type SkippedRow } from './clean.js';
 import type { MediaRecord } from '../../model/record.js';
-import { recordChanges } from '../generations/changes.js';
+import { lockChangeLog, recordChanges } from '../generations/changes.js';
 import { withTransaction } from '../transaction.js';
 import { loadRecords } from './load-postgres.js';
 import { documentLine } from './serialise.js';
@@ -120,6 +120,7 @@ async function pushAll(
 /** An update's batch into the live tables, its ids in the change feed (added or updated), in one transaction. */
 async function loadLive(api: pg.ClientBase, mediaType: MediaType, records: MediaRecord[]): Promise<number> {
   return withTransaction(api, async () => {
+    await lockChangeLog(api, mediaType);
     const ids = [...new Set(records.map((r) => r.identifier))];
     const { rows } = await api.query<{ id: string }>(`select identifier::text as id from ${mediaType} where identifier = any($1::uuid[])`, [
       ids,
@@ -145,6 +146,7 @@ async function loadLive(api: pg.ClientBase, mediaType: MediaType, records: Media
 /** Deletes an update's removals from the live table; those that were there go to the change feed. */
 async function removeLive(api: pg.ClientBase, mediaType: MediaType, ids: string[]): Promise<void> {
   await withTransaction(api, async () => {
+    await lockChangeLog(api, mediaType);
     const { rows } = await api.query<{ id: string }>(
       `delete from ${mediaType} where identifier = any($1::uuid[]) returning identifier::text as id`,
       [ids],

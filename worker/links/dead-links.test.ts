@@ -12,7 +12,7 @@ import { indexSettings } from '../../model/search-index.js';
 import { randomString } from '../auth/secrets.js';
 import worker from '../index.js';
 import { LINK_CHECK_CRON } from '../scheduled.js';
-import { fetchWith } from '../test-helpers.js';
+import { fetchWith, keyHeader } from '../test-helpers.js';
 import { NO_ANSWER, statusTtlSeconds, UNCONFIRMED } from './liveness.js';
 import { STATUS_KEY_PREFIX, statusKey } from './status-store.js';
 
@@ -39,8 +39,8 @@ interface Work {
 
 let template: Record<string, unknown>;
 
-/** Adds works titled `word` whose URLs are `urls`, ranked in that order (by popularity). */
-async function addWorks(word: string, urls: string[]): Promise<Work[]> {
+/** Adds works titled `word` whose URLs are `urls`, ranked in that order (by popularity), to `index`. */
+async function addWorks(word: string, urls: string[], index = INDEX): Promise<Work[]> {
   const works = urls.map((url, i) => {
     const id = crypto.randomUUID();
     return {
@@ -58,7 +58,7 @@ async function addWorks(word: string, urls: string[]): Promise<Work[]> {
       standardized_popularity: (100 - i * 0.25) / 100,
     };
   });
-  await meili.waitTask(await meili.addDocuments(INDEX, works.map((w) => JSON.stringify(w)).join('\n')));
+  await meili.waitTask(await meili.addDocuments(index, works.map((w) => JSON.stringify(w)).join('\n')));
   return works.map((w) => ({ id: w.id, url: w.url }));
 }
 
@@ -288,5 +288,47 @@ describe('background link checker', () => {
     expect((await served(word)).head).toBe(3);
     await cron({ LINK_PREWARM_MAX_CHECKS: '100' });
     expect((await served(word)).head).toBe(10);
+  });
+});
+
+describe('filter_dead on a cursor walk (issue #18)', () => {
+  // An index of its own: a browse (no query, no filter) walks exactly these works.
+  const prefix = `${PREFIX}walk_`;
+  const index = `${prefix}images`;
+  const walked = { ...SETTLED, INDEX_PREFIX: prefix, CACHE_FRESH_SECONDS: '0', THROTTLE_STANDARD_BURST: '100000/min' };
+
+  beforeAll(async () => {
+    await meili.createIndex(index, indexSettings('image'));
+  });
+  afterAll(async () => {
+    await meili.deleteIndex(index);
+  });
+
+  it('a page left empty by a run of dead works longer than its back-fill still hands on a cursor', async () => {
+    const word = newWord();
+    // 30 works by popularity: 4 live, 16 dead, 10 live. A page of 2 reads at most 13
+    // positions (a window of 4, widened three times by half): the run fills it.
+    const works = await addWorks(
+      word,
+      Array.from({ length: 30 }, (_, i) => status(word, i >= 4 && i < 20 ? 404 : 200, i)),
+      index,
+    );
+    const live = works.filter((_, i) => i < 4 || i >= 20).map((w) => w.id);
+    const headers = await keyHeader();
+    // Every status recorded first (back-fills read recorded statuses only).
+    await search('/v1/images/?page_size=20', walked);
+    expect((await served(word)).head).toBe(30);
+
+    const ids: string[] = [];
+    let url = '/v1/images/?page_size=2';
+    for (let i = 0; i < 30; i++) {
+      const res = await fetchWith(url, { headers }, walked);
+      const body = (await res.json()) as { results: { id: string }[]; next_cursor?: string };
+      expect(res.status).toBe(200);
+      ids.push(...body.results.map((r) => r.id));
+      if (!body.next_cursor) break;
+      url = `/v1/images/?page_size=2&cursor=${encodeURIComponent(body.next_cursor)}`;
+    }
+    expect(ids).toEqual(live);
   });
 });

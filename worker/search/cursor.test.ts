@@ -84,6 +84,15 @@ describe('cursor paging of a browse', () => {
     expect(pages.map((p) => p.page)).toEqual(pages.map((_, i) => i + 1));
   });
 
+  it('facets on every page count the whole result set, not what is left of the walk', async () => {
+    const { license } = await licenceAndIds();
+    const { pages } = await walk(`/v1/images/?license=${license}&mature=true&filter_dead=false&page_size=20&facets=source,category`);
+    expect(pages.length).toBeGreaterThan(2);
+    const first = (pages[0] as Page & { facets: unknown }).facets;
+    expect(Object.keys(first as object)).toEqual(['source', 'category']);
+    for (const page of pages) expect((page as Page & { facets: unknown }).facets).toEqual(first);
+  });
+
   it('on a three-shard network gives the same works exactly once', async () => {
     const NETWORK = { ...UNCACHED, ...shardedEngineVars() };
     const res = await fetchWith(

@@ -39,7 +39,9 @@ export async function liveWindow<Hit extends { id: string; url?: string | null }
   const available = Math.min(total, MAX_RESULT_WINDOW);
   const seen = new Set<string>();
   const live: Hit[] = [];
+  let last: Hit | undefined;
   const keep = async (hits: Hit[]) => {
+    last = hits.at(-1) ?? last;
     // A record without a URL has nothing to show: '' is never fetchable, so it is dropped.
     const verdicts = await links.verdicts(hits.map((h) => h.url ?? ''));
     for (const hit of hits) {
@@ -55,5 +57,10 @@ export async function liveWindow<Hit extends { id: string; url?: string | null }
     await keep(more.hits);
     end = next;
   }
-  return { hits: live.slice(want - pageSize, want), total, ...(first.facets ? { facets: first.facets } : {}) };
+  return {
+    hits: live.slice(want - pageSize, want),
+    total,
+    ...(first.facets ? { facets: first.facets } : {}),
+    scanned: { count: Math.min(end, available), last },
+  };
 }

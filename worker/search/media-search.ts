@@ -68,11 +68,11 @@ export function envelope<R>(total: number, page: number, pageSize: number, resul
 
 export async function searchMedia(mediaType: MediaType, params: SearchQuery, ctx: SearchContext): Promise<SearchEnvelope> {
   const opts = { authenticated: ctx.authenticated, collection: ctx.collection };
-  let plan = buildSearchPlan(mediaType, params, opts);
+  const whole = buildSearchPlan(mediaType, params, opts);
   const browse = isBrowse(params);
   const from = ctx.walk?.from;
   // A keyset cursor resumes a browse after its last keys, from the first page of the rest.
-  if (from && 'after' in from) plan = resumeAfter(plan, from.after);
+  const plan = from && 'after' in from ? resumeAfter(whole, from.after) : whole;
   const page = from ? ('page' in from ? from.page : 1) : params.page;
   const index = liveIndexName(mediaType, ctx.indexPrefix);
   const ranking: Ranking<Hit> = (window, withFacets) =>
@@ -82,7 +82,11 @@ export async function searchMedia(mediaType: MediaType, params: SearchQuery, ctx
   let body: SearchEnvelope;
   if (from) {
     body = walkEnvelope(found.total, from.n, page, params.page_size, results, browse);
-    if (params.facets?.length) body.facets = shapeFacets(found.facets, params.facets, params.facet_limit);
+    if (params.facets?.length) {
+      // Facets count the whole result set: a resumed browse asks without its keyset filter.
+      const counts = plan === whole ? found.facets : (await runPlan(ctx.engine, index, whole, { offset: 0, limit: 0 })).facets;
+      body.facets = shapeFacets(counts, params.facets, params.facet_limit);
+    }
   } else {
     body = await answer(found, results, params, {
       engine: ctx.engine,
@@ -94,7 +98,14 @@ export async function searchMedia(mediaType: MediaType, params: SearchQuery, ctx
   }
   // A sharded answer missing a shard would carry the walk past works it never saw.
   if (!ctx.walk || partial(ctx.engine)) return body;
-  const next = nextPosition(plan, browse, { n: from?.n ?? page, page, pageSize: params.page_size, total: found.total, hits: found.hits });
+  const next = nextPosition(plan, browse, {
+    n: from?.n ?? page,
+    page,
+    pageSize: params.page_size,
+    total: found.total,
+    hits: found.hits,
+    scanned: found.scanned,
+  });
   return next ? { ...body, next_cursor: await ctx.walk.mint(next) } : body;
 }
 
@@ -165,16 +176,18 @@ function resumeAfter(plan: SearchPlan, [value, id]: [number, string]): SearchPla
  * Where the walk goes next, if more results may exist: after the last hit's keys
  * (browse), or the next page while the engine still ranks (text, `MAX_RESULT_WINDOW`).
  * A browse whose count reached the engine's cap may have more: its last page can come
- * back empty, without a cursor.
+ * back empty, without a cursor. A browse page left short by dead links resumes after
+ * the last hit it read, dead or not: the page took every live one before it.
  */
 function nextPosition(
   plan: SearchPlan,
   browse: boolean,
-  at: { n: number; page: number; pageSize: number; total: number; hits: { id: string }[] },
+  at: { n: number; page: number; pageSize: number; total: number; hits: { id: string }[]; scanned?: RankedWindow<unknown>['scanned'] },
 ): CursorPosition | null {
-  const seen = (at.page - 1) * at.pageSize + at.hits.length;
+  const short = at.hits.length < at.pageSize && at.scanned;
+  const seen = short ? at.scanned!.count : (at.page - 1) * at.pageSize + at.hits.length;
   if (browse) {
-    const last = at.hits.at(-1) as unknown as Record<string, unknown> | undefined;
+    const last = (short ? at.scanned!.last : at.hits.at(-1)) as Record<string, unknown> | undefined;
     if (!last || (at.total <= seen && at.total < MAX_RESULT_WINDOW)) return null;
     return { n: at.n + 1, after: [last[keysetOf(plan.request).field] as number, last.id as string] };
   }

@@ -214,6 +214,11 @@ export interface RankedWindow<H> {
   hits: H[];
   total: number;
   facets?: FacetCounts;
+  /**
+   * With `filter_dead`: how far the ranking was read for this page (positions from the
+   * start) and its last hit read, live or not. A short page consumed all of it.
+   */
+  scanned?: { count: number; last: H | undefined };
 }
 
 /**
