@@ -7,7 +7,9 @@
  *
  * - export: `/v1/images/export/?mature=true`, plain and gzip, read to the end by one
  *   client: rows/s, MB/s on the wire, and the Worker's workerd RSS (sampled every 100 ms:
- *   start, peak); baseline: the same keyset read straight from Postgres in Node
+ *   start, peak) and CPU-seconds (µs per row: what a response's rows cost against the
+ *   Worker's `cpu_ms`); one response for the whole export (`EXPORT_ROWS_PER_RESPONSE`
+ *   lifted); baseline: the same keyset read straight from Postgres in Node
  *   (`pg`, 500 rows a page, JSON per row), so the ratio is the Worker's share.
  * - change feed: `--changes` change rows written to `change_log` (SQL), read back through
  *   `/v1/changes/` (10,000 a page): bytes on the wire and in Postgres, per million.
@@ -15,7 +17,7 @@
 import http from 'node:http';
 import { parseArgs } from 'node:util';
 import { verifiedToken } from '../harness/load/quota-key.js';
-import { loadAvg, machine, mb, memOf } from '../harness/proc.js';
+import { cpuOf, loadAvg, machine, mb, memOf } from '../harness/proc.js';
 import { startPrivateStack } from '../test/reliability/private-stack.js';
 
 const { values } = parseArgs({ options: { rows: { type: 'string', default: '100000' }, changes: { type: 'string', default: '100000' } } });
@@ -56,7 +58,12 @@ function rawGet(
 const stack = await startPrivateStack({
   images: ROWS,
   audio: 10,
-  vars: { EXPORT_ROWS_PER_DAY: '1000000000', THROTTLE_STANDARD_BURST: '100000/min', THROTTLE_STANDARD_SUSTAINED: '1000000/day' },
+  vars: {
+    EXPORT_ROWS_PER_DAY: '1000000000',
+    EXPORT_ROWS_PER_RESPONSE: '1000000000',
+    THROTTLE_STANDARD_BURST: '100000/min',
+    THROTTLE_STANDARD_SUSTAINED: '1000000/day',
+  },
   log,
 });
 try {
@@ -100,24 +107,29 @@ try {
   const results: string[] = [];
   const baseRate = baseRows / (baseMs / 1000);
   results.push(
-    `| Postgres keyset read in Node (baseline) | ${baseRows} | ${(baseMs / 1000).toFixed(2)} | ${baseRate.toFixed(0)} | ${(baseBytes / 1e6 / (baseMs / 1000)).toFixed(1)} | 1.00 | — | — |`,
+    `| Postgres keyset read in Node (baseline) | ${baseRows} | ${(baseMs / 1000).toFixed(2)} | ${baseRate.toFixed(0)} | ${(baseBytes / 1e6 / (baseMs / 1000)).toFixed(1)} | 1.00 | — | — | — |`,
   );
   for (const gzip of [false, true]) {
     const before = workerd ? memOf(workerd.pid)?.rss : null;
+    const cpuBefore = workerd ? cpuOf(workerd.pid) : null;
     const stop = sampleMemory();
     const r = await rawGet(`${api}/v1/images/export/?mature=true`, { ...auth, 'Accept-Encoding': gzip ? 'gzip' : 'identity' });
     const peak = stop();
+    const cpuAfter = workerd ? cpuOf(workerd.pid) : null;
+    const cpuPerRow = cpuBefore !== null && cpuAfter !== null ? ((cpuAfter - cpuBefore) * 1e6) / rows : NaN;
     if (r.status !== 200) throw new Error(`export ${r.status}`);
     if (r.encoding !== (gzip ? 'gzip' : undefined)) throw new Error(`asked ${gzip ? 'gzip' : 'identity'}, got ${r.encoding}`);
     if (!gzip && !r.tail.includes('"status":"complete"')) throw new Error(`no complete trailer: ${r.tail}`);
     const rate = rows / (r.ms / 1000);
     results.push(
-      `| Worker export${gzip ? `, gzip (${r.encoding ?? 'identity'})` : ''} | ${rows} | ${(r.ms / 1000).toFixed(2)} | ${rate.toFixed(0)} | ${(r.bytes / 1e6 / (r.ms / 1000)).toFixed(1)} | ${(rate / baseRate).toFixed(2)} | ${(r.bytes / 1e6).toFixed(1)} | ${mb(before)} → ${mb(peak)} |`,
+      `| Worker export${gzip ? `, gzip (${r.encoding ?? 'identity'})` : ''} | ${rows} | ${(r.ms / 1000).toFixed(2)} | ${rate.toFixed(0)} | ${(r.bytes / 1e6 / (r.ms / 1000)).toFixed(1)} | ${(rate / baseRate).toFixed(2)} | ${(r.bytes / 1e6).toFixed(1)} | ${mb(before)} → ${mb(peak)} | ${cpuPerRow.toFixed(1)} |`,
     );
   }
   console.log(`\nexport of ${rows} images (mature included), one client, through wrangler dev:\n`);
-  console.log('| path | rows | s | rows/s | MB/s (wire) | rows/s vs baseline | MB on the wire | workerd RSS MB (start → peak) |');
-  console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+  console.log(
+    '| path | rows | s | rows/s | MB/s (wire) | rows/s vs baseline | MB on the wire | workerd RSS MB (start → peak) | workerd CPU µs per row |',
+  );
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const line of results) console.log(line);
 
   // The change feed: CHANGES rows as the ingest writes them (one action per 10,000), read back through the Worker.

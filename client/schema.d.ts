@@ -142,7 +142,7 @@ export interface paths {
         };
         /**
          * Export images (API keys)
-         * @description Every matching image as NDJSON (one result per line, the search result shape), in identifier order, ending with one trailer line `{"export": {"status": …}}`: `complete`, `budget_exhausted` (the key's daily row budget is spent: resume tomorrow with `after=resume_after`) or `error` (resume with `after=resume_after`). A stream without a trailer was cut: resume after the last id received. Sent gzip-compressed when `Accept-Encoding` allows it. `X-Export-Rows-Remaining`: the key's budget left today when the export started.
+         * @description Every matching image as NDJSON (one result per line, the search result shape), in identifier order, ending with one trailer line `{"export": {"status": …}}`: `complete`, `partial` (a response sends at most `EXPORT_ROWS_PER_RESPONSE` rows, 10000 by default: continue at once with `after=resume_after`), `budget_exhausted` (the key's daily row budget is spent: resume tomorrow with `after=resume_after`) or `error` (resume with `after=resume_after`). A stream without a trailer was cut: resume after the last id received. Sent gzip-compressed when `Accept-Encoding` allows it. `X-Export-Rows-Remaining`: the key's budget left today when the export started.
          */
         get: operations["image_export"];
         put?: never;
@@ -370,7 +370,7 @@ export interface paths {
         };
         /**
          * Export audio (API keys)
-         * @description Every matching track as NDJSON (one result per line, the search result shape), in identifier order, ending with one trailer line `{"export": {"status": …}}`: `complete`, `budget_exhausted` (the key's daily row budget is spent: resume tomorrow with `after=resume_after`) or `error` (resume with `after=resume_after`). A stream without a trailer was cut: resume after the last id received. Sent gzip-compressed when `Accept-Encoding` allows it. `X-Export-Rows-Remaining`: the key's budget left today when the export started.
+         * @description Every matching track as NDJSON (one result per line, the search result shape), in identifier order, ending with one trailer line `{"export": {"status": …}}`: `complete`, `partial` (a response sends at most `EXPORT_ROWS_PER_RESPONSE` rows, 10000 by default: continue at once with `after=resume_after`), `budget_exhausted` (the key's daily row budget is spent: resume tomorrow with `after=resume_after`) or `error` (resume with `after=resume_after`). A stream without a trailer was cut: resume after the last id received. Sent gzip-compressed when `Accept-Encoding` allows it. `X-Export-Rows-Remaining`: the key's budget left today when the export started.
          */
         get: operations["audio_export"];
         put?: never;
@@ -751,7 +751,7 @@ export interface components {
         ImageExportTrailer: {
             export: {
                 /** @enum {string} */
-                status: "complete" | "budget_exhausted" | "error";
+                status: "complete" | "budget_exhausted" | "partial" | "error";
                 rows: number;
                 last_id?: string | null;
                 resume_after?: string | null;
@@ -878,7 +878,7 @@ export interface components {
         AudioExportTrailer: {
             export: {
                 /** @enum {string} */
-                status: "complete" | "budget_exhausted" | "error";
+                status: "complete" | "budget_exhausted" | "partial" | "error";
                 rows: number;
                 last_id?: string | null;
                 resume_after?: string | null;

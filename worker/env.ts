@@ -35,6 +35,7 @@ export const EnvSchema = z
     CURSOR_SECRET: z.string().min(16).optional(),
     /** Rows each API key may export per UTC day (`/export/`, issue #18); default 1,000,000. */
     EXPORT_ROWS_PER_DAY: z.coerce.number().int().min(0).optional(),
+    EXPORT_ROWS_PER_RESPONSE: z.coerce.number().int().min(1).optional(),
     /** Local only: the WebSocket→TCP bridge in front of a plain Postgres. */
     NEON_WS_PROXY: z.string().optional(),
     /** Prefix of the served index names (tests give each suite its own). */

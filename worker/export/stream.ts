@@ -4,8 +4,13 @@
  * client (a page is read only when the previous one was taken), so memory holds one
  * page however large the export. Every page is charged to the key's daily budget
  * before it is sent. The last line is always a trailer, `{"export": {...}}`:
- * `complete`, `budget_exhausted` or `error`, with `resume_after` for the next request
- * (`after=`), so a client can tell a finished export from a cut connection.
+ * `complete`, `budget_exhausted`, `partial` or `error`, with `resume_after` for the next
+ * request (`after=`), so a client can tell a finished export from a cut connection.
+ *
+ * A response sends at most `maxRows` rows, then ends `partial`: the runtime counts the
+ * CPU of every row serialised while the body streams against the request's limit
+ * (wrangler.toml `cpu_ms`), so an export is a loop of bounded responses, not one
+ * response that the platform would cut without a trailer.
  *
  * The stream holds its own database connection (the request's closes when the handler
  * returns, before the body is read) and closes it at the end, on error, and when the
@@ -17,10 +22,16 @@ import type { Database } from '../db/media.js';
 
 /** Rows read and charged at a time: one page is all the stream holds. */
 export const EXPORT_PAGE_ROWS = 500;
+/**
+ * Rows one response sends unless `EXPORT_ROWS_PER_RESPONSE` says otherwise: the Worker
+ * spends ~25 µs of CPU a row (bench/RESULTS.md, "export CPU"), ~0.25 s here against
+ * the 1 s `cpu_ms` limit, with room for gzip and a slower isolate.
+ */
+export const EXPORT_ROWS_PER_RESPONSE = 10_000;
 
 export type ExportTrailer =
   | { status: 'complete'; rows: number; last_id: string | null }
-  | { status: 'budget_exhausted' | 'error'; rows: number; resume_after: string | null; detail: string };
+  | { status: 'budget_exhausted' | 'partial' | 'error'; rows: number; resume_after: string | null; detail: string };
 
 export interface ExportOptions {
   mediaType: MediaType;
@@ -33,11 +44,14 @@ export interface ExportOptions {
   serialize(record: MediaRecord): unknown;
   onError?(err: Error): void;
   pageRows?: number;
+  /** Rows this response sends at most (`EXPORT_ROWS_PER_RESPONSE` by default). */
+  maxRows?: number;
 }
 
 export function exportStream(opts: ExportOptions): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   const pageRows = opts.pageRows ?? EXPORT_PAGE_ROWS;
+  const maxRows = opts.maxRows ?? EXPORT_ROWS_PER_RESPONSE;
   let conn: ReturnType<ExportOptions['open']> | null = null;
   let after = opts.after;
   let sent = 0;
@@ -55,8 +69,16 @@ export function exportStream(opts: ExportOptions): ReadableStream<Uint8Array> {
     {
       async pull(controller) {
         try {
+          if (sent >= maxRows) {
+            return await finish(controller, {
+              status: 'partial',
+              rows: sent,
+              resume_after: after,
+              detail: `A response sends at most ${maxRows} rows. Continue with after=${after ?? ''}.`,
+            });
+          }
           conn ??= opts.open();
-          const records = await exportPage(conn.db, opts.mediaType, opts.filter, after, pageRows);
+          const records = await exportPage(conn.db, opts.mediaType, opts.filter, after, Math.min(pageRows, maxRows - sent));
           if (records.length === 0) return await finish(controller, { status: 'complete', rows: sent, last_id: after });
           const { granted } = await chargeExport(conn.db, opts.clientId, records.length, opts.budget);
           const page = records.slice(0, granted);

@@ -103,6 +103,29 @@ describe('GET /v1/images/export/', () => {
     expect(more.works.map((w) => w.id)).toEqual(all.slice(730, 1460));
   });
 
+  it('a response sends at most EXPORT_ROWS_PER_RESPONSE rows, ends partial, and the loop of responses gives every work once', async () => {
+    const own = await keyHeader();
+    const capped = { EXPORT_ROWS_PER_RESPONSE: '300' };
+    const expected = await idsWhere(sql`lower(license) in ('by', 'cc0') and not mature and not sensitive_text`);
+    const ids: string[] = [];
+    const statuses: string[] = [];
+    let after = '';
+    for (let i = 0; i < 20; i++) {
+      const { works, trailer } = await lines(await exportOf(`/v1/images/export/?license=by,cc0${after}`, own, capped));
+      ids.push(...works.map((w) => w.id));
+      statuses.push(trailer.export.status);
+      if (trailer.export.status !== 'partial') break;
+      expect(works).toHaveLength(300);
+      expect(trailer.export).toMatchObject({ rows: 300, resume_after: works.at(-1)!.id });
+      expect(trailer.export.detail).toMatch(/at most 300 rows/);
+      after = `&after=${trailer.export.resume_after}`;
+    }
+    expect(ids).toEqual(expected);
+    expect(statuses.at(-1)).toBe('complete');
+    expect(statuses.slice(0, -1).every((s) => s === 'partial')).toBe(true);
+    expect(statuses.length).toBe(Math.floor(expected.length / 300) + 1);
+  });
+
   it('a client that goes away stops the reading: only what was pulled is charged', async () => {
     const own = await keyHeader();
     const res = await exportOf('/v1/images/export/?mature=true', own);

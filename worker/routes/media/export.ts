@@ -11,7 +11,7 @@ import { exportedToday } from '../../db/export.js';
 import { createDb } from '../../db/neon-config.js';
 import type { Database } from '../../db/media.js';
 import { ApiError } from '../../errors.js';
-import { exportStream } from '../../export/stream.js';
+import { EXPORT_ROWS_PER_RESPONSE, exportStream } from '../../export/stream.js';
 import { licensesAsked } from '../../search/query.js';
 import type { AppEnv } from '../../types.js';
 import { baseUrlOf } from './request.js';
@@ -25,7 +25,7 @@ export function registerExport(app: OpenAPIHono<AppEnv>, mediaType: MediaType) {
   const trailer = z
     .object({
       export: z.object({
-        status: z.enum(['complete', 'budget_exhausted', 'error']),
+        status: z.enum(['complete', 'budget_exhausted', 'partial', 'error']),
         rows: z.number().int(),
         last_id: z.string().nullable().optional(),
         resume_after: z.string().nullable().optional(),
@@ -39,7 +39,7 @@ export function registerExport(app: OpenAPIHono<AppEnv>, mediaType: MediaType) {
     operationId: `${mediaType}_export`,
     tags: [plural],
     summary: `Export ${plural} (API keys)`,
-    description: `Every matching ${mediaType === 'image' ? 'image' : 'track'} as NDJSON (one result per line, the search result shape), in identifier order, ending with one trailer line \`{"export": {"status": …}}\`: \`complete\`, \`budget_exhausted\` (the key's daily row budget is spent: resume tomorrow with \`after=resume_after\`) or \`error\` (resume with \`after=resume_after\`). A stream without a trailer was cut: resume after the last id received. Sent gzip-compressed when \`Accept-Encoding\` allows it. \`X-Export-Rows-Remaining\`: the key's budget left today when the export started.`,
+    description: `Every matching ${mediaType === 'image' ? 'image' : 'track'} as NDJSON (one result per line, the search result shape), in identifier order, ending with one trailer line \`{"export": {"status": …}}\`: \`complete\`, \`partial\` (a response sends at most \`EXPORT_ROWS_PER_RESPONSE\` rows, ${EXPORT_ROWS_PER_RESPONSE} by default: continue at once with \`after=resume_after\`), \`budget_exhausted\` (the key's daily row budget is spent: resume tomorrow with \`after=resume_after\`) or \`error\` (resume with \`after=resume_after\`). A stream without a trailer was cut: resume after the last id received. Sent gzip-compressed when \`Accept-Encoding\` allows it. \`X-Export-Rows-Remaining\`: the key's budget left today when the export started.`,
     security: [{ bearer: [] }],
     request: { query: exportQuerySchemaOf(mediaType) },
     responses: {
@@ -105,6 +105,7 @@ export function registerExport(app: OpenAPIHono<AppEnv>, mediaType: MediaType) {
       after: params.after ?? null,
       clientId: application.client_id,
       budget,
+      maxRows: config.EXPORT_ROWS_PER_RESPONSE ?? EXPORT_ROWS_PER_RESPONSE,
       open: () => {
         const conn = createDb(config.DATABASE_URL, {
           wsProxy: config.NEON_WS_PROXY,
