@@ -24,8 +24,8 @@ import type { Database } from '../db/media.js';
 export const EXPORT_PAGE_ROWS = 500;
 /**
  * Rows one response sends unless `EXPORT_ROWS_PER_RESPONSE` says otherwise: the Worker
- * spends ~25 µs of CPU a row (bench/RESULTS.md, "export CPU"), ~0.25 s here against
- * the 1 s `cpu_ms` limit, with room for gzip and a slower isolate.
+ * spends 24 µs of CPU a row, 36 with gzip (bench/RESULTS.md, "export: CPU per row"),
+ * 0.24–0.36 s here against the 1 s `cpu_ms` limit, with room for a slower isolate.
  */
 export const EXPORT_ROWS_PER_RESPONSE = 10_000;
 
