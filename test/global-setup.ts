@@ -10,7 +10,7 @@ import { startMediaServer } from '../scripts/stack/media-server.js';
 import { startNeonBridge } from '../scripts/stack/neon-bridge.js';
 import { freePort } from '../scripts/stack/ports.js';
 import { loadFixtureCatalog } from './fixture-catalog.js';
-import { startNetworkCopy, type NetworkCopy } from './network-copy.js';
+import { startNetworkCopy, type NetworkCopy } from './sharded-copy.js';
 import { startTestServices } from './services.js';
 import { startSilentServer } from './silent-server.js';
 

@@ -15,7 +15,7 @@ declare module 'vitest' {
     mediaUrl: string;
     /** A port that accepts connections and never answers (link-check timeouts). */
     silentUrl: string;
-    /** The fixture's documents on a three-node Meilisearch network (test/network-copy.ts). */
+    /** The fixture's documents on a three-node Meilisearch network (test/sharded-copy.ts). */
     network: {
       urls: string[];
       masterKey: string;

@@ -78,7 +78,7 @@ export async function keyHeader(): Promise<{ Authorization: string }> {
   return { Authorization: `Bearer ${t.access_token}` };
 }
 
-/** Variables that point the Worker at the fixture's three-shard copy (test/network-copy.ts). */
+/** Variables that point the Worker at the fixture's three-shard copy (test/sharded-copy.ts). */
 export function shardedEngineVars(): Record<string, string> {
   const network = inject('network');
   return {

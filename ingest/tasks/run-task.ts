@@ -6,7 +6,7 @@ import pg from 'pg';
 import type { MediaType } from '../../model/record.js';
 import { DEFAULT_CHANGE_RETENTION_DAYS, topologyOf, type IngestConfig } from '../config.js';
 import { MeiliAdmin } from '../meili-admin.js';
-import { applyNetwork } from '../shards/network.js';
+import { applyNetwork } from '../shards/join-network.js';
 import type { LivePointer } from '../../model/search-index.js';
 import { checkNodes } from '../shards/topology.js';
 import { bumpCacheGeneration } from './notify-worker.js';

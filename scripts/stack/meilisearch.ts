@@ -7,7 +7,7 @@ import { accessSync, chmodSync, constants, existsSync, mkdirSync, writeFileSync 
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { MeiliAdmin, type MeiliError } from '../../ingest/meili-admin.js';
-import { applyNetwork } from '../../ingest/shards/network.js';
+import { applyNetwork } from '../../ingest/shards/join-network.js';
 import { parseTopology, type NodeConfig } from '../../ingest/shards/topology.js';
 import { StackError, waitFor } from './ports.js';
 import { stopChild } from './child.js';

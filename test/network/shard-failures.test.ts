@@ -16,7 +16,7 @@ import { MeiliAdmin } from '../../ingest/meili-admin.js';
 import { startMeiliNodes, startMeilisearch, type MeiliServer } from '../../scripts/stack/meilisearch.js';
 import { freePort } from '../../scripts/stack/ports.js';
 import { startWorker, type WorkerProcess } from '../../scripts/stack/wrangler.js';
-import { copyCatalog, type NetworkCopy } from '../network-copy.js';
+import { copyCatalog, type NetworkCopy } from '../sharded-copy.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SECRET = 'test-ingest-secret-0123456789';

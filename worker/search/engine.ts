@@ -1,13 +1,13 @@
 /**
  * The request's search engine, chosen by configuration: one Meilisearch node
- * (meili.ts), or a Meilisearch network searched through federation (network.ts) with
+ * (meili.ts), or a Meilisearch network searched through federation (sharded-engine.ts) with
  * the live generation read from its pointer (live-pointer.ts).
  */
 import type { Config } from '../env.js';
 import type { Database } from '../db/media.js';
 import { readLivePointer } from './live-pointer.js';
 import { createMeiliClient, type SearchEngine } from './meili.js';
-import { createNetworkEngine } from './network.js';
+import { createNetworkEngine } from './sharded-engine.js';
 import type { MediaType } from '../../model/record.js';
 import { liveIndexName } from '../../model/search-index.js';
 

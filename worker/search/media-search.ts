@@ -161,7 +161,7 @@ export async function answer<R>(
   return body;
 }
 
-/** Whether the engine left shards out of this request's answers (network.ts `missing`). */
+/** Whether the engine left shards out of this request's answers (sharded-engine.ts `missing`). */
 function partial(engine: SearchEngine): boolean {
   return ((engine as { missing?: ReadonlySet<string> }).missing?.size ?? 0) > 0;
 }
@@ -184,10 +184,11 @@ function nextPosition(
   browse: boolean,
   at: { n: number; page: number; pageSize: number; total: number; hits: { id: string }[]; scanned?: RankedWindow<unknown>['scanned'] },
 ): CursorPosition | null {
-  const short = at.hits.length < at.pageSize && at.scanned;
-  const seen = short ? at.scanned!.count : (at.page - 1) * at.pageSize + at.hits.length;
+  // A short page took every live hit it read: the walk goes on from the last one read.
+  const scanned = at.hits.length < at.pageSize ? at.scanned : undefined;
+  const seen = scanned ? scanned.count : (at.page - 1) * at.pageSize + at.hits.length;
   if (browse) {
-    const last = (short ? at.scanned!.last : at.hits.at(-1)) as Record<string, unknown> | undefined;
+    const last = (scanned ? scanned.last : at.hits.at(-1)) as Record<string, unknown> | undefined;
     if (!last || (at.total <= seen && at.total < MAX_RESULT_WINDOW)) return null;
     return { n: at.n + 1, after: [last[keysetOf(plan.request).field] as number, last.id as string] };
   }

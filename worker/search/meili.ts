@@ -76,7 +76,7 @@ export interface SearchEngine {
    * its first node), for `/healthcheck/`.
    */
   shardHealth?(served: string): Promise<Record<string, boolean>>;
-  /** A network's shards left out of this request's answers so far (see network.ts). */
+  /** A network's shards left out of this request's answers so far (see sharded-engine.ts). */
   readonly missing?: ReadonlySet<string>;
 }
 

@@ -154,7 +154,7 @@ export function rankCandidates(hits: readonly SuggestHit[], tokens: readonly str
 }
 
 /** The suggestion query: titles and tags, match positions, the two attributes only. */
-function suggestRequest(q: string): MeiliSearchRequest {
+export function suggestRequest(q: string): MeiliSearchRequest {
   return {
     q,
     attributesToSearchOn: SUGGEST_FIELDS,

@@ -1,6 +1,6 @@
 /**
  * The fixture catalog on a three-node Meilisearch network, for the parity tests of
- * sharded search (worker/search/network.test.ts): the documents of the one-node live
+ * sharded search (worker/search/sharded-engine.test.ts): the documents of the one-node live
  * indexes, copied as they are into one generation index per node, each document on the
  * shard `shardOf` gives it, so the two answer over exactly the same documents.
  */
@@ -57,7 +57,7 @@ export async function startNetworkCopy(services: TestServices): Promise<NetworkC
   const dir = mkdtempSync(path.join(os.tmpdir(), 'edgeverse-network-'));
   const ports = [];
   for (let i = 0; i < NETWORK_SHARDS; i++) ports.push(await freePort());
-  const masterKey = services.meiliMasterKey.length >= 16 ? services.meiliMasterKey : `${services.meiliMasterKey}-network-copy-key`;
+  const masterKey = services.meiliMasterKey.length >= 16 ? services.meiliMasterKey : `${services.meiliMasterKey}-sharded-copy-key`;
   const net = await startMeiliNodes({ count: NETWORK_SHARDS, dataDir: dir, ports, masterKey });
   const close = async () => {
     await net.close();

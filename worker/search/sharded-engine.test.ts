@@ -1,6 +1,6 @@
 /**
  * Sharded search: the Worker over a three-node Meilisearch network holding the fixture's
- * documents (test/network-copy.ts) answers what it answers over the one node holding
+ * documents (test/sharded-copy.ts) answers what it answers over the one node holding
  * them all: the same ids in the same order, the same counts and pages, for searches,
  * filters, field searches, collections, related works and stats. Then the failures: a
  * shard's index gone (partial answers, marked and never cached), most shards gone (503),
