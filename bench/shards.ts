@@ -9,8 +9,9 @@
  * peak RSS. Then the Worker as deployed (its `wrangler deploy` bundle in bare workerd,
  * bench/search/bare-workerd.ts) over each layout, driven with the query mix of
  * bench/queries.json at each concurrency level, layouts alternating: p50/p95/p99 and
- * req/s; and page 1 of every query compared between the layouts (parity), each
- * difference listed. Appends a dated section to bench/RESULTS.md.
+ * req/s, and the CPU per search of the Meilisearch nodes and of the Worker; and page 1 of
+ * every query compared between the layouts (parity), each difference listed. Appends a
+ * dated section to bench/RESULTS.md.
  */
 import { spawn } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
@@ -127,6 +128,12 @@ interface Layout {
   phases: PhaseResult[];
 }
 
+/** CPU milliseconds per answered search: all Meilisearch nodes together, and the Worker. */
+function cpuPerSearch(r: PhaseResult): { engine: number; worker: number } {
+  const per = (seconds = 0) => (r.count ? (seconds * 1000) / r.count : NaN);
+  return { engine: per(r.cpu.meilisearch), worker: per(r.cpu['bare-workerd']) };
+}
+
 async function main(): Promise<void> {
   const mach = machine();
   log(`${docs.toLocaleString('en')} images (+${Math.floor(docs / 4).toLocaleString('en')} audio), 1 node vs ${shards} shards`);
@@ -212,11 +219,13 @@ async function main(): Promise<void> {
         connections: c,
         seconds,
         next,
-        tree: () => l.stack.tree(),
+        // The bare workerd is not in the stack's tree: added so its CPU is counted apart.
+        tree: () => [...l.stack.tree(), { pid: l.bare.pid, ppid: 0, role: 'bare-workerd', cmdline: '' }],
       });
       l.phases.push(r);
+      const cpu = cpuPerSearch(r);
       log(
-        `${r.name}: p50 ${r.all.p50.toFixed(1)} ms, p95 ${r.all.p95.toFixed(1)}, p99 ${r.all.p99.toFixed(1)}, ${r.rps.toFixed(0)} req/s, ${r.errors} errors`,
+        `${r.name}: p50 ${r.all.p50.toFixed(1)} ms, p95 ${r.all.p95.toFixed(1)}, p99 ${r.all.p99.toFixed(1)}, ${r.rps.toFixed(0)} req/s, ${r.errors} errors; CPU per search: Meilisearch ${cpu.engine.toFixed(2)} ms, Worker ${cpu.worker.toFixed(2)} ms`,
       );
     }
   }
@@ -258,6 +267,18 @@ async function main(): Promise<void> {
     const target = 1.5 * a.all.p50 + 2;
     lines.push(
       `| ${c} | ${a.all.p50.toFixed(1)} / ${a.all.p95.toFixed(1)} / ${a.all.p99.toFixed(1)} | ${a.rps.toFixed(0)} | ${b.all.p50.toFixed(1)} / ${b.all.p95.toFixed(1)} / ${b.all.p99.toFixed(1)} | ${b.rps.toFixed(0)} | ${target.toFixed(1)}: ${b.all.p50 <= target ? 'met' : 'not met'}${c === 1 ? `; p95 < 50: ${b.all.p95 < 50 ? 'met' : 'not met'}` : ''} |`,
+    );
+  });
+  lines.push(
+    `\n**CPU per search** (CPU time of every Meilisearch process, and of the bare workerd, during each load phase, over the searches it answered). On ${mach.cpus} cores the ${shards} nodes share them, so a search's wall time at c=1 cannot fall below about its Meilisearch CPU / ${mach.cpus}:\n`,
+  );
+  lines.push(`| c | one node: Meilisearch / Worker ms | ${shards} shards: Meilisearch / Worker ms | Meilisearch ratio |`);
+  lines.push('|---:|---|---|---:|');
+  levels.forEach((c, i) => {
+    const a = cpuPerSearch(one.phases[i]);
+    const b = cpuPerSearch(net.phases[i]);
+    lines.push(
+      `| ${c} | ${a.engine.toFixed(2)} / ${a.worker.toFixed(2)} | ${b.engine.toFixed(2)} / ${b.worker.toFixed(2)} | ${(b.engine / a.engine).toFixed(2)}× |`,
     );
   });
   const errors = layouts.flatMap((l) => l.phases).reduce((a, p) => a + p.errors, 0);
