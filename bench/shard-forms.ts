@@ -112,7 +112,7 @@ function federated(l: Layout, media: MediaType, request: MeiliSearchRequest) {
   return l.client.multiSearch(body as never) as unknown as Promise<Answer>;
 }
 
-/** Match positions of a page's works, each shard asked for its own (step 2 of form 5). */
+/** Match positions of a page's works, each shard asked for its own (step 2 of form 7). */
 async function matchesOf(
   l: Layout,
   media: MediaType,
@@ -187,7 +187,7 @@ async function main(): Promise<void> {
       async (m, r) => {
         const page = await federated(net, m, { ...r, showMatchesPosition: false });
         const positions = await matchesOf(net, m, r, page.hits);
-        // Checked against the one-step answer outside the timing (first round only).
+        // Checked against the one-step answer after the timed rounds, once per search.
         return { page, positions };
       },
     ],
