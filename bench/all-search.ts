@@ -30,7 +30,8 @@ import { fileURLToPath } from 'node:url';
 import { cliOptions, commandLine } from '../harness/args.js';
 import { loadAvg, machine } from '../harness/proc.js';
 import { loadQueries, variant, workerPath, type SearchEntry } from '../harness/queries.js';
-import { ownDatabase, prepareStateDir, startStack, waitUntilIdle } from '../harness/stack.js';
+import { runBench, type Cleanups } from '../harness/lifecycle.js';
+import { startIdleStack } from '../harness/stack.js';
 import { freePort } from '../scripts/stack/ports.js';
 import { buildAllMediaPlan } from '../worker/search/all-search.js';
 import { IMAGE_FACETS } from '../worker/search/facets.js';
@@ -59,7 +60,6 @@ const args = cliOptions(
 const docs = Number(args.docs);
 const rounds = Number(args.rounds);
 const log = (line: string) => console.log(`[bench:all-search] ${line}`);
-const cleanups: (() => Promise<void>)[] = [];
 
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))] ?? NaN;
 const fmt = (xs: number[]) => `${pct(xs, 50).toFixed(1)} / ${pct(xs, 95).toFixed(1)}`;
@@ -99,7 +99,7 @@ function paramsOf(entry: SearchEntry, v: number): Record<string, string> {
   return raw;
 }
 
-async function main(): Promise<void> {
+async function main(cleanups: Cleanups): Promise<void> {
   const file = loadQueries(path.join(ROOT, 'bench', 'queries.json'));
   if (!file) throw new Error('bench/queries.json is missing');
   const searches = file.searches.filter((s) => s.media === 'image' && s.params.some(([k]) => k === 'q'));
@@ -113,24 +113,19 @@ async function main(): Promise<void> {
   );
 
   const stateDir = path.join(ROOT, '.bench', `all-search-${docs}`);
-  prepareStateDir(stateDir, false);
-  const db = await ownDatabase(MACHINE_POSTGRES, `edgeverse_bench_allsearch_${docs}`, false);
-  cleanups.push(() => db.drop());
-  const stack = await startStack({
+  const stack = await startIdleStack({
     root: ROOT,
     stateDir,
+    adminUrl: MACHINE_POSTGRES,
+    database: `edgeverse_bench_allsearch_${docs}`,
     images: docs,
-    audio: Math.floor(docs / 4),
-    databaseUrl: db.url,
-    readyTimeoutMs: Math.max(300_000, docs * 10),
-    log: () => {},
+    cleanups,
+    log,
   });
-  cleanups.push(() => stack.stop());
-  await waitUntilIdle(stack, { databaseUrl: db.url, log });
   log(`stack ready in ${stack.readySeconds.toFixed(1)} s`);
 
   const bare = await startBareWorkerd({ root: ROOT, stateDir, port: await freePort(), log });
-  cleanups.push(() => bare.stop());
+  cleanups.add(() => bare.stop());
 
   const engine = createMeiliClient({ url: stack.meiliUrl, apiKey: stack.meiliMasterKey, timeoutMs: 10_000 });
   const wall = { image: [] as number[], all: [] as number[] };
@@ -246,16 +241,4 @@ async function main(): Promise<void> {
   if (!args['no-record']) appendFileSync(RESULTS_FILE, `\n${lines.join('\n')}`);
 }
 
-async function teardown(): Promise<void> {
-  for (const c of cleanups.reverse()) await c().catch((err: Error) => console.error(`cleanup: ${err.message}`));
-  cleanups.length = 0;
-}
-process.once('SIGINT', () => void teardown().then(() => process.exit(130)));
-process.once('SIGTERM', () => void teardown().then(() => process.exit(143)));
-main()
-  .then(teardown)
-  .catch(async (err: Error) => {
-    console.error(err.stack ?? err.message);
-    await teardown();
-    process.exit(1);
-  });
+runBench('bench:all-search', main);

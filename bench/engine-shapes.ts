@@ -13,10 +13,11 @@
  *
  * Prints p50/p95/max per shape. `--key` must be able to change settings for `facets`.
  */
-import { readFileSync } from 'node:fs';
 import { Meilisearch, type SearchParams } from 'meilisearch';
 import { cliOptions } from '../harness/args.js';
+import { stats } from '../harness/load/phase.js';
 import { loadQueries } from '../harness/queries.js';
+import { IMAGE_FACETS, engineFacets } from '../worker/search/facets.js';
 import { suggestRequest } from '../worker/search/suggest.js';
 
 const USAGE = 'usage: node --import tsx bench/engine-shapes.ts --url <node> --key <master key> [--rounds 2] [--only suggest|facets]';
@@ -29,15 +30,13 @@ const rounds = Number(args.rounds);
 const client = new Meilisearch({ host: args.url, apiKey: args.key });
 const images = (await client.getRawIndexes({ limit: 1000 })).results.map((r) => r.uid).find((u) => u.endsWith('images'));
 if (!images) throw new Error(`no images index on ${args.url}`);
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))];
-const line = (label: string, xs: number[]) =>
-  console.log(`${label}: p50 ${pct(xs, 50)} p95 ${pct(xs, 95)} max ${Math.max(...xs)} ms (n=${xs.length})`);
+const line = (label: string, xs: number[]) => {
+  const s = stats(xs);
+  console.log(`${label}: p50 ${s.p50} p95 ${s.p95} max ${Math.max(...xs)} ms (n=${s.n})`);
+};
 
 const file = loadQueries(new URL('./queries.json', import.meta.url).pathname);
 if (!file) throw new Error('bench/queries.json is missing');
-const raw = JSON.parse(readFileSync(new URL('./queries.json', import.meta.url), 'utf8')) as {
-  searches: { media: string; meili?: SearchParams & { q?: string } }[];
-};
 
 if (!args.only || args.only === 'suggest') {
   // The same inputs as bench/all-search.ts: a 3–5 letter prefix and a one-letter typo of each word.
@@ -70,8 +69,9 @@ if (!args.only || args.only === 'suggest') {
 }
 
 if (!args.only || args.only === 'facets') {
-  const searches = raw.searches.filter((s) => s.media === 'image' && s.meili).map((s) => s.meili!);
-  const seven = ['source', 'license', 'category', 'extension', 'creator', 'aspect_ratio', 'size'];
+  const searches = file.searches.filter((s) => s.media === 'image').map((s) => s.meili as SearchParams & { q?: string });
+  // Every image facet as the engine counts it: seven attributes (`license_type` is read from `license`).
+  const seven = engineFacets(IMAGE_FACETS);
   const kept = (await client.index(images).getFaceting()).maxValuesPerFacet;
   try {
     for (const max of [200, 21, 101, 200]) {

@@ -29,11 +29,13 @@ import type { MediaType } from '../model/record.js';
 import { RESULT_FIELDS } from '../model/result.js';
 import { liveIndexName } from '../model/search-index.js';
 import { cliOptions, commandLine } from '../harness/args.js';
-import { cpuOf, loadAvg, machine } from '../harness/proc.js';
+import { cpuDelta, cpuSnapshot, loadAvg, machine } from '../harness/proc.js';
 import { loadQueries } from '../harness/queries.js';
-import { ownDatabase, prepareStateDir, startStack, waitUntilIdle, type Stack } from '../harness/stack.js';
+import { runBench, type Cleanups } from '../harness/lifecycle.js';
+import { stats } from '../harness/load/phase.js';
+import { startIdleStack, type Stack } from '../harness/stack.js';
 import type { MeiliSearchRequest } from '../worker/search/meili.js';
-import { networkSearchBody, type Placement } from '../worker/search/sharded-engine.js';
+import { networkSearchBody, windowOf, type Placement } from '../worker/search/sharded-engine.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const RESULTS_FILE = path.join(ROOT, 'bench', 'RESULTS.md');
@@ -54,7 +56,6 @@ if (!Number.isInteger(docs) || docs < 1000 || !Number.isInteger(rounds) || round
   process.exit(2);
 }
 const log = (msg: string) => console.log(`[bench:shard-forms] ${msg}`);
-const cleanups: (() => Promise<void>)[] = [];
 
 interface Layout {
   stack: Stack;
@@ -66,25 +67,20 @@ interface Layout {
 type Hit = { id: string; _matchesPosition?: Record<string, unknown>; _federation?: { remote?: string } };
 type Answer = { hits: Hit[] };
 
-async function layout(n: number): Promise<Layout> {
-  const stateDir = path.join(ROOT, '.bench', `shard-forms-${docs}-${n}`);
-  prepareStateDir(stateDir, false);
-  const db = await ownDatabase(MACHINE_POSTGRES, `edgeverse_bench_forms_${docs}_${n}`, false);
-  cleanups.push(() => db.drop());
+async function layout(n: number, cleanups: Cleanups): Promise<Layout> {
   log(`layout ${n === 1 ? 'one node' : `${n} shards`}: npm start (SHARDS=${n})`);
-  const stack = await startStack({
+  const stack = await startIdleStack({
     root: ROOT,
-    stateDir,
+    stateDir: path.join(ROOT, '.bench', `shard-forms-${docs}-${n}`),
+    adminUrl: MACHINE_POSTGRES,
+    database: `edgeverse_bench_forms_${docs}_${n}`,
     images: docs,
-    audio: Math.floor(docs / 4),
-    databaseUrl: db.url,
-    readyTimeoutMs: Math.max(300_000, docs * 10),
     shards: n,
-    log: (line) => console.log(line),
+    cleanups,
+    log,
+    stackLog: (line) => console.log(line),
   });
-  cleanups.push(() => stack.stop());
-  await waitUntilIdle(stack, { databaseUrl: db.url, log });
-  const api = new pg.Client({ connectionString: db.url });
+  const api = new pg.Client({ connectionString: stack.databaseUrl });
   await api.connect();
   const placement = new Map<string, Placement>();
   try {
@@ -107,8 +103,7 @@ function workerRequest(media: MediaType, meili: MeiliSearchRequest): MeiliSearch
 }
 
 function federated(l: Layout, media: MediaType, request: MeiliSearchRequest) {
-  const window = { offset: ((request.page ?? 1) - 1) * (request.hitsPerPage ?? 20), limit: request.hitsPerPage ?? 20 };
-  const { body } = networkSearchBody([{ index: media, request }], l.placement, window);
+  const { body } = networkSearchBody([{ index: media, request }], l.placement, windowOf(request));
   return l.client.multiSearch(body as never) as unknown as Promise<Answer>;
 }
 
@@ -119,18 +114,18 @@ async function matchesOf(
   request: MeiliSearchRequest,
   hits: Hit[],
 ): Promise<Map<string, Hit['_matchesPosition']>> {
-  const byShard = new Map<string, string[]>();
-  for (const h of hits) byShard.set(h._federation!.remote!, [...(byShard.get(h._federation!.remote!) ?? []), h.id]);
-  if (byShard.size === 0) return new Map();
+  if (hits.length === 0) return new Map();
+  const byShard = new Map<string, Hit[]>();
+  for (const h of hits) byShard.set(h._federation!.remote!, [...(byShard.get(h._federation!.remote!) ?? []), h]);
   const { q, attributesToSearchOn, matchingStrategy, locales } = request;
   const index = l.placement.get(media)!.index;
-  const queries = [...byShard].map(([remote, ids]) => ({
+  const queries = [...byShard].map(([remote, onShard]) => ({
     indexUid: index,
     q,
     attributesToSearchOn,
     matchingStrategy,
     locales,
-    filter: `id IN [${ids.map((id) => JSON.stringify(id)).join(', ')}]`,
+    filter: `id IN [${onShard.map((h) => JSON.stringify(h.id)).join(', ')}]`,
     attributesToRetrieve: ['id'],
     showMatchesPosition: true,
     federationOptions: { remote },
@@ -150,18 +145,16 @@ const fieldsOf = (m: Hit['_matchesPosition']) =>
     .sort()
     .join(',');
 
-async function main(): Promise<void> {
+async function main(cleanups: Cleanups): Promise<void> {
   const startedAt = new Date();
   const mach = machine();
-  const one = await layout(1);
-  const net = await layout(3);
+  const one = await layout(1, cleanups);
+  const net = await layout(3, cleanups);
   const file = loadQueries(path.join(ROOT, 'bench', 'queries.json'));
   if (!file) throw new Error('bench/queries.json is missing: run `npm run bench -- --regen-queries` once');
   const searches = file.searches.filter((s) => s.meili.q);
   log(`${searches.length} q searches of bench/queries.json, ${rounds} round(s) per form`);
 
-  let checked = 0;
-  let differing = 0;
   const forms: [string, Layout, (media: MediaType, r: MeiliSearchRequest) => Promise<unknown>][] = [
     [
       'one node, the Worker’s request (baseline)',
@@ -194,15 +187,9 @@ async function main(): Promise<void> {
   ];
   const rows: { form: string; p50: number; mean: number; cpu: number }[] = [];
   for (const [form, l, call] of forms) {
-    const pids = () =>
-      l.stack
-        .tree()
-        .filter((p) => p.role === 'meilisearch')
-        .map((p) => p.pid);
-    const cpu = () => pids().reduce((sum, pid) => sum + (cpuOf(pid) ?? 0), 0);
     for (const s of searches.slice(0, 20)) await call(s.media, workerRequest(s.media, s.meili));
     const t: number[] = [];
-    const before = cpu();
+    const before = cpuSnapshot(l.stack.tree());
     for (let round = 0; round < rounds; round++) {
       for (const s of searches) {
         const started = performance.now();
@@ -210,18 +197,18 @@ async function main(): Promise<void> {
         t.push(performance.now() - started);
       }
     }
-    const cpuMs = ((cpu() - before) * 1000) / t.length;
-    t.sort((a, b) => a - b);
-    rows.push({ form, p50: t[Math.floor(t.length / 2)], mean: t.reduce((a, b) => a + b, 0) / t.length, cpu: cpuMs });
-    log(`${form}: p50 ${rows.at(-1)!.p50.toFixed(2)} ms, CPU ${cpuMs.toFixed(2)} ms per search`);
+    const cpuMs = ((cpuDelta(before, cpuSnapshot(l.stack.tree())).cpu.meilisearch ?? 0) * 1000) / t.length;
+    const wall = stats(t);
+    rows.push({ form, p50: wall.p50, mean: wall.mean, cpu: cpuMs });
+    log(`${form}: p50 ${wall.p50.toFixed(2)} ms, CPU ${cpuMs.toFixed(2)} ms per search`);
   }
   // Two steps give the same match positions (by field) as one: checked on every search once.
+  let differing = 0;
   for (const s of searches) {
     const r = workerRequest(s.media, s.meili);
     const oneStep = await federated(net, s.media, r);
     const page = await federated(net, s.media, { ...r, showMatchesPosition: false });
     const positions = await matchesOf(net, s.media, r, page.hits);
-    checked++;
     const a = oneStep.hits.map((h) => `${h.id}:${fieldsOf(h._matchesPosition)}`).join(' ');
     const b = page.hits.map((h) => `${h.id}:${fieldsOf(positions.get(h.id))}`).join(' ');
     if (a !== b) differing++;
@@ -237,22 +224,11 @@ async function main(): Promise<void> {
       (r) => `| ${r.form} | ${r.p50.toFixed(2)} | ${r.mean.toFixed(2)} | ${r.cpu.toFixed(2)} | ${(r.cpu / base.cpu).toFixed(2)}× |`,
     ),
     '\n- Wall times go through the official client from Node, which shows a ~43 ms floor on answers of this size (bench/RESULTS.md, 2026-12-07 06:12): compare the CPU column.',
-    `- Two steps against one: the same works with the same matched fields for ${checked - differing} of ${checked} searches.`,
+    `- Two steps against one: the same works with the same matched fields for ${searches.length - differing} of ${searches.length} searches.`,
   ];
   const text = lines.join('\n');
   console.log(text);
   if (!args['no-record']) appendFileSync(RESULTS_FILE, `${text}\n`);
 }
 
-async function teardown(): Promise<void> {
-  for (const c of cleanups.reverse()) await c().catch((err: Error) => console.error(`cleanup: ${err.message}`));
-}
-
-process.once('SIGINT', () => void teardown().then(() => process.exit(130)));
-main()
-  .then(teardown)
-  .catch(async (err: Error) => {
-    console.error(`[bench:shard-forms] failed: ${err.stack ?? err.message}`);
-    await teardown();
-    process.exit(1);
-  });
+runBench('bench:shard-forms', main);

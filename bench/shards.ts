@@ -21,7 +21,8 @@ import { cliOptions, commandLine } from '../harness/args.js';
 import { runPhase, type PhaseResult } from '../harness/load/phase.js';
 import { cpuOf, loadAvg, machine, machineBusySeconds, mb, memOf } from '../harness/proc.js';
 import { interleave, loadQueries, variant, workerPath, type SearchEntry } from '../harness/queries.js';
-import { ownDatabase, prepareStateDir, snapshotSource, startStack, waitUntilIdle, type Stack } from '../harness/stack.js';
+import { runBench, type Cleanups } from '../harness/lifecycle.js';
+import { snapshotSource, startIdleStack, waitUntilIdle, type Stack } from '../harness/stack.js';
 import { freePort } from '../scripts/stack/ports.js';
 import { startBareWorkerd, type BareWorkerd } from './search/bare-workerd.js';
 
@@ -66,7 +67,6 @@ if (shards < 2 || levels.some((l) => !Number.isInteger(l) || l < 1)) {
 }
 
 const log = (msg: string) => console.log(`[bench:shards] ${msg}`);
-const cleanups: (() => Promise<void>)[] = [];
 
 interface RefreshFigures {
   wallSeconds: number;
@@ -134,40 +134,36 @@ function cpuPerSearch(r: PhaseResult): { engine: number; worker: number } {
   return { engine: per(r.cpu.meilisearch), worker: per(r.cpu['bare-workerd']) };
 }
 
-async function main(): Promise<void> {
+async function main(cleanups: Cleanups): Promise<void> {
   const mach = machine();
   log(`${docs.toLocaleString('en')} images (+${Math.floor(docs / 4).toLocaleString('en')} audio), 1 node vs ${shards} shards`);
   const loadAtStart = loadAvg();
   const startedAt = new Date();
   const src = snapshotSource(ROOT);
-  cleanups.push(async () => src.remove());
+  cleanups.add(() => src.remove());
   log(`code under test: ${src.describe}`);
 
   const layouts: Layout[] = [];
   for (const n of [1, shards]) {
     const stateDir = path.join(ROOT, '.bench', `shards-${docs}-${n}`);
-    prepareStateDir(stateDir, false);
-    const db = await ownDatabase(MACHINE_POSTGRES, `edgeverse_bench_shards_${docs}_${n}`, false);
-    cleanups.push(() => db.drop());
     log(`layout ${n === 1 ? 'one node' : `${n} shards`}: npm start (SHARDS=${n})`);
-    const stack = await startStack({
+    const stack = await startIdleStack({
       root: src.dir,
       stateDir,
+      adminUrl: MACHINE_POSTGRES,
+      database: `edgeverse_bench_shards_${docs}_${n}`,
       images: docs,
-      audio: Math.floor(docs / 4),
-      databaseUrl: db.url,
-      readyTimeoutMs: Math.max(300_000, docs * 10),
       shards: n,
-      log: (line) => console.log(line),
+      cleanups,
+      log,
+      stackLog: (line) => console.log(line),
     });
-    cleanups.push(() => stack.stop());
-    await waitUntilIdle(stack, { databaseUrl: db.url, log });
     log(`layout ${n}: measured refresh of the images`);
     const refresh = await measuredRefresh(src.dir, stateDir);
     for (const line of refresh.summary) log(`  ${line}`);
-    await waitUntilIdle(stack, { databaseUrl: db.url, log });
+    await waitUntilIdle(stack, { databaseUrl: stack.databaseUrl, log });
     const bare = await startBareWorkerd({ root: src.dir, stateDir, port: await freePort(), log });
-    cleanups.push(() => bare.stop());
+    cleanups.add(() => bare.stop());
     layouts.push({ shards: n, stack, bare, refresh, phases: [] });
   }
 
@@ -292,15 +288,4 @@ async function main(): Promise<void> {
   if (!args['no-record']) appendFileSync(RESULTS_FILE, `${text}\n`);
 }
 
-async function teardown(): Promise<void> {
-  for (const c of cleanups.reverse()) await c().catch((err: Error) => console.error(`cleanup: ${err.message}`));
-}
-
-process.once('SIGINT', () => void teardown().then(() => process.exit(130)));
-main()
-  .then(teardown)
-  .catch(async (err: Error) => {
-    console.error(`[bench:shards] failed: ${err.stack ?? err.message}`);
-    await teardown();
-    process.exit(1);
-  });
+runBench('bench:shards', main);

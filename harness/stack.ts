@@ -9,6 +9,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { freePort, isPortTaken } from '../scripts/stack/ports.js';
 import { cpuOf, processTree, type ProcInfo } from './proc.js';
+import type { Cleanups } from './lifecycle.js';
 
 export interface StackOptions {
   root: string;
@@ -181,6 +182,41 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     pid,
     stop,
   };
+}
+
+/**
+ * `npm start` of the code in `root` on `stateDir` (a fresh one) with the demo catalog
+ * (`images`, and a quarter as many tracks) in a database of its own on the machine's
+ * server, waited for until idle; stopping it and dropping the database are registered.
+ */
+export async function startIdleStack(o: {
+  root: string;
+  stateDir: string;
+  adminUrl: string;
+  database: string;
+  images: number;
+  shards?: number;
+  cleanups: Cleanups;
+  log: (line: string) => void;
+  /** `npm start`'s own lines until ready (default: none). */
+  stackLog?: (line: string) => void;
+}): Promise<Stack> {
+  prepareStateDir(o.stateDir, false);
+  const db = await ownDatabase(o.adminUrl, o.database, false);
+  o.cleanups.add(() => db.drop());
+  const stack = await startStack({
+    root: o.root,
+    stateDir: o.stateDir,
+    images: o.images,
+    audio: Math.floor(o.images / 4),
+    databaseUrl: db.url,
+    readyTimeoutMs: Math.max(300_000, o.images * 10),
+    shards: o.shards,
+    log: o.stackLog ?? (() => {}),
+  });
+  o.cleanups.add(() => stack.stop());
+  await waitUntilIdle(stack, { databaseUrl: db.url, log: o.log });
+  return stack;
 }
 
 /** The benchmark's own database on the machine's server: created (or kept with reuse), dropped by `drop`. */

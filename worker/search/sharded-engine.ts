@@ -49,7 +49,7 @@ interface FederatedResponse<T> {
 type Window = { offset: number; limit: number };
 
 /** A request's own paging as a federation window (page 1 of 0 hits: a count only). */
-function windowOf(request: MeiliSearchRequest): Window {
+export function windowOf(request: MeiliSearchRequest): Window {
   if (request.hitsPerPage !== undefined) return { offset: ((request.page ?? 1) - 1) * request.hitsPerPage, limit: request.hitsPerPage };
   return { offset: request.offset ?? 0, limit: request.limit ?? 20 };
 }
